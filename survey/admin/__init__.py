@@ -1,0 +1,5 @@
+"""Administrators' home: staff accounts."""
+
+from .routes import bp
+
+__all__ = ["bp"]

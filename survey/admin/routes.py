@@ -1,0 +1,71 @@
+"""Staff account administration."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..auth.accounts import AccountError, create_user
+from ..auth.session import protect
+from ..database import db_session
+from ..models import Role, User, utcnow
+from .forms import ROLE_LABELS, NewUserForm, UserActionForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+protect(bp, [Role.ADMIN])
+
+ACTIONS = ("unlock", "deactivate", "activate")
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    """List staff accounts and add one."""
+    form = NewUserForm()
+    session = db_session()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                session,
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                form.display_name.data,
+            )
+        except AccountError as error:
+            form.username.errors.append(str(error))
+        else:
+            session.flush()
+            audit.record("user_created", "user", user.id, role=user.role)
+            session.commit()
+            flash(_("Account %(name)s added.", name=user.username), "success")
+            return redirect(url_for(".index"))
+    users = session.scalars(select(User).order_by(User.role, User.username)).all()
+    status = 400 if form.errors else 200
+    return render_template(
+        "admin/index.html",
+        form=form,
+        users=users,
+        roles=ROLE_LABELS,
+        action_form=UserActionForm(),
+        now=utcnow(),
+    ), status
+
+
+@bp.post("/users/<int:user_id>/<action>")
+def change_user(user_id: int, action: str):
+    """Unlock, deactivate or reactivate an account."""
+    if action not in ACTIONS or not UserActionForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    user = session.get(User, user_id) or abort(404)
+    if user.id == g.user.id and action == "deactivate":
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for(".index"))
+    if action == "unlock":
+        user.failed_logins, user.locked_until = 0, None
+    else:
+        user.active = action == "activate"
+    audit.record(f"user_{action}", "user", user.id)
+    session.commit()
+    flash(_("Account %(name)s updated.", name=user.username), "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,54 @@
+"""The application factory: it assembles configuration, extensions and blueprints, nothing more."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import commands, i18n, labels, security
+from . import config as configuration
+from .admin import bp as admin_bp
+from .auth import bp as auth_bp
+from .auth.session import load_signed_in_user
+from .cati import bp as cati_bp
+from .database import Database
+from .errors import register_error_handlers
+from .extensions import csrf
+from .fieldwork import bp as fieldwork_bp
+from .health import bp as health_bp
+from .reports import bp as reports_bp
+
+
+def _resource_dir(name: str) -> str:
+    """Top-level folder in a checkout, or its copy inside the installed package."""
+    packaged = Path(__file__).parent / name
+    return str(packaged if packaged.is_dir() else Path(__file__).parent.parent / name)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=_resource_dir("templates"),
+        static_folder=_resource_dir("static"),
+        instance_path=os.environ.get("SURVEY_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(configuration.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    Database().init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    security.init_app(app)
+    app.before_request(load_signed_in_user)
+
+    for blueprint in (health_bp, auth_bp, admin_bp, cati_bp, fieldwork_bp, reports_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    commands.init_app(app)
+    return app

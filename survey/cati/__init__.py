@@ -1,0 +1,5 @@
+"""Interviewers' home: the CATI queue."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,92 @@
+"""The commands the application adds to `survey` (DESIGN.md, command line)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from . import demo, schema
+from .auth.accounts import AccountError, create_user
+from .database import db_session, get_db
+from .models import Role
+from .surveys import list_surveys
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create the database, or upgrade it to the newest migration."""
+    before, after = schema.upgrade(get_db().engine)
+    if before == after:
+        click.echo(f"The database is up to date (migration {after}).")
+    else:
+        click.echo(f"The database was upgraded from {before or 'empty'} to migration {after}.")
+
+
+@click.group(cls=AppGroup)
+def user():
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--display-name", default="", help="The full name shown in the interface.")
+def user_add(name: str, role: str, display_name: str):
+    """Add a user; the password is read from standard input."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    session = db_session()
+    try:
+        create_user(session, name, password, role, display_name)
+        session.commit()
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Added {role} {name}.")
+
+
+@click.command("surveys")
+@with_appcontext
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON list (the documented contract)."
+)
+def surveys(as_json: bool):
+    """List surveys with their questionnaire, status and responses."""
+    rows = list_surveys(db_session())
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No surveys yet.")
+        return
+    click.echo(
+        f"{'slug':<28} {'questionnaire':<24} {'v':>3} {'status':<7} {'modes':<9} {'complete':>8} {'partial':>8}"
+    )
+    for row in rows:
+        click.echo(
+            f"{row.slug:<28} {row.questionnaire:<24} {row.version:>3} {row.status:<7} "
+            f"{'+'.join(row.modes):<9} {row.complete:>8} {row.partial:>8}"
+        )
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Make a complete demo on the configured database and print the sign-in details."""
+    schema.upgrade(get_db().engine)
+    credentials = demo.build(db_session())
+    base_url = current_app.config["SURVEY_BASE_URL"]
+    click.echo(f"Demo ready at {base_url}/login — sign in as:")
+    for username, role, password in credentials:
+        click.echo(f"  {role:<12} {username:<12} {password}")
+
+
+def init_app(app) -> None:
+    for command in (init_db, user, surveys, demo_command):
+        app.cli.add_command(command)

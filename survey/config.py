@@ -1,0 +1,66 @@
+"""Configuration read from the environment, so no secret lives in the code."""
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+"""Interface and questionnaire languages, as BCP-47 tags."""
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the environment cannot run the application."""
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    """Return SECRET_KEY; in development generate one once and keep it in the instance folder."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigurationError(
+            "SECRET_KEY is not set. With SURVEY_ENV=production the application needs a "
+            "long random SECRET_KEY in its environment, for example the output of "
+            "`python3 -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping from environment variables (documented in the README)."""
+    instance = Path(instance_path)
+    production = os.environ.get("SURVEY_ENV", "development") == "production"
+    default_db = f"sqlite:///{instance / 'survey.sqlite3'}"
+    base_url = os.environ.get("SURVEY_BASE_URL", "http://localhost:5000").rstrip("/")
+    return {
+        "SURVEY_ENV": "production" if production else "development",
+        "SECRET_KEY": _secret_key(instance, production),
+        "SURVEY_DATABASE_URL": os.environ.get("SURVEY_DATABASE_URL", default_db),
+        "SURVEY_BASE_URL": base_url,
+        "SESSION_COOKIE_SECURE": _flag(
+            "SURVEY_SECURE_COOKIES", production or base_url.startswith("https://")
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "survey_session",
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SURVEY_SESSION_HOURS", "12")) * 3600,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("SURVEY_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "LOGIN_MAX_FAILURES": int(os.environ.get("SURVEY_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("SURVEY_LOGIN_LOCK_MINUTES", "15")),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+    }

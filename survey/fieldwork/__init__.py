@@ -1,0 +1,5 @@
+"""Supervisors' home: fieldwork on every survey."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,26 @@
+"""SQLAlchemy models, one module per aggregate (DESIGN.md)."""
+
+from .base import Base, utcnow
+from .cases import Appointment, CallAttempt, CatiCase
+from .contacts import Contact, Invitation
+from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
+from .responses import Answer, Response
+from .users import AuditEvent, Role, User
+
+__all__ = [
+    "Answer",
+    "Appointment",
+    "AuditEvent",
+    "Base",
+    "CallAttempt",
+    "CatiCase",
+    "Contact",
+    "Invitation",
+    "Questionnaire",
+    "QuestionnaireVersion",
+    "Response",
+    "Role",
+    "Survey",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,61 @@
+"""Responses and their answers, stored long so one SQL pass can aggregate a question."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+
+class Response(Base):
+    """One respondent's interview, pinned to the questionnaire version it answered."""
+
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_survey_status", "survey_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    # One response per invitation, whichever channel completes it.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
+    resume_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    mode: Mapped[str] = mapped_column(String(8))  # web, cati
+    status: Mapped[str] = mapped_column(String(16), default="partial")
+    language: Mapped[str] = mapped_column(String(16))
+    # Segment attributes copied from the contact, so reports need no personal data.
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    stratum: Mapped[str | None] = mapped_column(String(120))
+    weight: Mapped[float | None]
+    random_seed: Mapped[int] = mapped_column(default=0)
+    position: Mapped[str | None] = mapped_column(String(64))  # the page or question reached
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    duration_seconds: Mapped[int | None]
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="response")
+
+
+class Answer(Base):
+    """One stored value: a question's code, or one option (``item``) of a multiple choice."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id", "item"),
+        Index("ix_answers_survey_question", "survey_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(64), default="")
+    code: Mapped[str | None] = mapped_column(String(64))
+    value_num: Mapped[float | None]
+    value_text: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

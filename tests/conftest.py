@@ -1,0 +1,162 @@
+"""Fixtures: an application on a fresh database per test, clients, and sign-in helpers.
+
+Tests run on SQLite by default; set SURVEY_TEST_DATABASE_URL to a PostgreSQL
+address to run the same suite there (.ci/run does both).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from survey import create_app, schema
+from survey.auth.accounts import create_user
+from survey.database import get_db, make_engine, normalise_url
+from survey.models import Base
+
+TEST_DATABASE_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_environment(tmp_path_factory):
+    """Keep tests away from the developer's instance folder and environment."""
+    instance = tmp_path_factory.mktemp("instance")
+    saved = {k: os.environ.get(k) for k in ("SURVEY_INSTANCE_PATH", "SECRET_KEY", "SURVEY_ENV")}
+    os.environ["SURVEY_INSTANCE_PATH"] = str(instance)
+    os.environ["SECRET_KEY"] = secrets.token_hex(16)
+    os.environ.pop("SURVEY_ENV", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database brought to the newest migration once per run: a file, or PostgreSQL's URL."""
+    if TEST_DATABASE_URL:
+        engine = make_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        schema.upgrade(engine)
+        engine.dispose()
+        yield normalise_url(TEST_DATABASE_URL)
+        return
+    template = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{template}")
+    schema.upgrade(engine)
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    yield template
+
+
+def _fresh_database_url(migrated_database, tmp_path) -> str:
+    if TEST_DATABASE_URL:
+        engine = make_engine(migrated_database)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return migrated_database
+    path = tmp_path / "survey.sqlite3"
+    shutil.copy(migrated_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(migrated_database, tmp_path):
+    """The application on a fresh, fully migrated database."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "SURVEY_DATABASE_URL": _fresh_database_url(migrated_database, tmp_path),
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+    yield application
+    get_db(application).engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The database session of the application, inside an application context."""
+    with app.app_context():
+        yield get_db(app).session()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a staff account with the test password."""
+
+    def make(username: str, role: str, **fields):
+        with app.app_context():
+            session = get_db(app).session()
+            user = create_user(session, username, PASSWORD, role)
+            for name, value in fields.items():
+                setattr(user, name, value)
+            session.commit()
+            return user.id
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    marker = 'name="csrf_token" type="hidden" value="'
+    start = html.find(marker)
+    if start < 0:
+        marker = 'name="csrf_token" value="'
+        start = html.find(marker)
+    assert start >= 0, "no CSRF token on the page"
+    start += len(marker)
+    return html[start : html.index('"', start)]
+
+
+class AuthActions:
+    """Sign in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client, make_user):
+        self._client = client
+        self._make_user = make_user
+
+    def login(self, username: str, password: str = PASSWORD, **kwargs):
+        page = self._client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        return self._client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            **kwargs,
+        )
+
+    def login_as(self, role: str):
+        """Create a user with the role (named after it) and sign in."""
+        self._make_user(role, role)
+        response = self.login(role)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        token = csrf_token_from(self._client.get("/login").get_data(as_text=True))
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client, make_user):
+    return AuthActions(client, make_user)
