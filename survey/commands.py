@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import demo, schema
 from .auth.accounts import AccountError, create_user
-from .database import db_session, get_db
+from .database import begin_write, db_session, get_db
 from .models import Role
 from .surveys import list_surveys
 
@@ -43,6 +43,7 @@ def user_add(name: str, role: str, display_name: str):
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     session = db_session()
+    begin_write(session)
     try:
         create_user(session, name, password, role, display_name)
         session.commit()
@@ -80,7 +81,9 @@ def surveys(as_json: bool):
 def demo_command():
     """Make a complete demo on the configured database and print the sign-in details."""
     schema.upgrade(get_db().engine)
-    credentials = demo.build(db_session())
+    session = db_session()
+    begin_write(session)
+    credentials = demo.build(session)
     base_url = current_app.config["SURVEY_BASE_URL"]
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:

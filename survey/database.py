@@ -6,11 +6,12 @@ benchmarks and migrations without a Flask application.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def normalise_url(url: str) -> str:
@@ -21,12 +22,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys and a busy timeout; transactions begin IMMEDIATE.
+WRITE_LOCK = {"sqlite_begin_immediate": True}
 
-    pysqlite opens transactions lazily and as readers, so two writers can both
-    read and then fail with SQLITE_BUSY on upgrade (the busy timeout does not
-    apply there). Taking the write lock at BEGIN makes writers queue instead.
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and a busy timeout; writing transactions begin IMMEDIATE.
+
+    A SQLite transaction that reads and then writes fails at once with
+    SQLITE_BUSY if another writer committed in between (the busy timeout does
+    not apply to that upgrade). A transaction that will write therefore takes
+    the write lock at BEGIN and waits its turn; read-only ones stay deferred so
+    that readers never wait (WAL).
     """
 
     @event.listens_for(engine, "connect")
@@ -41,7 +47,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (SQLite: take the write lock now).
+
+    Call it before the first query of a transaction that will write; requests
+    with an unsafe method get it automatically. PostgreSQL ignores the option.
+    """
+    session.connection(execution_options=WRITE_LOCK)
 
 
 def make_engine(url: str, **options) -> Engine:
@@ -67,6 +83,11 @@ class Database:
         self.engine = make_engine(app.config["SURVEY_DATABASE_URL"])
         self.session = scoped_session(sessionmaker(self.engine, expire_on_commit=False))
         app.extensions["survey_db"] = self
+
+        @app.before_request
+        def _writers_take_the_lock():
+            if request.method not in SAFE_METHODS:
+                begin_write(self.session())
 
         @app.teardown_appcontext
         def _remove_session(_exc):

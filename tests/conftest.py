@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from survey import create_app, schema
 from survey.auth.accounts import create_user
@@ -96,9 +97,9 @@ def runner(app):
 
 @pytest.fixture
 def db(app):
-    """The database session of the application, inside an application context."""
-    with app.app_context():
-        yield get_db(app).session()
+    """A database session of the test's own, apart from the application's requests."""
+    with Session(get_db(app).engine, expire_on_commit=False) as session:
+        yield session
 
 
 @pytest.fixture
