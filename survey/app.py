@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     app.config.from_mapping(configuration.from_environment(app.instance_path))
+    app.config["QUESTIONNAIRE_DIR"] = _resource_dir("questionnaires")
     if config:
         app.config.from_mapping(config)
 

@@ -13,6 +13,7 @@ from . import demo, schema
 from .auth.accounts import AccountError, create_user
 from .database import begin_write, db_session, get_db
 from .models import Role
+from .questionnaire_commands import questionnaires
 from .surveys import list_surveys
 
 
@@ -91,5 +92,5 @@ def demo_command():
 
 
 def init_app(app) -> None:
-    for command in (init_db, user, surveys, demo_command):
+    for command in (init_db, user, surveys, demo_command, questionnaires):
         app.cli.add_command(command)

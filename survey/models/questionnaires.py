@@ -44,6 +44,8 @@ class QuestionnaireVersion(Base):
     source: Mapped[str] = mapped_column(Text)  # the file as loaded
     definition: Mapped[dict] = mapped_column(JSON)  # the normalised definition
     title: Mapped[dict] = mapped_column(JSON)  # {language: title}
+    # Question ids whose codes mean something else than in the previous version.
+    changed_meaning: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
