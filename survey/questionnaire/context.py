@@ -202,6 +202,12 @@ class BuildContext:
         labels = raw.get("labels") if isinstance(raw, Mapping) else None
         if labels is None:
             return {}
+        if isinstance(labels, str):  # a choice list whose codes are the scale's points
+            listed = {c.code: c.label for c in self.choices({"choices": labels, **raw}, qid)}
+            outside = sorted(set(listed) - {str(p) for p in range(low, high + 1)})
+            if outside:
+                self.error("bad-label-point", f"choice list {labels!r} has codes {', '.join(outside)} outside the scale {low}–{high}", raw, "labels", qid)
+            return listed
         if not isinstance(labels, Mapping):
             self.error("bad-labels", "labels maps scale points to wording", raw, "labels", qid)
             return {}
