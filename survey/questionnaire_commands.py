@@ -47,7 +47,9 @@ def check(files):
     for path, result in loaded:
         q = result.questionnaire
         count = sum(1 for _ in q.questions())
-        click.echo(f"{path.name}: ok — {q.id} version {q.version}, {len(q.pages)} pages, {count} questions, {len(result.warnings)} warning(s)")
+        click.echo(
+            f"{path.name}: ok — {q.id} version {q.version}, {len(q.pages)} pages, {count} questions, {len(result.warnings)} warning(s)"
+        )
     if failed or not (loaded or failed):
         raise SystemExit(1)
 
@@ -67,9 +69,13 @@ def load(files):
             click.echo(f"{path.name}: {error}", err=True)
             continue
         version = outcome.version
-        click.echo(f"{path.name}: {outcome.action} — {result.questionnaire.id} v{version.number} (version {version.label})")
+        click.echo(
+            f"{path.name}: {outcome.action} — {result.questionnaire.id} v{version.number} (version {version.label})"
+        )
         for answer_id in outcome.changed_meaning:
-            click.echo(f"{path.name}: question {answer_id}: its codes mean something else than in the previous version; its answers are not pooled across versions")
+            click.echo(
+                f"{path.name}: question {answer_id}: its codes mean something else than in the previous version; its answers are not pooled across versions"
+            )
     session.commit()
     if failed:
         raise SystemExit(1)

@@ -33,7 +33,9 @@ def code_meanings(questionnaire: Questionnaire) -> dict[str, tuple]:
     """For each answer id: its type and what each code says, to compare across versions."""
     meanings = {}
     for question in questionnaire.questions():
-        labels = tuple(sorted((c.code, tuple(sorted(c.label.values.items()))) for c in question.choices))
+        labels = tuple(
+            sorted((c.code, tuple(sorted(c.label.values.items()))) for c in question.choices)
+        )
         for answer_id in question.answer_ids:
             meanings[answer_id] = (question.type, labels)
     return meanings
@@ -66,7 +68,9 @@ def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
 
 def response_count(session: Session, version: QuestionnaireVersion) -> int:
     return session.scalar(
-        select(func.count()).select_from(Response).where(Response.questionnaire_version_id == version.id)
+        select(func.count())
+        .select_from(Response)
+        .where(Response.questionnaire_version_id == version.id)
     )
 
 
@@ -79,7 +83,9 @@ def store(session: Session, result: LoadResult, source: str) -> StoreOutcome:
         session.add(row)
         session.flush()
     versions = session.scalars(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == row.id).order_by(QuestionnaireVersion.number)
+        select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.questionnaire_id == row.id)
+        .order_by(QuestionnaireVersion.number)
     ).all()
     same = next((v for v in versions if v.content_hash == built.content_hash), None)
     if same:
@@ -104,7 +110,9 @@ def store(session: Session, result: LoadResult, source: str) -> StoreOutcome:
         for name, value in fields.items():
             setattr(latest, name, value)
         return StoreOutcome("replaced", latest, flagged)
-    version = QuestionnaireVersion(questionnaire=row, number=(latest.number + 1) if latest else 1, **fields)
+    version = QuestionnaireVersion(
+        questionnaire=row, number=(latest.number + 1) if latest else 1, **fields
+    )
     session.add(version)
     session.flush()
     return StoreOutcome("created", version, flagged)

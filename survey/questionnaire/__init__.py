@@ -56,7 +56,9 @@ def load_text(text: str, filename: str = "<text>") -> LoadResult:
             check(questionnaire, ctx)
             questionnaire = replace(questionnaire, analysis=analysis)
     if log.errors or questionnaire is None:
-        raise QuestionnaireError(log.errors or [Issue("unreadable", "the file could not be read", filename)])
+        raise QuestionnaireError(
+            log.errors or [Issue("unreadable", "the file could not be read", filename)]
+        )
     return LoadResult(questionnaire, tuple(log.warnings), plain)
 
 
@@ -66,7 +68,11 @@ def load_file(path: str | Path) -> LoadResult:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise QuestionnaireError([Issue("not-utf8", f"the file is not UTF-8 text (byte {error.start})", path.name)]) from None
+        raise QuestionnaireError(
+            [Issue("not-utf8", f"the file is not UTF-8 text (byte {error.start})", path.name)]
+        ) from None
     except OSError as error:
-        raise QuestionnaireError([Issue("unreadable", f"cannot read the file: {error.strerror}", path.name)]) from None
+        raise QuestionnaireError(
+            [Issue("unreadable", f"cannot read the file: {error.strerror}", path.name)]
+        ) from None
     return load_text(text, path.name)

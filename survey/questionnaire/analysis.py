@@ -26,9 +26,19 @@ def _ids(ctx, raw, key, questionnaire, types, what) -> tuple[str, ...]:
     for answer_id in values:
         kind = _answer_type(questionnaire, answer_id)
         if kind is None:
-            ctx.error("unknown-question", f"{what} names {answer_id!r}, which is not a question or matrix item", raw, key)
+            ctx.error(
+                "unknown-question",
+                f"{what} names {answer_id!r}, which is not a question or matrix item",
+                raw,
+                key,
+            )
         elif kind not in types:
-            ctx.error("wrong-question-type", f"{what} needs a {' or '.join(sorted(types))} question, but {answer_id} is {kind}", raw, key)
+            ctx.error(
+                "wrong-question-type",
+                f"{what} needs a {' or '.join(sorted(types))} question, but {answer_id} is {kind}",
+                raw,
+                key,
+            )
     return tuple(values)
 
 
@@ -37,19 +47,36 @@ def build_analysis(ctx, document: Mapping, questionnaire: Questionnaire) -> Anal
     if raw is None:
         return Analysis()
     if not isinstance(raw, Mapping):
-        ctx.error("bad-analysis", "analysis maps roles (overall, recommend, …) to questions", document, "analysis")
+        ctx.error(
+            "bad-analysis",
+            "analysis maps roles (overall, recommend, …) to questions",
+            document,
+            "analysis",
+        )
         return Analysis()
     ctx.check_keys(raw, ANALYSIS_KEYS, "analysis")
-    overall = _ids(ctx, raw, "overall", questionnaire, NUMERIC_TYPES, "overall") if "overall" in raw else ()
-    recommend = _ids(ctx, raw, "recommend", questionnaire, {"nps"}, "recommend") if "recommend" in raw else ()
+    overall = (
+        _ids(ctx, raw, "overall", questionnaire, NUMERIC_TYPES, "overall")
+        if "overall" in raw
+        else ()
+    )
+    recommend = (
+        _ids(ctx, raw, "recommend", questionnaire, {"nps"}, "recommend")
+        if "recommend" in raw
+        else ()
+    )
     return Analysis(
         overall=overall[0] if overall else None,
         recommend=recommend[0] if recommend else None,
         touchpoints=_grouped(ctx, raw, "touchpoints", TOUCHPOINTS, questionnaire),
         servqual=_servqual(ctx, raw, questionnaire),
         csi=_csi(ctx, raw, questionnaire),
-        segments=_ids(ctx, raw, "segments", questionnaire, SEGMENT_TYPES, "segments") if "segments" in raw else (),
-        comments=_ids(ctx, raw, "comments", questionnaire, {"text"}, "comments") if "comments" in raw else (),
+        segments=_ids(ctx, raw, "segments", questionnaire, SEGMENT_TYPES, "segments")
+        if "segments" in raw
+        else (),
+        comments=_ids(ctx, raw, "comments", questionnaire, {"text"}, "comments")
+        if "comments" in raw
+        else (),
     )
 
 
@@ -74,20 +101,43 @@ def _servqual(ctx, raw, questionnaire) -> MappingProxyType:
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, Mapping):
-        ctx.error("bad-analysis", "servqual maps a dimension to expectation: and perception: lists", raw, "servqual")
+        ctx.error(
+            "bad-analysis",
+            "servqual maps a dimension to expectation: and perception: lists",
+            raw,
+            "servqual",
+        )
         return MappingProxyType({})
     dimensions = {}
     for name, pair in value.items():
         if name not in SERVQUAL_DIMENSIONS:
-            ctx.error("bad-analysis", f"servqual has {name!r}; the dimensions are {', '.join(SERVQUAL_DIMENSIONS)}", value, name)
+            ctx.error(
+                "bad-analysis",
+                f"servqual has {name!r}; the dimensions are {', '.join(SERVQUAL_DIMENSIONS)}",
+                value,
+                name,
+            )
             continue
         if not isinstance(pair, Mapping) or set(pair) != {"expectation", "perception"}:
-            ctx.error("bad-analysis", f"servqual.{name} needs exactly expectation: and perception:", value, name)
+            ctx.error(
+                "bad-analysis",
+                f"servqual.{name} needs exactly expectation: and perception:",
+                value,
+                name,
+            )
             continue
-        expectation = _ids(ctx, pair, "expectation", questionnaire, NUMERIC_TYPES, f"servqual.{name}.expectation")
-        perception = _ids(ctx, pair, "perception", questionnaire, NUMERIC_TYPES, f"servqual.{name}.perception")
+        expectation = _ids(
+            ctx, pair, "expectation", questionnaire, NUMERIC_TYPES, f"servqual.{name}.expectation"
+        )
+        perception = _ids(
+            ctx, pair, "perception", questionnaire, NUMERIC_TYPES, f"servqual.{name}.perception"
+        )
         if len(expectation) != len(perception):
-            ctx.error("servqual-unpaired", f"servqual.{name} pairs {len(expectation)} expectation items with {len(perception)} perception items; they are paired one to one", pair)
+            ctx.error(
+                "servqual-unpaired",
+                f"servqual.{name} pairs {len(expectation)} expectation items with {len(perception)} perception items; they are paired one to one",
+                pair,
+            )
         dimensions[name] = MappingProxyType({"expectation": expectation, "perception": perception})
     return MappingProxyType(dimensions)
 
@@ -103,15 +153,30 @@ def _csi(ctx, raw, questionnaire) -> MappingProxyType:
     for answer_id, weight in value.items():
         kind = _answer_type(questionnaire, answer_id)
         if kind is None:
-            ctx.error("unknown-question", f"csi names {answer_id!r}, which is not a question or matrix item", value, answer_id)
+            ctx.error(
+                "unknown-question",
+                f"csi names {answer_id!r}, which is not a question or matrix item",
+                value,
+                answer_id,
+            )
             continue
         if kind not in {"rating", "matrix", "nps"}:
-            ctx.error("wrong-question-type", f"csi indicators are rating scales; {answer_id} is {kind}", value, answer_id)
+            ctx.error(
+                "wrong-question-type",
+                f"csi indicators are rating scales; {answer_id} is {kind}",
+                value,
+                answer_id,
+            )
             continue
         try:
             number = float(weight)
         except (TypeError, ValueError):
-            ctx.error("bad-weight", f"csi weight of {answer_id} must be a number, not {weight!r}", value, answer_id)
+            ctx.error(
+                "bad-weight",
+                f"csi weight of {answer_id} must be a number, not {weight!r}",
+                value,
+                answer_id,
+            )
             continue
         if number <= 0:
             ctx.error("bad-weight", f"csi weight of {answer_id} must be positive", value, answer_id)

@@ -22,13 +22,33 @@ from .reader import Mapping, Sequence
 from .types import REGISTRY
 
 TOP_KEYS = {
-    "id", "version", "title", "languages", "default_language", "modes", "intro", "closing",
-    "cati", "choice_lists", "pages", "analysis", "special_codes",
+    "id",
+    "version",
+    "title",
+    "languages",
+    "default_language",
+    "modes",
+    "intro",
+    "closing",
+    "cati",
+    "choice_lists",
+    "pages",
+    "analysis",
+    "special_codes",
 }
 PAGE_KEYS = {"id", "title", "show_if", "questions"}
 QUESTION_KEYS = {
-    "id", "type", "text", "help", "required", "show_if", "randomize", "prefer_not", "cati",
-    "validate", "screen_out",
+    "id",
+    "type",
+    "text",
+    "help",
+    "required",
+    "show_if",
+    "randomize",
+    "prefer_not",
+    "cati",
+    "validate",
+    "screen_out",
 }
 CATI_SCRIPT_KEYS = {"greeting", "screener", "answering_machine", "closing"}
 CATI_QUESTION_KEYS = {"text", "instructions", "read_options", "probe"}
@@ -48,7 +68,9 @@ def _string_list(ctx, raw, key, allowed, default):
         if entry not in allowed:
             suggestion = BCP47_HINTS.get(entry.lower())
             hint = f"; write {suggestion!r} (BCP-47)" if suggestion else ""
-            ctx.error("bad-value", f"{key} may hold {', '.join(allowed)}, not {entry!r}{hint}", raw, key)
+            ctx.error(
+                "bad-value", f"{key} may hold {', '.join(allowed)}, not {entry!r}{hint}", raw, key
+            )
     return tuple(v for v in value if v in allowed) or default
 
 
@@ -59,12 +81,22 @@ def build(document: Mapping, log: IssueLog, content_hash: str):
     languages = _string_list(probe, document, "languages", LANGUAGES, LANGUAGES)
     default = probe.scalar(document, "default_language") or languages[0]
     if default not in languages:
-        probe.error("bad-default-language", f"default_language {default!r} is not one of the languages {', '.join(languages)}", document, "default_language")
+        probe.error(
+            "bad-default-language",
+            f"default_language {default!r} is not one of the languages {', '.join(languages)}",
+            document,
+            "default_language",
+        )
         default = languages[0]
     ctx = BuildContext(log, languages, default)
     qid = ctx.required_scalar(document, "id", "the questionnaire")
     if qid and not re.match(r"^[a-z0-9][a-z0-9-]{0,63}$", qid):
-        ctx.error("bad-id", f"the questionnaire id {qid!r} may use lower-case letters, digits and dashes", document, "id")
+        ctx.error(
+            "bad-id",
+            f"the questionnaire id {qid!r} may use lower-case letters, digits and dashes",
+            document,
+            "id",
+        )
     version = ctx.required_scalar(document, "version", "the questionnaire")
     title = ctx.text(document, "title", what="the questionnaire")
     modes = _string_list(ctx, document, "modes", ("web", "cati"), ("web",))
@@ -75,11 +107,18 @@ def build(document: Mapping, log: IssueLog, content_hash: str):
     if log.errors or not pages:
         return None, ctx
     return Questionnaire(
-        id=qid, version=version, title=title, languages=languages, default_language=default,
-        modes=modes, pages=pages, special_codes=special_codes,
+        id=qid,
+        version=version,
+        title=title,
+        languages=languages,
+        default_language=default,
+        modes=modes,
+        pages=pages,
+        special_codes=special_codes,
         intro=ctx.text(document, "intro", required=False),
         closing=ctx.text(document, "closing", required=False),
-        cati=cati, content_hash=content_hash,
+        cati=cati,
+        content_hash=content_hash,
     ), ctx
 
 
@@ -88,7 +127,12 @@ def _special_codes(ctx, document):
     if raw is None:
         return MappingProxyType(dict(DEFAULT_SPECIAL_CODES))
     if not isinstance(raw, Mapping):
-        ctx.error("bad-special-codes", "special_codes maps refused and dont_know to codes", document, "special_codes")
+        ctx.error(
+            "bad-special-codes",
+            "special_codes maps refused and dont_know to codes",
+            document,
+            "special_codes",
+        )
         return MappingProxyType(dict(DEFAULT_SPECIAL_CODES))
     ctx.check_keys(raw, set(SPECIAL_KINDS), "special_codes")
     codes = {kind: ctx.scalar(raw, kind) or DEFAULT_SPECIAL_CODES[kind] for kind in SPECIAL_KINDS}
@@ -102,7 +146,12 @@ def _choice_lists(ctx, document):
     if raw is None:
         return
     if not isinstance(raw, Mapping):
-        ctx.error("bad-choice-lists", "choice_lists maps a name to a list of choices", document, "choice_lists")
+        ctx.error(
+            "bad-choice-lists",
+            "choice_lists maps a name to a list of choices",
+            document,
+            "choice_lists",
+        )
         return
     for name, choices in raw.items():
         ctx.choice_lists[name] = ctx.choice_list(choices, where=f"choice list {name}")
@@ -111,7 +160,12 @@ def _choice_lists(ctx, document):
 def _pages(ctx, document) -> tuple[Page, ...]:
     raw_pages = document.get("pages")
     if not isinstance(raw_pages, Sequence) or not raw_pages:
-        ctx.error("no-pages", "the questionnaire needs pages: a list of pages with questions", document, "pages")
+        ctx.error(
+            "no-pages",
+            "the questionnaire needs pages: a list of pages with questions",
+            document,
+            "pages",
+        )
         return ()
     pages = []
     for raw in raw_pages:
@@ -126,7 +180,13 @@ def _pages(ctx, document) -> tuple[Page, ...]:
             continue
         built = tuple(q for q in (_question(ctx, q, page_id) for q in questions) if q)
         pages.append(
-            Page(page_id, ctx.text(raw, "title", required=False), built, ctx.expression(raw, "show_if"), raw.line)
+            Page(
+                page_id,
+                ctx.text(raw, "title", required=False),
+                built,
+                ctx.expression(raw, "show_if"),
+                raw.line,
+            )
         )
     return tuple(pages)
 
@@ -139,18 +199,35 @@ def _question(ctx, raw, page_id) -> Question | None:
     kind = ctx.required_scalar(raw, "type", "a question", qid)
     qtype = REGISTRY.get(kind) if kind else None
     if kind and qtype is None:
-        ctx.error("unknown-type", f"unknown question type {kind!r}; the types are {', '.join(sorted(REGISTRY))}", raw, "type", qid)
-    ctx.check_keys(raw, QUESTION_KEYS | (qtype.keys if qtype else set()), f"a {kind or ''} question".replace("  ", " "), qid)
+        ctx.error(
+            "unknown-type",
+            f"unknown question type {kind!r}; the types are {', '.join(sorted(REGISTRY))}",
+            raw,
+            "type",
+            qid,
+        )
+    ctx.check_keys(
+        raw,
+        QUESTION_KEYS | (qtype.keys if qtype else set()),
+        f"a {kind or ''} question".replace("  ", " "),
+        qid,
+    )
     text = ctx.text(raw, "text", qid, what=f"question {qid}")
     if not (qid and qtype):
         return None
     choices, items, options = qtype.normalise(ctx, raw, qid)
     return Question(
-        id=qid, type=kind, text=text, page=page_id, line=raw.line,
+        id=qid,
+        type=kind,
+        text=text,
+        page=page_id,
+        line=raw.line,
         help=ctx.text(raw, "help", qid, required=False),
         required=ctx.flag(raw, "required", qid, default=qtype.answers),
         show_if=ctx.expression(raw, "show_if", qid),
-        choices=choices, items=items, options=MappingProxyType(options),
+        choices=choices,
+        items=items,
+        options=MappingProxyType(options),
         randomize=ctx.flag(raw, "randomize", qid),
         prefer_not=ctx.flag(raw, "prefer_not", qid),
         cati=_cati_wording(ctx, raw, qid),
@@ -164,7 +241,9 @@ def _cati_wording(ctx, raw, qid) -> CatiWording:
     if cati is None:
         return CatiWording()
     if not isinstance(cati, Mapping):
-        ctx.error("bad-cati", "cati holds text:, instructions:, read_options:, probe:", raw, "cati", qid)
+        ctx.error(
+            "bad-cati", "cati holds text:, instructions:, read_options:, probe:", raw, "cati", qid
+        )
         return CatiWording()
     ctx.check_keys(cati, CATI_QUESTION_KEYS, "cati", qid)
     return CatiWording(
@@ -185,7 +264,9 @@ def _rules(ctx, raw, qid) -> tuple[Rule, ...]:
     rules = []
     for entry in value:
         if not isinstance(entry, Mapping):
-            ctx.error("bad-validate", "each validation rule has check: and message:", value, None, qid)
+            ctx.error(
+                "bad-validate", "each validation rule has check: and message:", value, None, qid
+            )
             continue
         ctx.check_keys(entry, {"check", "message"}, "a validation rule", qid)
         check = ctx.expression(entry, "check", qid)
@@ -202,13 +283,25 @@ def _screen_out(ctx, raw, qid) -> ScreenOut | None:
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        ctx.error("bad-screen-out", "screen_out has if:, disposition: and message:", raw, "screen_out", qid)
+        ctx.error(
+            "bad-screen-out",
+            "screen_out has if:, disposition: and message:",
+            raw,
+            "screen_out",
+            qid,
+        )
         return None
     ctx.check_keys(value, {"if", "disposition", "message"}, "screen_out", qid)
     condition = ctx.expression(value, "if", qid)
     disposition = ctx.required_scalar(value, "disposition", "screen_out", qid)
     if disposition and not DISPOSITION.match(disposition):
-        ctx.error("bad-disposition", f"disposition {disposition!r} is not an AAPOR code such as 4.70", value, "disposition", qid)
+        ctx.error(
+            "bad-disposition",
+            f"disposition {disposition!r} is not an AAPOR code such as 4.70",
+            value,
+            "disposition",
+            qid,
+        )
     if "if" not in value:
         ctx.error("missing-key", "screen_out needs if:", value, None, qid)
     if not (condition and disposition):
@@ -220,10 +313,19 @@ def _cati_scripts(ctx, document, modes) -> CatiScripts:
     raw = document.get("cati")
     if raw is None:
         if "cati" in modes:
-            ctx.error("missing-cati-script", "a questionnaire fielded by phone needs cati: with a greeting:", document)
+            ctx.error(
+                "missing-cati-script",
+                "a questionnaire fielded by phone needs cati: with a greeting:",
+                document,
+            )
         return CatiScripts()
     if not isinstance(raw, Mapping):
-        ctx.error("bad-cati", "cati holds greeting:, screener:, answering_machine:, closing:", document, "cati")
+        ctx.error(
+            "bad-cati",
+            "cati holds greeting:, screener:, answering_machine:, closing:",
+            document,
+            "cati",
+        )
         return CatiScripts()
     ctx.check_keys(raw, CATI_SCRIPT_KEYS, "the CATI scripts")
     return CatiScripts(

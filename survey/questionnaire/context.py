@@ -11,9 +11,19 @@ from .model import Choice, Item, Text
 from .reader import Mapping, Sequence
 
 BCP47_HINTS = {
-    "zh-cn": "zh-Hans", "zh_cn": "zh-Hans", "zh-hans": "zh-Hans", "zh_hans": "zh-Hans", "zh": "zh-Hans",
-    "zh-tw": "zh-Hant", "zh_tw": "zh-Hant", "zh-hk": "zh-Hant", "zh_hk": "zh-Hant", "zh_hant": "zh-Hant",
-    "en-us": "en", "en-gb": "en", "english": "en",
+    "zh-cn": "zh-Hans",
+    "zh_cn": "zh-Hans",
+    "zh-hans": "zh-Hans",
+    "zh_hans": "zh-Hans",
+    "zh": "zh-Hans",
+    "zh-tw": "zh-Hant",
+    "zh_tw": "zh-Hant",
+    "zh-hk": "zh-Hant",
+    "zh_hk": "zh-Hant",
+    "zh_hant": "zh-Hant",
+    "en-us": "en",
+    "en-gb": "en",
+    "english": "en",
 }
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "on"}, {"false", "no", "off"}
 
@@ -74,7 +84,9 @@ class BuildContext:
         try:
             return int(value.strip())
         except ValueError:
-            self.error("not-an-integer", f"{key} must be a whole number, not {value!r}", raw, key, qid)
+            self.error(
+                "not-an-integer", f"{key} must be a whole number, not {value!r}", raw, key, qid
+            )
             return default
 
     def decimal(self, raw, key, qid=None):
@@ -102,7 +114,13 @@ class BuildContext:
         if value is None:
             return default
         if value not in allowed:
-            self.error("bad-value", f"{key} must be one of {', '.join(allowed)}, not {value!r}", raw, key, qid)
+            self.error(
+                "bad-value",
+                f"{key} must be one of {', '.join(allowed)}, not {value!r}",
+                raw,
+                key,
+                qid,
+            )
             return default
         return value
 
@@ -133,7 +151,13 @@ class BuildContext:
 
     def text_value(self, value, raw, key, qid=None) -> Text | None:
         if isinstance(value, str):
-            self.error("text-not-translated", f"{key} must give the wording per language ({', '.join(self.languages)})", raw, key, qid)
+            self.error(
+                "text-not-translated",
+                f"{key} must give the wording per language ({', '.join(self.languages)})",
+                raw,
+                key,
+                qid,
+            )
             return None
         if not isinstance(value, Mapping):
             self.error("bad-text", f"{key} must map languages to wording", raw, key, qid)
@@ -142,8 +166,18 @@ class BuildContext:
         for language, wording in value.items():
             if language not in self.languages:
                 hint = BCP47_HINTS.get(language.lower())
-                advice = f"; write {hint!r} (BCP-47)" if hint else f"; the questionnaire's languages are {', '.join(self.languages)}"
-                self.error("unknown-language", f"{key} has wording for unknown language {language!r}{advice}", value, language, qid)
+                advice = (
+                    f"; write {hint!r} (BCP-47)"
+                    if hint
+                    else f"; the questionnaire's languages are {', '.join(self.languages)}"
+                )
+                self.error(
+                    "unknown-language",
+                    f"{key} has wording for unknown language {language!r}{advice}",
+                    value,
+                    language,
+                    qid,
+                )
             elif not isinstance(wording, str) or not wording.strip():
                 self.error("empty-text", f"{key} in {language} is empty", value, language, qid)
             else:
@@ -161,15 +195,25 @@ class BuildContext:
         choices, seen = [], {}
         for entry, line in zip(raw, raw.item_lines, strict=True):
             if not isinstance(entry, Mapping):
-                self.log.error("bad-choice", "each choice is a mapping with code: and label:", line, qid)
+                self.log.error(
+                    "bad-choice", "each choice is a mapping with code: and label:", line, qid
+                )
                 continue
-            self.check_keys(entry, {"code", "label", "exclusive", "anchored", "other"}, "a choice", qid)
+            self.check_keys(
+                entry, {"code", "label", "exclusive", "anchored", "other"}, "a choice", qid
+            )
             code = self.required_scalar(entry, "code", "a choice", qid)
             label = self.text(entry, "label", qid, what=f"choice {code}")
             if code is None:
                 continue
             if code in seen:
-                self.error("duplicate-code", f"choice code {code} is used twice (lines {seen[code]} and {entry.line})", entry, "code", qid)
+                self.error(
+                    "duplicate-code",
+                    f"choice code {code} is used twice (lines {seen[code]} and {entry.line})",
+                    entry,
+                    "code",
+                    qid,
+                )
                 continue
             seen[code] = entry.line
             choices.append(
@@ -192,7 +236,13 @@ class BuildContext:
             if value not in self.choice_lists:
                 close = difflib.get_close_matches(value, sorted(self.choice_lists), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                self.error("unknown-choice-list", f"choice list {value!r} is not defined{hint}", raw, "choices", qid)
+                self.error(
+                    "unknown-choice-list",
+                    f"choice list {value!r} is not defined{hint}",
+                    raw,
+                    "choices",
+                    qid,
+                )
                 return ()
             self.used_lists.add(value)
             return self.choice_lists[value]
@@ -206,7 +256,13 @@ class BuildContext:
             listed = {c.code: c.label for c in self.choices({"choices": labels, **raw}, qid)}
             outside = sorted(set(listed) - {str(p) for p in range(low, high + 1)})
             if outside:
-                self.error("bad-label-point", f"choice list {labels!r} has codes {', '.join(outside)} outside the scale {low}–{high}", raw, "labels", qid)
+                self.error(
+                    "bad-label-point",
+                    f"choice list {labels!r} has codes {', '.join(outside)} outside the scale {low}–{high}",
+                    raw,
+                    "labels",
+                    qid,
+                )
             return listed
         if not isinstance(labels, Mapping):
             self.error("bad-labels", "labels maps scale points to wording", raw, "labels", qid)
@@ -214,7 +270,13 @@ class BuildContext:
         result = {}
         for point, wording in labels.items():
             if not point.lstrip("-").isdigit() or not low <= int(point) <= high:
-                self.error("bad-label-point", f"label for point {point!r} is outside the scale {low}–{high}", labels, point, qid)
+                self.error(
+                    "bad-label-point",
+                    f"label for point {point!r} is outside the scale {low}–{high}",
+                    labels,
+                    point,
+                    qid,
+                )
                 continue
             text = self.text_value(wording, labels, point, qid)
             if text:
@@ -229,7 +291,9 @@ class BuildContext:
         items = []
         for entry in value:
             if not isinstance(entry, Mapping):
-                self.error("bad-item", "each item is a mapping with id: and text:", value, None, qid)
+                self.error(
+                    "bad-item", "each item is a mapping with id: and text:", value, None, qid
+                )
                 continue
             self.check_keys(entry, {"id", "text", "cati_text"}, "a matrix item", qid)
             item_id = self.required_scalar(entry, "id", "a matrix item", qid)

@@ -284,8 +284,11 @@ def _compare(op: str, left, right) -> bool:
         return left == right
     if op == "!=":
         return left != right
-    if left is None or right is None or type(left) is not type(right) and not (
-        isinstance(left, int | float) and isinstance(right, int | float)
+    if (
+        left is None
+        or right is None
+        or type(left) is not type(right)
+        and not (isinstance(left, int | float) and isinstance(right, int | float))
     ):
         return False
     return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]

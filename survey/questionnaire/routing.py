@@ -16,8 +16,14 @@ from .types import REGISTRY, Parsed
 from .validate import PIPE
 
 
-def scope_for(questionnaire: Questionnaire, answers: Mapping, contact: Mapping | None = None,
-              language: str | None = None, mode: str = "web", interviewer: Mapping | None = None) -> Scope:
+def scope_for(
+    questionnaire: Questionnaire,
+    answers: Mapping,
+    contact: Mapping | None = None,
+    language: str | None = None,
+    mode: str = "web",
+    interviewer: Mapping | None = None,
+) -> Scope:
     """Expression scope: special codes become refused/dont_know flags, not values."""
     values, special = {}, {}
     for answer_id, value in answers.items():
@@ -26,8 +32,14 @@ def scope_for(questionnaire: Questionnaire, answers: Mapping, contact: Mapping |
             special[answer_id] = kind
         else:
             values[answer_id] = value
-    return Scope(values, special, dict(contact or {}), language or questionnaire.default_language,
-                 mode, dict(interviewer or {}))
+    return Scope(
+        values,
+        special,
+        dict(contact or {}),
+        language or questionnaire.default_language,
+        mode,
+        dict(interviewer or {}),
+    )
 
 
 def page_visible(page: Page, scope: Scope) -> bool:
@@ -68,7 +80,9 @@ def question_sequence(questionnaire: Questionnaire, scope: Scope) -> list[Questi
     return [q for page in questionnaire.pages for q in visible_questions(page, scope)]
 
 
-def next_question(questionnaire: Questionnaire, scope: Scope, after: str | None = None) -> Question | None:
+def next_question(
+    questionnaire: Questionnaire, scope: Scope, after: str | None = None
+) -> Question | None:
     sequence = question_sequence(questionnaire, scope)
     if after is None:
         return sequence[0] if sequence else None
@@ -91,7 +105,9 @@ def hidden_answers(questionnaire: Questionnaire, answers: Mapping, contact=None)
     while True:
         scope = scope_for(questionnaire, current, contact)
         visible = {aid for q in question_sequence(questionnaire, scope) for aid in q.answer_ids}
-        stale = {aid for aid in current if aid not in visible and questionnaire.question_of_answer(aid)}
+        stale = {
+            aid for aid in current if aid not in visible and questionnaire.question_of_answer(aid)
+        }
         if not stale:
             return dropped
         dropped |= stale
@@ -136,15 +152,26 @@ def pipe(wording: str, questionnaire: Questionnaire, scope: Scope) -> str:
             question = questionnaire.question_of_answer(expression.tree.value)
             if question and question.choices and value is not None:
                 values = value if isinstance(value, list) else [value]
-                labels = [question.choice(str(v)).label.get_in(scope.language) for v in values if question.choice(str(v))]
+                labels = [
+                    question.choice(str(v)).label.get_in(scope.language)
+                    for v in values
+                    if question.choice(str(v))
+                ]
                 return "、".join(labels) if scope.language.startswith("zh") else ", ".join(labels)
         return "" if value is None else str(value)
 
     return PIPE.sub(replace, wording)
 
 
-def parse_answer(questionnaire: Questionnaire, question: Question, answer_id: str, values: list[str],
-                 other: str | None, language: str, mode: str) -> Parsed:
+def parse_answer(
+    questionnaire: Questionnaire,
+    question: Question,
+    answer_id: str,
+    values: list[str],
+    other: str | None,
+    language: str,
+    mode: str,
+) -> Parsed:
     """Check one submitted answer: its type's rules, and the special codes where allowed."""
     special = [v for v in values if questionnaire.special_kind(v)]
     if special:

@@ -29,8 +29,15 @@ class Submission:
         return not self.errors
 
 
-def submit(questionnaire: Questionnaire, questions: list[Question], form: Mapping[str, list[str]],
-           earlier: Mapping, contact: Mapping | None, language: str, mode: str) -> Submission:
+def submit(
+    questionnaire: Questionnaire,
+    questions: list[Question],
+    form: Mapping[str, list[str]],
+    earlier: Mapping,
+    contact: Mapping | None,
+    language: str,
+    mode: str,
+) -> Submission:
     """Check the answers to ``questions`` (those showing) against types, requirements and rules.
 
     Fields for any other question are ignored: a hidden or unreached question is never stored.

@@ -58,7 +58,9 @@ class QuestionType:
         choices = ctx.choices(raw, qid) if self.uses_choices else ()
         return choices, (), {}
 
-    def parse(self, question: Question, values: list[str], other: str | None, language: str) -> Parsed:
+    def parse(
+        self, question: Question, values: list[str], other: str | None, language: str
+    ) -> Parsed:
         values = [v for v in values if v != ""]
         if not values:
             return Parsed()
@@ -111,7 +113,13 @@ class MultipleChoice(QuestionType):
         if low is not None and high is not None and low > high:
             ctx.error("min-above-max", f"min ({low}) is above max ({high})", raw, "min", qid)
         if high is not None and choices and high > len(choices):
-            ctx.error("max-above-choices", f"max ({high}) is more than the {len(choices)} choices", raw, "max", qid)
+            ctx.error(
+                "max-above-choices",
+                f"max ({high}) is more than the {len(choices)} choices",
+                raw,
+                "max",
+                qid,
+            )
         return choices, (), {"min": low, "max": high}
 
     def parse(self, question, values, other, language):
@@ -143,7 +151,10 @@ def _scale_choices(ctx, raw, qid, low, high, default_labels=None):
     labels = ctx.point_labels(raw, qid, low, high) or default_labels or {}
     if not ctx.has(raw, "labels") and not default_labels:
         ctx.warn("scale-without-labels", "the scale has no point labels", raw, None, qid)
-    return tuple(Choice(str(point), labels.get(str(point)) or ctx.plain(str(point))) for point in range(low, high + 1))
+    return tuple(
+        Choice(str(point), labels.get(str(point)) or ctx.plain(str(point)))
+        for point in range(low, high + 1)
+    )
 
 
 def _top_box(ctx, raw, qid, low, high):
@@ -165,7 +176,13 @@ class RatingScale(QuestionType):
         if low is None or high is None:
             return (), (), {}
         if not 0 <= low < high <= 10:
-            ctx.error("bad-scale", f"a rating scale runs within 0–10 with min below max, not {low}–{high}", raw, "min", qid)
+            ctx.error(
+                "bad-scale",
+                f"a rating scale runs within 0–10 with min below max, not {low}–{high}",
+                raw,
+                "min",
+                qid,
+            )
             return (), (), {}
         choices = _scale_choices(ctx, raw, qid, low, high)
         return choices, (), {"min": low, "max": high, "top_box": _top_box(ctx, raw, qid, low, high)}
@@ -225,10 +242,16 @@ class Matrix(QuestionType):
         low = ctx.integer(raw, "min", qid, default=1)
         high = ctx.integer(raw, "max", qid, default=5)
         if low is None or high is None or not 0 <= low < high <= 10:
-            ctx.error("bad-scale", "a matrix scale runs within 0–10 with min below max", raw, "min", qid)
+            ctx.error(
+                "bad-scale", "a matrix scale runs within 0–10 with min below max", raw, "min", qid
+            )
             return (), items, {}
         choices = _scale_choices(ctx, raw, qid, low, high)
-        return choices, items, {"min": low, "max": high, "top_box": _top_box(ctx, raw, qid, low, high)}
+        return (
+            choices,
+            items,
+            {"min": low, "max": high, "top_box": _top_box(ctx, raw, qid, low, high)},
+        )
 
 
 @register
@@ -313,7 +336,9 @@ class DateQuestion(QuestionType):
                 except ValueError:
                     ctx.error("bad-date", f"{key} {value!r} is not a real date", raw, key, qid)
             else:
-                ctx.error("bad-date", f"{key} must be YYYY-MM-DD or 'today', not {value!r}", raw, key, qid)
+                ctx.error(
+                    "bad-date", f"{key} must be YYYY-MM-DD or 'today', not {value!r}", raw, key, qid
+                )
         return (), (), bounds
 
     def parse(self, question, values, other, language, today: date | None = None):

@@ -35,11 +35,23 @@ def _check_ids(questionnaire, ctx) -> None:
             ctx.log.error("duplicate-id", f"page id {page.id!r} is used twice", page.line)
         seen_pages.add(page.id)
         for question in page.questions:
-            for answer_id, line in [(question.id, question.line)] + [(i.id, i.line) for i in question.items]:
+            for answer_id, line in [(question.id, question.line)] + [
+                (i.id, i.line) for i in question.items
+            ]:
                 if not IDENTIFIER.match(answer_id):
-                    ctx.log.error("bad-id", f"id {answer_id!r} must start with a letter and use letters, digits and _ (at most 64)", line, question.id)
+                    ctx.log.error(
+                        "bad-id",
+                        f"id {answer_id!r} must start with a letter and use letters, digits and _ (at most 64)",
+                        line,
+                        question.id,
+                    )
                 if answer_id in seen:
-                    ctx.log.error("duplicate-id", f"id {answer_id!r} is already used on line {seen[answer_id]}", line, question.id)
+                    ctx.log.error(
+                        "duplicate-id",
+                        f"id {answer_id!r} is already used on line {seen[answer_id]}",
+                        line,
+                        question.id,
+                    )
                 seen.setdefault(answer_id, line)
 
 
@@ -53,14 +65,26 @@ def _earlier_answers(questionnaire):
     return result
 
 
-def _check_expression(questionnaire, ctx, expression: Expression, allowed: set, what, line, qid=None):
+def _check_expression(
+    questionnaire, ctx, expression: Expression, allowed: set, what, line, qid=None
+):
     for name in sorted(expression.questions):
         question = questionnaire.question_of_answer(name)
         if question is None:
             hint = " (a matrix: refer to one of its items)" if questionnaire.question(name) else ""
-            ctx.log.error("unknown-reference", f"{what} refers to {name!r}, which is not a question{hint}", line, qid)
+            ctx.log.error(
+                "unknown-reference",
+                f"{what} refers to {name!r}, which is not a question{hint}",
+                line,
+                qid,
+            )
         elif name not in allowed:
-            ctx.log.error("forward-reference", f"{what} refers to {name!r}, which is asked later; it can only use answers from earlier pages", line, qid)
+            ctx.log.error(
+                "forward-reference",
+                f"{what} refers to {name!r}, which is asked later; it can only use answers from earlier pages",
+                line,
+                qid,
+            )
     _check_codes(questionnaire, ctx, expression.tree, what, line, qid)
 
 
@@ -70,12 +94,25 @@ def _check_codes(questionnaire, ctx, node: Node, what, line, qid) -> None:
         left, right = node.children
         if left.kind == "name":
             question = questionnaire.question_of_answer(left.value)
-            literals = [right] if right.kind == "literal" else list(right.children) if right.kind == "list" else []
+            literals = (
+                [right]
+                if right.kind == "literal"
+                else list(right.children)
+                if right.kind == "list"
+                else []
+            )
             if question and question.choices and literals:
-                codes = {c.code for c in question.choices} | set(questionnaire.special_codes.values())
+                codes = {c.code for c in question.choices} | set(
+                    questionnaire.special_codes.values()
+                )
                 for literal in literals:
                     if literal.kind == "literal" and str(literal.value) not in codes:
-                        ctx.log.warn("unreachable", f"{what} compares {left.value} with {literal.value!r}, which is not one of its codes; that branch can never be taken", line, qid)
+                        ctx.log.warn(
+                            "unreachable",
+                            f"{what} compares {left.value} with {literal.value!r}, which is not one of its codes; that branch can never be taken",
+                            line,
+                            qid,
+                        )
     for child in node.children:
         _check_codes(questionnaire, ctx, child, what, line, qid)
 
@@ -88,7 +125,9 @@ def _check_pipes(questionnaire, ctx, texts, allowed, line, qid=None) -> None:
             except ExpressionError as error:
                 ctx.log.error("bad-pipe", f"piped text {{{{ {source} }}}}: {error}", line, qid)
                 continue
-            _check_expression(questionnaire, ctx, expression, allowed, f"piped text {{{{ {source} }}}}", line, qid)
+            _check_expression(
+                questionnaire, ctx, expression, allowed, f"piped text {{{{ {source} }}}}", line, qid
+            )
 
 
 def _check_references(questionnaire, ctx) -> None:
@@ -96,17 +135,37 @@ def _check_references(questionnaire, ctx) -> None:
     for page in questionnaire.pages:
         before, through = earlier[page.id]
         if page.show_if:
-            _check_expression(questionnaire, ctx, page.show_if, before, f"page {page.id} show_if", page.line)
+            _check_expression(
+                questionnaire, ctx, page.show_if, before, f"page {page.id} show_if", page.line
+            )
         _check_pipes(questionnaire, ctx, [page.title], before, page.line)
         for question in page.questions:
             line, qid = question.line, question.id
             if question.show_if:
-                _check_expression(questionnaire, ctx, question.show_if, before, "show_if", line, qid)
+                _check_expression(
+                    questionnaire, ctx, question.show_if, before, "show_if", line, qid
+                )
             for rule in question.rules:
-                _check_expression(questionnaire, ctx, rule.check, through, "validate check", line, qid)
+                _check_expression(
+                    questionnaire, ctx, rule.check, through, "validate check", line, qid
+                )
             if question.screen_out:
-                _check_expression(questionnaire, ctx, question.screen_out.condition, through, "screen_out if", line, qid)
-            texts = [question.text, question.help, question.cati.text, question.cati.instructions, question.cati.probe]
+                _check_expression(
+                    questionnaire,
+                    ctx,
+                    question.screen_out.condition,
+                    through,
+                    "screen_out if",
+                    line,
+                    qid,
+                )
+            texts = [
+                question.text,
+                question.help,
+                question.cati.text,
+                question.cati.instructions,
+                question.cati.probe,
+            ]
             texts += [item.text for item in question.items]
             _check_pipes(questionnaire, ctx, texts, before, line, qid)
 
@@ -116,12 +175,27 @@ def _check_special_codes(questionnaire, ctx) -> None:
     for question in questionnaire.questions():
         clash = special & {c.code for c in question.choices}
         for code in sorted(clash):
-            ctx.log.error("special-code-clash", f"choice code {code} is also the special code for refused/don't know; change one of them", question.line, question.id)
+            ctx.log.error(
+                "special-code-clash",
+                f"choice code {code} is also the special code for refused/don't know; change one of them",
+                question.line,
+                question.id,
+            )
 
 
 def _check_type_flags(questionnaire, ctx) -> None:
     for question in questionnaire.questions():
         if question.randomize and not (question.choices or question.items):
-            ctx.log.error("bad-randomize", f"randomize needs choices or items; a {question.type} question has none", question.line, question.id)
+            ctx.log.error(
+                "bad-randomize",
+                f"randomize needs choices or items; a {question.type} question has none",
+                question.line,
+                question.id,
+            )
         if question.type == "display" and (question.prefer_not or question.rules):
-            ctx.log.error("display-answer", "a display question takes no answer, so no prefer_not or validate", question.line, question.id)
+            ctx.log.error(
+                "display-answer",
+                "a display question takes no answer, so no prefer_not or validate",
+                question.line,
+                question.id,
+            )
