@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -84,7 +85,7 @@ def demo_command():
     schema.upgrade(get_db().engine)
     session = db_session()
     begin_write(session)
-    credentials = demo.build(session)
+    credentials = demo.build(session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
     base_url = current_app.config["SURVEY_BASE_URL"]
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:

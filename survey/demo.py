@@ -1,14 +1,18 @@
-"""A working demo database: staff of every role, and what later parts add to it."""
+"""A working demo database: staff of every role, the shipped questionnaires and their surveys."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .auth.accounts import create_user, set_password
-from .models import Role, User
+from .models import Role, Survey, User
+from .questionnaire import load_file
+from .questionnaire_versions import store
 
 DEMO_STAFF = [
     ("admin", Role.ADMIN, "系统管理员 Admin"),
@@ -24,8 +28,36 @@ def _demo_password() -> str:
     return secrets.token_urlsafe(9)
 
 
-def build(session: Session) -> list[tuple[str, str, str]]:
-    """Create (or reset) the demo staff; return (username, role, password) for each."""
+def _surveys(session: Session, questionnaire_dir: Path, today: date) -> None:
+    """Load every shipped questionnaire and open one survey on it for this month."""
+    period = f"{today:%Y-%m}"
+    for path in sorted(questionnaire_dir.glob("*.yaml")):
+        result = load_file(path)
+        version = store(session, result, path.read_text(encoding="utf-8")).version
+        built = result.questionnaire
+        slug = f"{built.id}-{period}"
+        if session.scalar(select(Survey).where(Survey.slug == slug)):
+            continue
+        session.add(
+            Survey(
+                slug=slug,
+                name=f"{built.title.get_in('zh-Hans')} {period}",
+                questionnaire_version_id=version.id,
+                modes=list(built.modes),
+                status="open",
+                languages=list(built.languages),
+                default_language=built.default_language,
+                period_label=period,
+                opens_on=today.replace(day=1),
+            )
+        )
+
+
+def build(
+    session: Session, questionnaire_dir: Path, today: date | None = None
+) -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo; return (username, role, password) for each staff member."""
+    _surveys(session, questionnaire_dir, today or date.today())
     credentials = []
     for username, role, display_name in DEMO_STAFF:
         password = _demo_password()

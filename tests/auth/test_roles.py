@@ -11,6 +11,7 @@ ALLOWED = {
     "/fieldwork/": {"supervisor", "admin"},
     "/reports/": {"manager", "admin"},
     "/admin/": {"admin"},
+    "/admin/questionnaires/": {"admin"},
 }
 
 

@@ -1,0 +1,156 @@
+"""One interview's progress, the same for web (a page a screen) and CATI (a question a screen).
+
+Pure logic over plain values, so the web mode, the CATI console and the admin preview
+keep their state where they like (database rows, a session) and share every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .model import Question, Questionnaire, ScreenOut
+from .routing import (
+    hidden_answers,
+    next_page,
+    next_question,
+    previous_page,
+    question_sequence,
+    scope_for,
+    visible_questions,
+)
+from .submission import Submission, submit
+
+END = "end"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the respondent or interviewer sees now."""
+
+    position: str  # a page id (web), a question id (cati), or END
+    questions: tuple[Question, ...]
+    number: int  # 1-based screen number among those that apply now
+    total: int
+
+    @property
+    def finished(self) -> bool:
+        return self.position == END
+
+    @property
+    def progress(self) -> int:
+        """Percent of the screens behind the respondent."""
+        return 100 if self.finished else round(100 * (self.number - 1) / max(self.total, 1))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of submitting a screen: new answers and position, or messages."""
+
+    submission: Submission
+    answers: dict
+    other_texts: dict
+    position: str
+    dropped: frozenset  # answers removed because a corrected answer hid their question
+    screen_out: ScreenOut | None = None
+
+
+def _screens(questionnaire, scope, mode):
+    if mode == "cati":
+        return [(q.id, (q,)) for q in question_sequence(questionnaire, scope)]
+    return [
+        (p.id, tuple(visible_questions(p, scope)))
+        for p in questionnaire.pages
+        if visible_questions(p, scope)
+    ]
+
+
+def step_at(
+    questionnaire: Questionnaire,
+    answers: Mapping,
+    position: str | None,
+    contact=None,
+    language=None,
+    mode: str = "web",
+) -> Step:
+    """The screen at ``position`` (the first when None); a position that no longer applies
+    moves forward to the next one that does."""
+    scope = scope_for(questionnaire, answers, contact, language, mode)
+    screens = _screens(questionnaire, scope, mode)
+    if position == END or not screens:
+        return Step(END, (), len(screens) + 1, len(screens))
+    ids = [screen_id for screen_id, _ in screens]
+    if position is None:
+        index = 0
+    elif position in ids:
+        index = ids.index(position)
+    else:
+        following = (
+            next_question(questionnaire, scope, position)
+            if mode == "cati"
+            else next_page(questionnaire, scope, position)
+        )
+        if following is None:
+            return Step(END, (), len(screens) + 1, len(screens))
+        index = ids.index(following.id)
+    screen_id, questions = screens[index]
+    return Step(screen_id, questions, index + 1, len(screens))
+
+
+def previous_position(
+    questionnaire: Questionnaire,
+    answers: Mapping,
+    position: str,
+    contact=None,
+    language=None,
+    mode: str = "web",
+) -> str | None:
+    """Where "back" goes: the previous screen that applies, or None at the first."""
+    scope = scope_for(questionnaire, answers, contact, language, mode)
+    if mode == "cati":
+        ids = [q.id for q in question_sequence(questionnaire, scope)]
+        if position == END:
+            return ids[-1] if ids else None
+        index = ids.index(position) if position in ids else 0
+        return ids[index - 1] if index > 0 else None
+    if position == END:
+        pages = [p for p in questionnaire.pages if visible_questions(p, scope)]
+        return pages[-1].id if pages else None
+    page = previous_page(questionnaire, scope, position)
+    return page.id if page else None
+
+
+def submit_step(
+    questionnaire: Questionnaire,
+    answers: Mapping,
+    other_texts: Mapping,
+    step: Step,
+    form: Mapping[str, list[str]],
+    contact=None,
+    language=None,
+    mode: str = "web",
+) -> Outcome:
+    """Check the screen's answers; on success merge them, drop newly hidden ones, and move on."""
+    language = language or questionnaire.default_language
+    result = submit(questionnaire, list(step.questions), form, answers, contact, language, mode)
+    if not result.ok:
+        return Outcome(result, dict(answers), dict(other_texts), step.position, frozenset())
+    merged, texts = dict(answers), dict(other_texts)
+    for question in step.questions:
+        for answer_id in question.answer_ids:  # a cleared optional answer is removed
+            merged.pop(answer_id, None)
+            texts.pop(answer_id, None)
+    merged.update(result.answers)
+    texts.update(result.other_texts)
+    dropped = hidden_answers(questionnaire, merged, contact)
+    for answer_id in dropped:
+        merged.pop(answer_id, None)
+        texts.pop(answer_id, None)
+    if result.screen_out:
+        return Outcome(result, merged, texts, END, frozenset(dropped), result.screen_out)
+    scope = scope_for(questionnaire, merged, contact, language, mode)
+    if mode == "cati":
+        nxt = next_question(questionnaire, scope, step.position)
+    else:
+        nxt = next_page(questionnaire, scope, step.position)
+    return Outcome(result, merged, texts, nxt.id if nxt else END, frozenset(dropped))

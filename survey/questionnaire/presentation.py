@@ -1,0 +1,171 @@
+"""What a screen shows, in one language: texts piped, choices ordered, values and messages.
+
+Templates render these views (one macro per question type); the web mode, the CATI
+console and the preview build them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .model import Question, Questionnaire, Text
+from .routing import ordered_choices, ordered_items, pipe, scope_for
+from .submission import OTHER_SUFFIX
+
+SPECIAL_LABELS = {
+    "refused": {"zh-Hans": "拒答", "zh-Hant": "拒答", "en": "Refused"},
+    "dont_know": {"zh-Hans": "不知道", "zh-Hant": "不知道", "en": "Don't know"},
+    "prefer_not": {"zh-Hans": "不愿回答", "zh-Hant": "不願回答", "en": "Prefer not to say"},
+}
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    code: str
+    label: str
+    exclusive: bool
+    other: bool
+    key: str  # the keyboard key in CATI: 1–9, then 0, then letters
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    text: str
+    value: object
+    error: str | None
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    type: str
+    text: str
+    help: str | None
+    instructions: str | None  # CATI: for the interviewer, never read
+    probe: str | None
+    read_options: bool
+    required: bool
+    choices: tuple[ChoiceView, ...]
+    items: tuple[ItemView, ...]
+    specials: tuple[ChoiceView, ...]  # refused / don't know: CATI always, web where allowed
+    options: Mapping
+    value: object  # the current answer (a code, codes, number or text)
+    other_text: str | None
+    error: str | None
+    other_field: str
+
+
+KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
+
+
+def _text(text: Text | None, questionnaire, scope) -> str | None:
+    return None if text is None else pipe(text.get_in(scope.language), questionnaire, scope)
+
+
+def question_view(
+    questionnaire: Questionnaire,
+    question: Question,
+    answers: Mapping,
+    other_texts: Mapping,
+    errors: Mapping,
+    seed: int,
+    contact=None,
+    language=None,
+    mode="web",
+    interviewer=None,
+    submitted: Mapping | None = None,
+) -> QuestionView:
+    """The view of one question; ``submitted`` re-shows what was posted with its messages."""
+    scope = scope_for(questionnaire, answers, contact, language, mode, interviewer)
+    language = scope.language
+    choices = tuple(
+        ChoiceView(
+            c.code, c.label.get_in(language), c.exclusive, c.other, KEYS[i] if i < len(KEYS) else ""
+        )
+        for i, c in enumerate(ordered_choices(question, seed))
+    )
+
+    def current(answer_id):
+        if submitted is not None and answer_id in submitted:
+            posted = [v for v in submitted[answer_id] if isinstance(v, str)]
+            return posted if question.type == "multiple" else (posted[0] if posted else None)
+        return answers.get(answer_id)
+
+    items = tuple(
+        ItemView(
+            item.id,
+            _text(
+                item.cati_text if mode == "cati" and item.cati_text else item.text,
+                questionnaire,
+                scope,
+            ),
+            current(item.id),
+            errors.get(item.id),
+        )
+        for item in ordered_items(question, seed)
+    )
+    specials = ()
+    if mode == "cati" or question.prefer_not:
+        kinds = (
+            [("refused", "refused"), ("dont_know", "dont_know")]
+            if mode == "cati"
+            else [("refused", "prefer_not"), ("dont_know", "dont_know")]
+        )
+        specials = tuple(
+            ChoiceView(
+                questionnaire.special_codes[kind],
+                SPECIAL_LABELS[label].get(language, SPECIAL_LABELS[label]["en"]),
+                False,
+                False,
+                key,
+            )
+            for (kind, label), key in zip(kinds, ("r", "d"), strict=True)
+        )
+    wording = question.cati.text if mode == "cati" and question.cati.text else question.text
+    other_posted = (submitted or {}).get(question.id + OTHER_SUFFIX)
+    return QuestionView(
+        id=question.id,
+        type=question.type,
+        text=_text(wording, questionnaire, scope),
+        help=_text(question.help, questionnaire, scope),
+        instructions=_text(question.cati.instructions, questionnaire, scope)
+        if mode == "cati"
+        else None,
+        probe=_text(question.cati.probe, questionnaire, scope) if mode == "cati" else None,
+        read_options=question.cati.read_options,
+        required=question.required,
+        choices=choices,
+        items=items,
+        specials=specials,
+        options={
+            k: (v.get_in(language) if isinstance(v, Text) else v)
+            for k, v in question.options.items()
+        },
+        value=current(question.id),
+        other_text=(other_posted[0] if other_posted else other_texts.get(question.id)),
+        error=errors.get(question.id),
+        other_field=question.id + OTHER_SUFFIX,
+    )
+
+
+def script_text(
+    questionnaire: Questionnaire,
+    part: str,
+    answers=None,
+    contact=None,
+    language=None,
+    mode="web",
+    interviewer=None,
+) -> str | None:
+    """An opening or closing text, piped: intro and closing on the web; greeting, screener,
+    answering_machine and closing from the CATI scripts by phone."""
+    scope = scope_for(questionnaire, answers or {}, contact, language, mode, interviewer)
+    if mode == "cati":
+        source = getattr(questionnaire.cati, part, None) if part != "intro" else None
+        if part == "closing" and source is None:
+            source = questionnaire.closing
+    else:
+        source = {"intro": questionnaire.intro, "closing": questionnaire.closing}.get(part)
+    return _text(source, questionnaire, scope)
