@@ -19,6 +19,7 @@ from .extensions import csrf
 from .fieldwork import bp as fieldwork_bp
 from .health import bp as health_bp
 from .reports import bp as reports_bp
+from .web import bp as web_bp
 
 
 def _resource_dir(name: str) -> str:
@@ -48,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     app.before_request(load_signed_in_user)
 
-    for blueprint in (health_bp, auth_bp, admin_bp, cati_bp, fieldwork_bp, reports_bp):
+    for blueprint in (health_bp, auth_bp, admin_bp, cati_bp, fieldwork_bp, reports_bp, web_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     commands.init_app(app)

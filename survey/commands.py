@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
 from . import demo, schema
 from .auth.accounts import AccountError, create_user
 from .database import begin_write, db_session, get_db
-from .models import Role
+from .invitations import invite_many, personal_link
+from .models import Role, Survey
 from .questionnaire_commands import questionnaires
 from .surveys import list_surveys
 
@@ -92,6 +94,24 @@ def demo_command():
         click.echo(f"  {role:<12} {username:<12} {password}")
 
 
+@click.command("invite")
+@click.argument("slug")
+@click.option("--count", default=1, show_default=True, type=click.IntRange(1, 100_000))
+@with_appcontext
+def invite_command(slug: str, count: int):
+    """Print personal web links for a survey, one a line (contacts not yet invited first)."""
+    session = db_session()
+    begin_write(session)
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    tokens = invite_many(session, survey, count)
+    session.commit()
+    base_url = current_app.config["SURVEY_BASE_URL"]
+    for token in tokens:
+        click.echo(personal_link(base_url, token))
+
+
 def init_app(app) -> None:
-    for command in (init_db, user, surveys, demo_command, questionnaires):
+    for command in (init_db, user, surveys, demo_command, questionnaires, invite_command):
         app.cli.add_command(command)

@@ -58,3 +58,4 @@ class Invitation(Base):
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
 
     contact: Mapped[Contact | None] = relationship(back_populates="invitations")
+    survey: Mapped[Survey] = relationship()  # noqa: F821 (resolved by name)

@@ -22,8 +22,11 @@ class Response(Base):
     # One response per invitation, whichever channel completes it.
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
     resume_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A keyed hash of the client's address, for the open-link rate limit (never the address).
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    disposition: Mapped[str | None] = mapped_column(String(8))  # set when screened out
     mode: Mapped[str] = mapped_column(String(8))  # web, cati
-    status: Mapped[str] = mapped_column(String(16), default="partial")
+    status: Mapped[str] = mapped_column(String(16), default="partial")  # partial, complete, screened_out
     language: Mapped[str] = mapped_column(String(16))
     # Segment attributes copied from the contact, so reports need no personal data.
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -37,6 +40,8 @@ class Response(Base):
     duration_seconds: Mapped[int | None]
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()  # noqa: F821
+    survey: Mapped[Survey] = relationship()  # noqa: F821
 
 
 class Answer(Base):

@@ -37,10 +37,13 @@ def submit(
     contact: Mapping | None,
     language: str,
     mode: str,
+    lenient: bool = False,
 ) -> Submission:
     """Check the answers to ``questions`` (those showing) against types, requirements and rules.
 
     Fields for any other question are ignored: a hidden or unreached question is never stored.
+    ``lenient`` keeps whatever is valid and ignores the rest (going back, switching language),
+    so nothing typed is lost and nothing invalid is kept.
     """
     result = Submission()
     for question in questions:
@@ -48,6 +51,8 @@ def submit(
             values = [v for v in form.get(answer_id, []) if isinstance(v, str)]
             other = next(iter(form.get(answer_id + OTHER_SUFFIX, [])), None)
             parsed = parse_answer(questionnaire, question, answer_id, values, other, language, mode)
+            if lenient and (parsed.error or parsed.empty):
+                continue
             if parsed.error:
                 result.errors[answer_id] = parsed.error
             elif parsed.special:
@@ -58,7 +63,7 @@ def submit(
                     result.other_texts[answer_id] = parsed.other_text
             elif question.required and question.type != "display":
                 result.errors[answer_id] = message("required", language)
-    if result.errors:
+    if result.errors or lenient:
         return result
     scope = scope_for(questionnaire, {**earlier, **result.answers}, contact, language, mode)
     for question in questions:
