@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import demo, schema
+from . import audit, demo, export, schema
 from .auth.accounts import AccountError, create_user
 from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
@@ -112,6 +112,42 @@ def invite_command(slug: str, count: int):
         click.echo(personal_link(base_url, token))
 
 
+@click.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="A file; standard output when absent.")
+@with_appcontext
+def export_command(slug: str, fmt: str, output: str | None):
+    """Export responses (one row each, answer codes, no personal data) with a codebook."""
+    session = db_session()
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    if fmt == "xlsx" and not output:
+        raise click.ClickException("--format xlsx needs --output FILE.xlsx")
+    header, variables, rows = export.export_rows(session, survey)
+    codebook = export.codebook_rows(header, variables)
+    audit.record("export", "survey", survey.id, format=fmt, via="cli")
+    if fmt == "xlsx":
+        export.write_xlsx(output, header, rows, codebook)
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            if fmt == "csv":
+                export.write_csv(stream, header, rows)
+            else:
+                export.write_json(stream, survey, header, rows, codebook)
+        if fmt == "csv":
+            codebook_path = Path(output).with_suffix(".codebook.csv")
+            with open(codebook_path, "w", encoding="utf-8", newline="") as stream:
+                export.write_csv(stream, ["variable", "label", "values"], codebook)
+            click.echo(f"Codebook written to {codebook_path}", err=True)
+    elif fmt == "csv":
+        export.write_csv(sys.stdout, header, rows)
+    else:
+        export.write_json(sys.stdout, survey, header, rows, codebook)
+    session.commit()
+
+
 def init_app(app) -> None:
-    for command in (init_db, user, surveys, demo_command, questionnaires, invite_command):
+    for command in (init_db, user, surveys, demo_command, questionnaires, invite_command, export_command):
         app.cli.add_command(command)

@@ -161,3 +161,49 @@ class AuthActions:
 @pytest.fixture
 def auth(client, make_user):
     return AuthActions(client, make_user)
+
+
+QUESTIONNAIRES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "questionnaires")
+
+
+@pytest.fixture
+def fielded(app):
+    """Field a shipped questionnaire: ``fielded(name, **survey_fields)`` → the survey's id.
+
+    Also offers ``fielded.invite(survey_id, contact=None)`` → a personal link's token.
+    """
+    from survey.invitations import invite
+    from survey.models import Contact, Survey
+    from survey.questionnaire import load_file
+    from survey.questionnaire_versions import store
+
+    def field(name: str, **fields) -> int:
+        path = os.path.join(QUESTIONNAIRES, f"{name}.yaml")
+        with app.app_context():
+            session = get_db(app).session()
+            result = load_file(path)
+            with open(path, encoding="utf-8") as file:
+                version = store(session, result, file.read()).version
+            values = {"slug": f"{name}-test", "name": name, "status": "open", "modes": ["web", "cati"]}
+            values.update(fields)
+            survey = Survey(questionnaire_version_id=version.id, **values)
+            session.add(survey)
+            session.commit()
+            return survey.id
+
+    def make_invitation(survey_id: int, contact: dict | None = None, **fields) -> str:
+        with app.app_context():
+            session = get_db(app).session()
+            survey = session.get(Survey, survey_id)
+            person = None
+            if contact is not None:
+                person = Contact(survey_id=survey_id, customer_ref=contact.pop("customer_ref", secrets.token_hex(4)), **contact)
+                session.add(person)
+            invitation, token = invite(session, survey, person)
+            for key, value in fields.items():
+                setattr(invitation, key, value)
+            session.commit()
+            return token
+
+    field.invite = make_invitation
+    return field

@@ -1,0 +1,222 @@
+"""Personal links: start, page by page, resume, finish; and every kind of bad input."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.models import Answer, Invitation, Response, Survey, utcnow
+from tests.conftest import csrf_token_from
+
+COUNTER_PAGE_1 = {"q_competence": "3", "q_helpful": "1", "q_delay": "3", "q_rude": "3", "q_overall": "3"}
+COUNTER_PAGE_2 = {"q_wait_minutes": "8", "q_wait": "4", "q_env_clean": "5", "q_env_seating": "4", "q_env_guidance": "4"}
+COUNTER_PAGE_3 = {"q_nps": "9", "q_comment": "柜员很专业"}
+
+
+@pytest.fixture
+def counter(fielded):
+    return fielded("branch-counter")
+
+
+@pytest.fixture
+def token(fielded, counter):
+    contact = {"title": "王先生", "name": "王伟", "attributes": {"branch": "SZ-001", "staff_id": "T042"}}
+    return fielded.invite(counter, contact)
+
+
+def start(client, token, language="zh-Hans"):
+    page = client.get(f"/s/{token}")
+    assert page.status_code == 200
+    response = client.post(f"/s/{token}", data={"action": "start", "language": language,
+                                                 "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    return client.get(f"/s/{token}")
+
+
+def post_page(client, token, fields, action="next", page_html=None):
+    html = page_html or client.get(f"/s/{token}").get_data(as_text=True)
+    page_id = html.split('name="page" value="', 1)[1].split('"', 1)[0]
+    data = {"csrf_token": csrf_token_from(html), "page": page_id, "action": action, **fields}
+    return client.post(f"/s/{token}", data=data)
+
+
+def complete(client, token):
+    start(client, token)
+    for fields in (COUNTER_PAGE_1, COUNTER_PAGE_2, COUNTER_PAGE_3):
+        assert post_page(client, token, fields).status_code == 302
+
+
+def test_opening_the_link_creates_nothing_until_start(client, token, db):
+    assert client.get(f"/s/{token}").status_code == 200
+    assert db.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_full_completion_stores_every_answer_once(client, token, db):
+    complete(client, token)
+    response = db.scalars(select(Response)).one()
+    assert response.status == "complete"
+    assert response.disposition == "1.1"
+    assert response.duration_seconds is not None
+    assert response.attributes == {"branch": "SZ-001", "staff_id": "T042"}
+    stored = dict(db.execute(select(Answer.question_id, Answer.code).where(Answer.item == "")).all())
+    assert stored["q_overall"] == "3"
+    assert stored["q_nps"] == "9"
+    assert db.scalar(select(Answer.value_text).where(Answer.question_id == "q_comment")) == "柜员很专业"
+
+
+def test_after_completion_the_link_says_already_completed(client, token):
+    complete(client, token)
+    page = client.get(f"/s/{token}", headers={"Accept-Language": "en"})
+    assert "This questionnaire has been completed" in page.get_data(as_text=True)
+
+
+def test_resume_on_another_device_continues_where_it_stopped(app, client, token):
+    start(client, token)
+    post_page(client, token, COUNTER_PAGE_1)
+    other_device = app.test_client()
+    page = other_device.get(f"/s/{token}").get_data(as_text=True)
+    assert 'name="page" value="p_visit"' in page
+
+
+def test_double_submit_and_refresh_never_double_anything(client, token, db):
+    html = start(client, token).get_data(as_text=True)
+    assert post_page(client, token, COUNTER_PAGE_1, page_html=html).status_code == 302
+    again = post_page(client, token, COUNTER_PAGE_1, page_html=html)  # the same post twice
+    assert again.status_code == 302  # an edit of a reached page, not an error
+    assert db.scalar(select(func.count()).select_from(Response)) == 1
+    duplicates = db.execute(
+        select(Answer.question_id, Answer.item, func.count()).group_by(Answer.response_id, Answer.question_id, Answer.item).having(func.count() > 1)
+    ).all()
+    assert duplicates == []
+
+
+def test_a_second_start_finds_the_first_response(client, token, db):
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    data = {"action": "start", "csrf_token": csrf_token_from(page)}
+    client.post(f"/s/{token}", data=data)
+    client.post(f"/s/{token}", data=data)
+    assert db.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_back_keeps_what_was_typed_and_loses_nothing(client, token, db):
+    start(client, token)
+    post_page(client, token, COUNTER_PAGE_1)
+    post_page(client, token, {"q_wait_minutes": "12"}, action="back")
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    assert 'name="page" value="p_card"' in page
+    assert db.scalar(select(Answer.code).where(Answer.question_id == "q_wait_minutes")) == "12"
+
+
+def test_language_switch_keeps_answers(client, token):
+    start(client, token)
+    post_page(client, token, {"q_competence": "2"}, action="language:en")
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    assert "How would you rate the professional competence" in page
+    assert 'value="2" checked' in page
+
+
+def test_validation_message_beside_the_field_and_answers_kept(client, token):
+    start(client, token)
+    reply = post_page(client, token, {"q_competence": "3"})
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 422
+    assert "请回答此题。" in html
+    assert 'value="3" checked' in html
+
+
+@pytest.mark.parametrize("token_text", ["nonsense", "x" * 300, "%00%ff", "HsLqdpgFwHxvY6H1ucGezmO1V4JuR8Lu"])
+def test_unknown_or_garbled_token_is_a_clear_404(client, token_text):
+    reply = client.get(f"/s/{token_text}", headers={"Accept-Language": "en"})
+    assert reply.status_code == 404
+    assert "This link is not valid" in reply.get_data(as_text=True)
+
+
+def test_expired_link(client, fielded, counter):
+    token = fielded.invite(counter, expires_at=utcnow() - timedelta(minutes=1))
+    reply = client.get(f"/s/{token}", headers={"Accept-Language": "en"})
+    assert reply.status_code == 410
+    assert "This link has expired" in reply.get_data(as_text=True)
+
+
+def test_closed_survey_shows_a_polite_page(client, token, db, counter):
+    db.get(Survey, counter).status = "closed"
+    db.commit()
+    reply = client.get(f"/s/{token}", headers={"Accept-Language": "en"})
+    assert reply.status_code == 410
+    assert "This survey has closed" in reply.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({**COUNTER_PAGE_1, "q_competence": "9"}, "不在选项中"),  # a code not in the list
+        ({**COUNTER_PAGE_1, "q_helpful": ["1", "3"]}, "请只选择一项"),
+        ({**COUNTER_PAGE_1, "q_overall": "-9"}, "此题需要作答"),  # refused is not offered here
+    ],
+)
+def test_bad_codes_are_refused_beside_the_field(client, token, db, fields, message):
+    start(client, token)
+    reply = post_page(client, token, fields)
+    assert reply.status_code == 422
+    assert message in reply.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_out_of_range_and_over_long_answers(client, token, db):
+    start(client, token)
+    post_page(client, token, COUNTER_PAGE_1)
+    reply = post_page(client, token, {**COUNTER_PAGE_2, "q_wait_minutes": "9999"})
+    assert "不能大于 300" in reply.get_data(as_text=True)
+    post_page(client, token, COUNTER_PAGE_2)
+    reply = post_page(client, token, {**COUNTER_PAGE_3, "q_comment": "长" * 1001})
+    assert reply.status_code == 422
+    assert "最多 1000 个字" in reply.get_data(as_text=True)
+    assert db.scalar(select(Answer).where(Answer.question_id == "q_comment")) is None
+
+
+def test_unknown_and_unreached_fields_are_ignored(client, token, db):
+    start(client, token)
+    fields = {**COUNTER_PAGE_1, "evil_field": "1", "q_nps": "0", "q_comment": "<script>"}
+    assert post_page(client, token, fields).status_code == 302
+    stored = set(db.scalars(select(Answer.question_id)))
+    assert stored == set(COUNTER_PAGE_1)
+
+
+def test_a_post_for_a_page_not_yet_reached_is_stale_not_stored(client, token, db):
+    html = start(client, token).get_data(as_text=True)
+    data = {"csrf_token": csrf_token_from(html), "page": "p_recommend", "action": "next", **COUNTER_PAGE_3}
+    reply = client.post(f"/s/{token}", data=data)
+    assert reply.status_code == 409
+    assert 'name="page" value="p_card"' in reply.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_missing_or_wrong_csrf_token(client, token):
+    start(client, token)
+    reply = client.post(f"/s/{token}", data={"page": "p_card", "action": "next", **COUNTER_PAGE_1})
+    assert reply.status_code == 400
+    reply = client.post(f"/s/{token}", data={"page": "p_card", "action": "next", "csrf_token": "forged", **COUNTER_PAGE_1})
+    assert reply.status_code == 400
+
+
+def test_bytes_that_are_not_utf8(client, token, db):
+    html = start(client, token).get_data(as_text=True)
+    body = f"csrf_token={csrf_token_from(html)}&page=p_card&action=next&q_competence=%ff%fe&q_helpful=\xff".encode("latin-1")
+    reply = client.post(f"/s/{token}", data=body, content_type="application/x-www-form-urlencoded")
+    assert reply.status_code in (400, 422)
+    assert db.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_a_huge_body_is_refused(app, client, token):
+    start(client, token)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    reply = client.post(f"/s/{token}", data={"q_comment": "x" * 100_000})
+    assert reply.status_code == 413
+
+
+def test_invitation_is_marked_opened_and_hash_only(client, token, db):
+    start(client, token)
+    invitation = db.scalars(select(Invitation)).one()
+    assert invitation.opened_at is not None
+    assert token not in invitation.token_hash
+    assert len(invitation.token_hash) == 64
