@@ -57,3 +57,41 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+# Fill every question on a screen: the highest real option, a number, some text; the
+# ``keep_in`` answers avoid screen-outs.
+FILL = """(keepIn) => {
+  const form = document.querySelector('form.survey__form');
+  const groups = {};
+  for (const input of form.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    (groups[input.name] ||= []).push(input);
+  }
+  for (const [name, inputs] of Object.entries(groups)) {
+    const real = inputs.filter(i => !i.value.startsWith('-') && !i.dataset.exclusive);
+    const wanted = keepIn[name];
+    const pick = wanted ? inputs.find(i => i.value === wanted) : real[real.length - 1];
+    if (!pick) continue;
+    pick.checked = true;
+    for (const other of form.querySelectorAll(`input[name="${name}:other"]`)) other.value = '柜台太少';
+  }
+  for (const input of form.querySelectorAll('input[type=text]:not([name$=":other"])')) {
+    input.value = input.inputMode === 'numeric' || input.inputMode === 'decimal' ? '5' : '服务很好';
+  }
+  for (const area of form.querySelectorAll('textarea')) area.value = '服务很好，谢谢。';
+  for (const select of form.querySelectorAll('select')) select.selectedIndex = select.options.length - 1;
+  for (const date of form.querySelectorAll('input[type=date]')) date.value = '2026-11-01';
+}"""
+KEEP_IN = {"q_s_customer": "1", "q_s_industry": "0", "q_caller": "1"}
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core in the page; return the serious and critical violations found."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

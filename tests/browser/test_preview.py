@@ -4,37 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import QuestionnaireVersion
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import FILL, KEEP_IN, screenshot
 from tests.conftest import PASSWORD
 
 NAMES = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
-# Answers that keep the walk inside the questionnaire (not screened out).
-KEEP_IN = {"q_s_customer": "1", "q_s_industry": "0", "q_caller": "1"}
-
-FILL = """(keepIn) => {
-  const form = document.querySelector('form.survey__form');
-  const groups = {};
-  for (const input of form.querySelectorAll('input[type=radio], input[type=checkbox]')) {
-    (groups[input.name] ||= []).push(input);
-  }
-  for (const [name, inputs] of Object.entries(groups)) {
-    if (name.endsWith(':other')) continue;
-    const real = inputs.filter(i => !i.value.startsWith('-') && !i.dataset.exclusive);
-    const wanted = keepIn[name];
-    const pick = wanted ? inputs.find(i => i.value === wanted) : real[real.length - 1];
-    if (!pick) continue;
-    pick.checked = true;
-    for (const other of form.querySelectorAll(`input[name="${name}:other"]`)) other.value = '柜台太少';
-  }
-  for (const input of form.querySelectorAll('input[type=text]:not([name$=":other"])')) {
-    input.value = input.inputMode === 'numeric' || input.inputMode === 'decimal' ? '5' : '服务很好';
-  }
-  for (const area of form.querySelectorAll('textarea')) area.value = '服务很好，谢谢。';
-  for (const select of form.querySelectorAll('select')) select.selectedIndex = select.options.length - 1;
-  for (const date of form.querySelectorAll('input[type=date]')) date.value = '2026-11-01';
-}"""
-
-
 @pytest.fixture
 def versions(app, runner, make_user):
     result = runner.invoke(args=["questionnaires", "load"])

@@ -1,0 +1,107 @@
+"""Customers complete every shipped questionnaire through personal links in Chromium.
+
+At phone and desktop sizes, in zh-Hans and in en, resuming from a second browser
+context (another device) half-way; screenshots are kept as artifacts.
+"""
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.models import Answer, Response
+from tests.browser.conftest import FILL, KEEP_IN, screenshot, serious_accessibility_violations
+from tests.conftest import PASSWORD
+
+NAMES = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+LOCALES = {"zh-Hans": "zh-CN", "en": "en-GB"}
+
+
+def answer_screen(page):
+    page.evaluate(FILL, KEEP_IN)
+    page.click("button[value=next]")
+    errors = page.locator(".question__error")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize("language", sorted(LOCALES))
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("name", NAMES)
+def test_complete_through_a_personal_link_with_a_resume(browser, live_server, fielded, db, name, size, language):
+    survey_id = fielded(name)
+    token = fielded.invite(survey_id, {"title": "王先生" if language == "zh-Hans" else "Mr Wong", "attributes": {"branch": "SZ-001"}})
+    link = f"{live_server}/s/{token}"
+    first = browser.new_context(viewport=SIZES[size], locale=LOCALES[language])
+    page = first.new_page()
+    page.goto(link)
+    assert page.evaluate("document.documentElement.lang") == language
+    screenshot(page, f"web-{name}-{size}-{language}-0-start")
+    page.click("button[value=start]")
+    screenshot(page, f"web-{name}-{size}-{language}-1-first-page")
+    answer_screen(page)
+    first.close()
+
+    second = browser.new_context(viewport=SIZES[size], locale="en-US")  # another device
+    page = second.new_page()
+    page.goto(link)
+    assert page.locator("form.survey__form input[name=page]").count() == 1  # resumed, not the start
+    assert page.evaluate("document.documentElement.lang") == language  # the response keeps its language
+    for _ in range(40):
+        if page.locator(".survey--done").count():
+            break
+        answer_screen(page)
+    screenshot(page, f"web-{name}-{size}-{language}-9-done")
+    assert page.locator(".survey--done").count() == 1
+    second.close()
+
+    response = db.scalars(select(Response)).one()
+    assert (response.status, response.language) == ("complete", language)
+    duplicates = db.execute(
+        select(func.count()).select_from(Answer).group_by(Answer.question_id, Answer.item).having(func.count() > 1)
+    ).all()
+    assert duplicates == []
+
+
+def test_no_serious_accessibility_violations_on_any_page_type(browser, live_server, fielded, make_user):
+    survey_id = fielded("annual-csi")
+    token = fielded.invite(survey_id, {"title": "王先生"})
+    # axe is injected as a script, which the application's CSP rightly forbids.
+    context = browser.new_context(viewport=SIZES["phone"], locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    found = {}
+
+    def check(label):
+        found[label] = serious_accessibility_violations(page)
+
+    page.goto(f"{live_server}/login")
+    check("login")
+    page.goto(f"{live_server}/s/{token}")
+    check("start")
+    page.click("button[value=start]")
+    page.click("button[value=next]")  # nothing answered: messages beside the fields
+    check("page with errors")
+    kinds = set()
+    for _ in range(40):
+        if page.locator(".survey--done").count():
+            break
+        for kind in ("matrix", "multiple", "single", "rating", "nps", "yesno", "text"):
+            if kind not in kinds and page.locator(f".question--{kind}").count():
+                kinds.add(kind)
+                check(f"page with {kind}")
+        page.evaluate(FILL, KEEP_IN)
+        page.click("button[value=next]")
+    check("done")
+    page.goto(f"{live_server}/s/not-a-token")
+    check("invalid link")
+    page.goto(f"{live_server}/nowhere")
+    check("404")
+    make_user("admin", "admin")
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.button--primary")
+    check("admin home")
+    page.goto(f"{live_server}/admin/questionnaires/")
+    check("questionnaires")
+    context.close()
+    assert kinds >= {"matrix", "multiple", "single", "rating", "nps", "yesno", "text"}
+    assert {label: v for label, v in found.items() if v} == {}
