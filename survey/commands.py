@@ -114,8 +114,12 @@ def invite_command(slug: str, count: int):
 
 @click.command("export")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="A file; standard output when absent.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False), help="A file; standard output when absent."
+)
 @with_appcontext
 def export_command(slug: str, fmt: str, output: str | None):
     """Export responses (one row each, answer codes, no personal data) with a codebook."""
@@ -149,5 +153,13 @@ def export_command(slug: str, fmt: str, output: str | None):
 
 
 def init_app(app) -> None:
-    for command in (init_db, user, surveys, demo_command, questionnaires, invite_command, export_command):
+    for command in (
+        init_db,
+        user,
+        surveys,
+        demo_command,
+        questionnaires,
+        invite_command,
+        export_command,
+    ):
         app.cli.add_command(command)

@@ -23,7 +23,15 @@ from .questionnaire import Questionnaire
 from .questionnaire.presentation import SPECIAL_LABELS
 from .questionnaire_versions import questionnaire_of
 
-META = ["response_id", "status", "mode", "language", "started_at", "completed_at", "questionnaire_version"]
+META = [
+    "response_id",
+    "status",
+    "mode",
+    "language",
+    "started_at",
+    "completed_at",
+    "questionnaire_version",
+]
 DESIGN = ["_stratum", "_weight", "_fpc"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -50,7 +58,9 @@ def neutralise(value):
 def question_variables(questionnaire: Questionnaire) -> list[Variable]:
     """The question columns in questionnaire order, with labels in the default language."""
     language = questionnaire.default_language
-    specials = tuple((code, SPECIAL_LABELS[kind][language]) for kind, code in questionnaire.special_codes.items())
+    specials = tuple(
+        (code, SPECIAL_LABELS[kind][language]) for kind, code in questionnaire.special_codes.items()
+    )
     variables = []
     for question in questionnaire.questions():
         text = question.text.get_in(language)
@@ -59,22 +69,46 @@ def question_variables(questionnaire: Questionnaire) -> list[Variable]:
             continue
         if question.type == "multiple":
             for choice in question.choices:
-                variables.append(Variable(f"{question.id}_{choice.code}", f"{text}: {choice.label.get_in(language)}",
-                                          question.id, choice.code, (("1", "ticked"), ("0", "not ticked")) + specials, "flag"))
+                variables.append(
+                    Variable(
+                        f"{question.id}_{choice.code}",
+                        f"{text}: {choice.label.get_in(language)}",
+                        question.id,
+                        choice.code,
+                        (("1", "ticked"), ("0", "not ticked")) + specials,
+                        "flag",
+                    )
+                )
         elif question.items:
             for item in question.items:
-                variables.append(Variable(item.id, f"{text}: {item.text.get_in(language)}", item.id, values=values))
+                variables.append(
+                    Variable(
+                        item.id, f"{text}: {item.text.get_in(language)}", item.id, values=values
+                    )
+                )
         else:
             kind = "code" if question.choices else question.type
-            variables.append(Variable(question.id, text, question.id, values=values if question.choices else specials, kind=kind))
+            variables.append(
+                Variable(
+                    question.id,
+                    text,
+                    question.id,
+                    values=values if question.choices else specials,
+                    kind=kind,
+                )
+            )
         if any(c.other for c in question.choices):
-            variables.append(Variable(f"{question.id}_other", f"{text}: other (specified)", None, kind="text"))
+            variables.append(
+                Variable(f"{question.id}_other", f"{text}: other (specified)", None, kind="text")
+            )
     return variables
 
 
 def _attribute_names(session: Session, survey: Survey) -> list[str]:
     names = set()
-    for (attributes,) in session.execute(select(Response.attributes).where(Response.survey_id == survey.id)):
+    for (attributes,) in session.execute(
+        select(Response.attributes).where(Response.survey_id == survey.id)
+    ):
         names.update((attributes or {}).keys())
     return sorted(names)
 
@@ -87,14 +121,18 @@ def _cells(variables, rows: list[Answer]) -> dict:
     for variable in variables:
         if variable.answer_id is None:  # the "other" text of the question before it
             base = variable.name[: -len("_other")]
-            cells[variable.name] = next((r.value_text for r in by_question.get(base, []) if r.value_text), None)
+            cells[variable.name] = next(
+                (r.value_text for r in by_question.get(base, []) if r.value_text), None
+            )
             continue
         stored = by_question.get(variable.answer_id, [])
         if not stored:
             cells[variable.name] = None
         elif variable.code is not None:
             special = next((r.code for r in stored if r.item == ""), None)
-            cells[variable.name] = special or next((int(r.value_num) for r in stored if r.item == variable.code), None)
+            cells[variable.name] = special or next(
+                (int(r.value_num) for r in stored if r.item == variable.code), None
+            )
         else:
             row = stored[0]
             cells[variable.name] = row.value_text if row.code is None else _as_number(row.code)
@@ -108,7 +146,9 @@ def _as_number(code: str):
     return float(code) if "." in code else int(code)
 
 
-def export_rows(session: Session, survey: Survey, statuses=("complete", "partial")) -> tuple[list[str], list[Variable], Iterator[dict]]:
+def export_rows(
+    session: Session, survey: Survey, statuses=("complete", "partial")
+) -> tuple[list[str], list[Variable], Iterator[dict]]:
     """The header, the codebook and the rows (streamed in batches of responses)."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
     attributes = _attribute_names(session, survey)
@@ -120,23 +160,37 @@ def export_rows(session: Session, survey: Survey, statuses=("complete", "partial
         last_id = 0
         while True:
             batch = session.scalars(
-                select(Response).where(Response.survey_id == survey.id, Response.status.in_(statuses), Response.id > last_id)
-                .order_by(Response.id).limit(BATCH)
+                select(Response)
+                .where(
+                    Response.survey_id == survey.id,
+                    Response.status.in_(statuses),
+                    Response.id > last_id,
+                )
+                .order_by(Response.id)
+                .limit(BATCH)
             ).all()
             if not batch:
                 return
             answers = {}
-            for answer in session.scalars(select(Answer).where(Answer.response_id.in_([r.id for r in batch]))):
+            for answer in session.scalars(
+                select(Answer).where(Answer.response_id.in_([r.id for r in batch]))
+            ):
                 answers.setdefault(answer.response_id, []).append(answer)
             for response in batch:
                 row = {
-                    "response_id": response.id, "status": response.status, "mode": response.mode,
+                    "response_id": response.id,
+                    "status": response.status,
+                    "mode": response.mode,
                     "language": response.language,
                     "started_at": response.started_at.isoformat(timespec="seconds"),
-                    "completed_at": response.completed_at.isoformat(timespec="seconds") if response.completed_at else None,
+                    "completed_at": response.completed_at.isoformat(timespec="seconds")
+                    if response.completed_at
+                    else None,
                     "questionnaire_version": version_number,
                     **{name: (response.attributes or {}).get(name) for name in attributes},
-                    "_stratum": response.stratum, "_weight": response.weight, "_fpc": None,
+                    "_stratum": response.stratum,
+                    "_weight": response.weight,
+                    "_fpc": None,
                 }
                 row.update(_cells(variables, answers.get(response.id, [])))
                 yield {key: neutralise(value) for key, value in row.items()}

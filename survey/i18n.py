@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, request, session, url_for
+from flask_babel import refresh
 from werkzeug.exceptions import BadRequest
 
 from .config import LANGUAGES
@@ -50,6 +51,12 @@ def current_language() -> str:
         chosen = session.get("language")
         g.language = chosen if chosen in LANGUAGES else negotiate(request.accept_languages) or "en"
     return g.language
+
+
+def use_language(language: str) -> None:
+    """Show this request in ``language`` (a respondent's, a preview's), whatever was used so far."""
+    g.language = language
+    refresh()  # Flask-Babel caches the locale of the request
 
 
 def _babel_locale() -> str:

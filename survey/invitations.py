@@ -11,8 +11,13 @@ from .models import Contact, Invitation, Survey, utcnow
 from .responses import hash_token, new_token
 
 
-def invite(session: Session, survey: Survey, contact: Contact | None = None, channel: str = "link",
-           attributes: dict | None = None) -> tuple[Invitation, str]:
+def invite(
+    session: Session,
+    survey: Survey,
+    contact: Contact | None = None,
+    channel: str = "link",
+    attributes: dict | None = None,
+) -> tuple[Invitation, str]:
     """Create one invitation; return it with its token (the only time the token exists)."""
     token = new_token()
     invitation = Invitation(
@@ -29,10 +34,16 @@ def invite(session: Session, survey: Survey, contact: Contact | None = None, cha
 
 def invite_many(session: Session, survey: Survey, count: int) -> list[str]:
     """Tokens for up to ``count`` contacts not yet invited, then contact-less links for the rest."""
-    invited = select(Invitation.contact_id).where(Invitation.survey_id == survey.id, Invitation.contact_id.is_not(None))
+    invited = select(Invitation.contact_id).where(
+        Invitation.survey_id == survey.id, Invitation.contact_id.is_not(None)
+    )
     contacts = session.scalars(
         select(Contact)
-        .where(Contact.survey_id == survey.id, Contact.id.not_in(invited), Contact.do_not_contact.is_(False))
+        .where(
+            Contact.survey_id == survey.id,
+            Contact.id.not_in(invited),
+            Contact.do_not_contact.is_(False),
+        )
         .order_by(Contact.id)
         .limit(count)
     ).all()

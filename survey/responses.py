@@ -43,7 +43,9 @@ def _number(value) -> float | None:
         return None
 
 
-def answer_rows(questionnaire: Questionnaire, answer_id: str, value, other_text: str | None) -> list[dict]:
+def answer_rows(
+    questionnaire: Questionnaire, answer_id: str, value, other_text: str | None
+) -> list[dict]:
     """The rows that store one answer (a multiple choice: one 0/1 row per option)."""
     question = questionnaire.question_of_answer(answer_id)
     special = isinstance(value, str) and questionnaire.special_kind(value)
@@ -52,18 +54,26 @@ def answer_rows(questionnaire: Questionnaire, answer_id: str, value, other_text:
     if question.type == MULTIPLE:
         ticked = set(value)
         return [
-            {"item": c.code, "code": c.code, "value_num": 1.0 if c.code in ticked else 0.0,
-             "value_text": other_text if c.other and c.code in ticked else None}
+            {
+                "item": c.code,
+                "code": c.code,
+                "value_num": 1.0 if c.code in ticked else 0.0,
+                "value_text": other_text if c.other and c.code in ticked else None,
+            }
             for c in question.choices
         ]
     if question.choices:
-        return [{"item": "", "code": str(value), "value_num": _number(value), "value_text": other_text}]
+        return [
+            {"item": "", "code": str(value), "value_num": _number(value), "value_text": other_text}
+        ]
     if question.type == "numeric":
         return [{"item": "", "code": str(value), "value_num": float(value), "value_text": None}]
     return [{"item": "", "code": None, "value_num": None, "value_text": str(value)}]
 
 
-def load_answers(session: Session, response: Response, questionnaire: Questionnaire) -> tuple[dict, dict]:
+def load_answers(
+    session: Session, response: Response, questionnaire: Questionnaire
+) -> tuple[dict, dict]:
     """The stored answers as the engine uses them: {answer id: value} and other texts."""
     answers, others = {}, {}
     rows = session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
@@ -81,7 +91,9 @@ def load_answers(session: Session, response: Response, questionnaire: Questionna
             answers[row.question_id] = row.code
         elif question.type == "numeric":
             number = row.value_num
-            answers[row.question_id] = int(number) if question.options.get("decimals", 0) == 0 else number
+            answers[row.question_id] = (
+                int(number) if question.options.get("decimals", 0) == 0 else number
+            )
         elif question.choices:
             answers[row.question_id] = row.code
             if row.value_text:
@@ -95,20 +107,38 @@ def load_answers(session: Session, response: Response, questionnaire: Questionna
     return answers, others
 
 
-def save_answers(session: Session, response: Response, questionnaire: Questionnaire,
-                 replaced: Iterable[str], answers: Mapping, other_texts: Mapping) -> None:
+def save_answers(
+    session: Session,
+    response: Response,
+    questionnaire: Questionnaire,
+    replaced: Iterable[str],
+    answers: Mapping,
+    other_texts: Mapping,
+) -> None:
     """Replace the rows of ``replaced`` answer ids with the given answers (in the caller's transaction)."""
     replaced = set(replaced)
     if replaced:
         session.execute(
-            delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(replaced))
+            delete(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(replaced)
+            )
         )
     now = utcnow()
     for answer_id in sorted(replaced):
         if answer_id not in answers:
             continue
-        for row in answer_rows(questionnaire, answer_id, answers[answer_id], other_texts.get(answer_id)):
-            session.add(Answer(response_id=response.id, survey_id=response.survey_id, question_id=answer_id, updated_at=now, **row))
+        for row in answer_rows(
+            questionnaire, answer_id, answers[answer_id], other_texts.get(answer_id)
+        ):
+            session.add(
+                Answer(
+                    response_id=response.id,
+                    survey_id=response.survey_id,
+                    question_id=answer_id,
+                    updated_at=now,
+                    **row,
+                )
+            )
     response.updated_at = now
 
 

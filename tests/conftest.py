@@ -163,7 +163,9 @@ def auth(client, make_user):
     return AuthActions(client, make_user)
 
 
-QUESTIONNAIRES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "questionnaires")
+QUESTIONNAIRES = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "questionnaires"
+)
 
 
 @pytest.fixture
@@ -184,7 +186,12 @@ def fielded(app):
             result = load_file(path)
             with open(path, encoding="utf-8") as file:
                 version = store(session, result, file.read()).version
-            values = {"slug": f"{name}-test", "name": name, "status": "open", "modes": ["web", "cati"]}
+            values = {
+                "slug": f"{name}-test",
+                "name": name,
+                "status": "open",
+                "modes": ["web", "cati"],
+            }
             values.update(fields)
             survey = Survey(questionnaire_version_id=version.id, **values)
             session.add(survey)
@@ -197,7 +204,11 @@ def fielded(app):
             survey = session.get(Survey, survey_id)
             person = None
             if contact is not None:
-                person = Contact(survey_id=survey_id, customer_ref=contact.pop("customer_ref", secrets.token_hex(4)), **contact)
+                person = Contact(
+                    survey_id=survey_id,
+                    customer_ref=contact.pop("customer_ref", secrets.token_hex(4)),
+                    **contact,
+                )
                 session.add(person)
             invitation, token = invite(session, survey, person)
             for key, value in fields.items():

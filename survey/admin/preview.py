@@ -11,6 +11,7 @@ from flask import abort, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from ..database import db_session
+from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion
 from ..questionnaire.interview import END, previous_position, step_at, submit_step
@@ -47,7 +48,7 @@ def preview(version_id: int, mode: str, language: str):
     if mode not in MODES or language not in LANGUAGES:
         abort(404)
     version = db_session().get(QuestionnaireVersion, version_id) or abort(404)
-    g.language = language  # the page's own words follow the previewed language
+    use_language(language)  # the page's own words follow the previewed language
     questionnaire = questionnaire_of(version)
     key = _state_key(version_id, mode)
     if request.args.get("restart") or key not in session:

@@ -26,7 +26,9 @@ class Response(Base):
     client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     disposition: Mapped[str | None] = mapped_column(String(8))  # set when screened out
     mode: Mapped[str] = mapped_column(String(8))  # web, cati
-    status: Mapped[str] = mapped_column(String(16), default="partial")  # partial, complete, screened_out
+    status: Mapped[str] = mapped_column(
+        String(16), default="partial"
+    )  # partial, complete, screened_out
     language: Mapped[str] = mapped_column(String(16))
     # Segment attributes copied from the contact, so reports need no personal data.
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -70,16 +70,27 @@ def response_for_invitation(session: Session, invitation: Invitation) -> Respons
     return session.scalar(select(Response).where(Response.invitation_id == invitation.id))
 
 
-def start_response(session: Session, survey: Survey, language: str, invitation: Invitation | None = None,
-                   resume_key: str | None = None, client: str | None = None) -> Response:
+def start_response(
+    session: Session,
+    survey: Survey,
+    language: str,
+    invitation: Invitation | None = None,
+    resume_key: str | None = None,
+    client: str | None = None,
+) -> Response:
     """Create the response; a second start for the same invitation finds the first (no double)."""
     contact = invitation.contact if invitation else None
     response = Response(
-        survey_id=survey.id, questionnaire_version_id=survey.questionnaire_version_id,
+        survey_id=survey.id,
+        questionnaire_version_id=survey.questionnaire_version_id,
         invitation_id=invitation.id if invitation else None,
-        resume_key_hash=hash_token(resume_key) if resume_key else None, client_key=client,
-        mode="web", status="partial", language=language,
-        attributes=segment_attributes(invitation), stratum=contact.stratum if contact else None,
+        resume_key_hash=hash_token(resume_key) if resume_key else None,
+        client_key=client,
+        mode="web",
+        status="partial",
+        language=language,
+        attributes=segment_attributes(invitation),
+        stratum=contact.stratum if contact else None,
         random_seed=secrets.randbelow(2**31),
     )
     try:
@@ -98,13 +109,19 @@ def start_response(session: Session, survey: Survey, language: str, invitation: 
 def recent_open_starts(session: Session, survey: Survey, client: str, hours: int = 1) -> int:
     since = utcnow() - timedelta(hours=hours)
     return session.scalar(
-        select(func.count()).select_from(Response).where(
-            Response.survey_id == survey.id, Response.client_key == client, Response.started_at >= since
+        select(func.count())
+        .select_from(Response)
+        .where(
+            Response.survey_id == survey.id,
+            Response.client_key == client,
+            Response.started_at >= since,
         )
     )
 
 
-def _reachable_pages(questionnaire: Questionnaire, answers, position, contact, language) -> list[str]:
+def _reachable_pages(
+    questionnaire: Questionnaire, answers, position, contact, language
+) -> list[str]:
     """Pages the respondent has reached: those up to the current one (all once at the end)."""
     scope = scope_for(questionnaire, answers, contact, language)
     ids = [p.id for p in questionnaire.pages if visible_questions(p, scope)]
@@ -112,7 +129,9 @@ def _reachable_pages(questionnaire: Questionnaire, answers, position, contact, l
     return ids if current == END else ids[: ids.index(current) + 1]
 
 
-def apply_page(session: Session, response: Response, form: dict, action: str, contact: dict) -> PageResult:
+def apply_page(
+    session: Session, response: Response, form: dict, action: str, contact: dict
+) -> PageResult:
     """Apply one posted page to a locked response: save, move, finish, or return messages."""
     questionnaire = questionnaire_of(response.questionnaire_version)
     answers, others = load_answers(session, response, questionnaire)
@@ -122,10 +141,24 @@ def apply_page(session: Session, response: Response, form: dict, action: str, co
         return PageResult(stale=True)  # a page not reached, hidden, or from a stale tab
     step = step_at(questionnaire, answers, posted, contact, language)
     if action in ("back", "language"):
-        kept = submit(questionnaire, list(step.questions), form, answers, contact, language, "web", lenient=True)
+        kept = submit(
+            questionnaire,
+            list(step.questions),
+            form,
+            answers,
+            contact,
+            language,
+            "web",
+            lenient=True,
+        )
         save_answers(session, response, questionnaire, kept.answers, kept.answers, kept.other_texts)
         if action == "back":
-            response.position = previous_position(questionnaire, {**answers, **kept.answers}, posted, contact, language) or posted
+            response.position = (
+                previous_position(
+                    questionnaire, {**answers, **kept.answers}, posted, contact, language
+                )
+                or posted
+            )
         else:
             response.position = posted
         return PageResult()
@@ -133,7 +166,14 @@ def apply_page(session: Session, response: Response, form: dict, action: str, co
     if not outcome.submission.ok:
         return PageResult(errors=outcome.submission.errors, submitted=form)
     screen_ids = {aid for q in step.questions for aid in q.answer_ids}
-    save_answers(session, response, questionnaire, screen_ids | outcome.dropped, outcome.answers, outcome.other_texts)
+    save_answers(
+        session,
+        response,
+        questionnaire,
+        screen_ids | outcome.dropped,
+        outcome.answers,
+        outcome.other_texts,
+    )
     response.position = outcome.position
     if outcome.position == END:
         _finish(response, outcome.screen_out)

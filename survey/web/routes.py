@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
@@ -18,7 +17,7 @@ from flask import (
 from sqlalchemy import select
 
 from ..database import db_session
-from ..i18n import negotiate
+from ..i18n import negotiate, use_language
 from ..models import Response, Survey
 from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
@@ -42,32 +41,67 @@ def _language(survey: Survey, preferred: str | None) -> str:
 def _render_page(survey, response, contact, errors=None, submitted=None, stale=False, status=200):
     questionnaire = questionnaire_of(response.questionnaire_version)
     answers, others = fielding.load_answers(db_session(), response, questionnaire)
-    g.language = response.language
+    use_language(response.language)
     step = step_at(questionnaire, answers, response.position, contact, response.language)
     views = [
-        question_view(questionnaire, q, answers, others, errors or {}, response.random_seed, contact,
-                      response.language, "web", submitted=submitted)
+        question_view(
+            questionnaire,
+            q,
+            answers,
+            others,
+            errors or {},
+            response.random_seed,
+            contact,
+            response.language,
+            "web",
+            submitted=submitted,
+        )
         for q in step.questions
     ]
-    intro = script_text(questionnaire, "intro", answers, contact, response.language) if step.number == 1 else None
-    return render_template("web/page.html", survey=survey, questionnaire=questionnaire, step=step, views=views,
-                           intro=intro, stale=stale, error_count=len(errors or {}), language=response.language), status
+    intro = (
+        script_text(questionnaire, "intro", answers, contact, response.language)
+        if step.number == 1
+        else None
+    )
+    return render_template(
+        "web/page.html",
+        survey=survey,
+        questionnaire=questionnaire,
+        step=step,
+        views=views,
+        intro=intro,
+        stale=stale,
+        error_count=len(errors or {}),
+        language=response.language,
+    ), status
 
 
 def _render_end(survey, response, contact):
     questionnaire = questionnaire_of(response.questionnaire_version)
-    g.language = response.language
+    use_language(response.language)
     screen_out = None
     if response.status == "screened_out":
-        screen_out = next((q.screen_out for q in questionnaire.questions()
-                           if q.screen_out and q.screen_out.disposition == response.disposition), None)
+        screen_out = next(
+            (
+                q.screen_out
+                for q in questionnaire.questions()
+                if q.screen_out and q.screen_out.disposition == response.disposition
+            ),
+            None,
+        )
     closing = script_text(questionnaire, "closing", {}, contact, response.language)
-    return render_template("web/done.html", survey=survey, questionnaire=questionnaire, closing=closing,
-                           screen_out=screen_out, language=response.language)
+    return render_template(
+        "web/done.html",
+        survey=survey,
+        questionnaire=questionnaire,
+        closing=closing,
+        screen_out=screen_out,
+        language=response.language,
+    )
 
 
 def _unavailable(survey, problem, language):
-    g.language = language
+    use_language(language)
     status = 404 if problem == "not_open" else 410
     return render_template("web/unavailable.html", survey=survey, problem=problem), status
 
@@ -77,7 +111,11 @@ def _interview(survey, invitation, response, start, self_url):
     session = db_session()
     contact = fielding.contact_scope(invitation)
     problem = fielding.link_problem(survey, invitation)
-    preferred = response.language if response else (invitation.contact.language if invitation and invitation.contact else None)
+    preferred = (
+        response.language
+        if response
+        else (invitation.contact.language if invitation and invitation.contact else None)
+    )
     if problem and (response is None or response.status == "partial"):
         return _unavailable(survey, problem, _language(survey, preferred))
     if response is not None and response.status != "partial":
@@ -85,11 +123,17 @@ def _interview(survey, invitation, response, start, self_url):
     if request.method == "GET":
         if response is None:
             language = _language(survey, preferred)
-            g.language = language
+            use_language(language)
             questionnaire = questionnaire_of(survey.questionnaire_version)
             intro = script_text(questionnaire, "intro", {}, contact, language)
-            return render_template("web/start.html", survey=survey, questionnaire=questionnaire, intro=intro,
-                                   language=language, self_url=self_url)
+            return render_template(
+                "web/start.html",
+                survey=survey,
+                questionnaire=questionnaire,
+                intro=intro,
+                language=language,
+                self_url=self_url,
+            )
         return _render_page(survey, response, contact)
     action = request.form.get("action", "")
     if response is None:
@@ -103,7 +147,9 @@ def _interview(survey, invitation, response, start, self_url):
     if action.startswith("language:") and action.split(":", 1)[1] in survey.languages:
         response.language = action.split(":", 1)[1]
         action = "language"
-    result = fielding.apply_page(session, response, request.form.to_dict(flat=False), action, contact)
+    result = fielding.apply_page(
+        session, response, request.form.to_dict(flat=False), action, contact
+    )
     session.commit()
     if result.errors:
         return _render_page(survey, response, contact, result.errors, result.submitted, status=422)
@@ -118,7 +164,7 @@ def personal(token: str):
     session = db_session()
     invitation = fielding.find_invitation(session, token)
     if invitation is None:
-        g.language = negotiate(request.accept_languages) or "zh-Hans"
+        use_language(negotiate(request.accept_languages) or "zh-Hans")
         return render_template("web/unavailable.html", survey=None, problem="unknown"), 404
     self_url = url_for(".personal", token=token)
 
@@ -142,7 +188,9 @@ def open_link(slug: str):
     resume_key = request.cookies.get(cookie_name)
     response = None
     if resume_key:
-        response = session.scalar(select(Response).where(Response.resume_key_hash == hash_token(resume_key)))
+        response = session.scalar(
+            select(Response).where(Response.resume_key_hash == hash_token(resume_key))
+        )
     self_url = url_for(".open_link", slug=slug)
 
     def start(language):
@@ -153,8 +201,15 @@ def open_link(slug: str):
         fielding.start_response(session, survey, language, resume_key=key, client=client)
         session.commit()
         reply = make_response(redirect(self_url))
-        reply.set_cookie(cookie_name, key, max_age=60 * 60 * 24 * 60, httponly=True, samesite="Lax",
-                         secure=current_app.config["SESSION_COOKIE_SECURE"], path=self_url)
+        reply.set_cookie(
+            cookie_name,
+            key,
+            max_age=60 * 60 * 24 * 60,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            path=self_url,
+        )
         return reply
 
     return _interview(survey, None, response, start, self_url)

@@ -8,6 +8,8 @@ from tests.browser.conftest import FILL, KEEP_IN, screenshot
 from tests.conftest import PASSWORD
 
 NAMES = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
+
+
 @pytest.fixture
 def versions(app, runner, make_user):
     result = runner.invoke(args=["questionnaires", "load"])

@@ -26,9 +26,17 @@ def answer_screen(page):
 @pytest.mark.parametrize("language", sorted(LOCALES))
 @pytest.mark.parametrize("size", sorted(SIZES))
 @pytest.mark.parametrize("name", NAMES)
-def test_complete_through_a_personal_link_with_a_resume(browser, live_server, fielded, db, name, size, language):
+def test_complete_through_a_personal_link_with_a_resume(
+    browser, live_server, fielded, db, name, size, language
+):
     survey_id = fielded(name)
-    token = fielded.invite(survey_id, {"title": "王先生" if language == "zh-Hans" else "Mr Wong", "attributes": {"branch": "SZ-001"}})
+    token = fielded.invite(
+        survey_id,
+        {
+            "title": "王先生" if language == "zh-Hans" else "Mr Wong",
+            "attributes": {"branch": "SZ-001"},
+        },
+    )
     link = f"{live_server}/s/{token}"
     first = browser.new_context(viewport=SIZES[size], locale=LOCALES[language])
     page = first.new_page()
@@ -44,7 +52,9 @@ def test_complete_through_a_personal_link_with_a_resume(browser, live_server, fi
     page = second.new_page()
     page.goto(link)
     assert page.locator("form.survey__form input[name=page]").count() == 1  # resumed, not the start
-    assert page.evaluate("document.documentElement.lang") == language  # the response keeps its language
+    assert (
+        page.evaluate("document.documentElement.lang") == language
+    )  # the response keeps its language
     for _ in range(40):
         if page.locator(".survey--done").count():
             break
@@ -56,12 +66,17 @@ def test_complete_through_a_personal_link_with_a_resume(browser, live_server, fi
     response = db.scalars(select(Response)).one()
     assert (response.status, response.language) == ("complete", language)
     duplicates = db.execute(
-        select(func.count()).select_from(Answer).group_by(Answer.question_id, Answer.item).having(func.count() > 1)
+        select(func.count())
+        .select_from(Answer)
+        .group_by(Answer.question_id, Answer.item)
+        .having(func.count() > 1)
     ).all()
     assert duplicates == []
 
 
-def test_no_serious_accessibility_violations_on_any_page_type(browser, live_server, fielded, make_user):
+def test_no_serious_accessibility_violations_on_any_page_type(
+    browser, live_server, fielded, make_user
+):
     survey_id = fielded("annual-csi")
     token = fielded.invite(survey_id, {"title": "王先生"})
     # axe is injected as a script, which the application's CSP rightly forbids.

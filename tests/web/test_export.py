@@ -13,12 +13,17 @@ from tests.web.test_personal_links import COUNTER_PAGE_1, COUNTER_PAGE_2, post_p
 @pytest.fixture
 def completed(client, fielded):
     survey_id = fielded("branch-counter")
-    contact = {"title": "王先生", "name": "王伟", "phone": "+8613800138000", "attributes": {"branch": "SZ-001", "tier": "gold"}}
+    contact = {
+        "title": "王先生",
+        "name": "王伟",
+        "phone": "+8613800138000",
+        "attributes": {"branch": "SZ-001", "tier": "gold"},
+    }
     token = fielded.invite(survey_id, contact)
     start(client, token)
     post_page(client, token, COUNTER_PAGE_1)
     post_page(client, token, COUNTER_PAGE_2)
-    post_page(client, token, {"q_nps": "10", "q_comment": "=HYPERLINK(\"http://evil\")"})
+    post_page(client, token, {"q_nps": "10", "q_comment": '=HYPERLINK("http://evil")'})
     partial = fielded.invite(survey_id, {"name": "李四", "attributes": {"branch": "SZ-002"}})
     start(client, partial)
     post_page(client, partial, {**COUNTER_PAGE_1, "q_overall": "1"})
@@ -33,7 +38,15 @@ def test_csv_follows_the_contract(runner, completed):
     result = runner.invoke(args=["export", completed, "--format", "csv"])
     assert result.exit_code == 0, result.output
     header = result.output.splitlines()[0].split(",")
-    assert header[:7] == ["response_id", "status", "mode", "language", "started_at", "completed_at", "questionnaire_version"]
+    assert header[:7] == [
+        "response_id",
+        "status",
+        "mode",
+        "language",
+        "started_at",
+        "completed_at",
+        "questionnaire_version",
+    ]
     assert header[7:9] == ["branch", "tier"]
     assert header[9:12] == ["_stratum", "_weight", "_fpc"]
     assert header[12:17] == ["q_competence", "q_helpful", "q_delay", "q_rude", "q_overall"]

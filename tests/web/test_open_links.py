@@ -9,9 +9,12 @@ from survey.web import routes
 from tests.conftest import csrf_token_from
 
 
-def start_open(client, slug="branch-counter-test"):
+def start_open(client, slug="branch-counter-test", language="en"):
     page = client.get(f"/o/{slug}")
-    return client.post(f"/o/{slug}", data={"action": "start", "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    token = csrf_token_from(page.get_data(as_text=True))
+    return client.post(
+        f"/o/{slug}", data={"action": "start", "language": language, "csrf_token": token}
+    )
 
 
 def test_open_link_is_off_unless_the_survey_allows_it(client, fielded):
@@ -25,10 +28,14 @@ def test_open_link_resumes_with_its_cookie(app, client, fielded, db):
     assert reply.status_code == 302
     cookie = next(v for v in reply.headers.getlist("Set-Cookie") if v.startswith("survey_resume_"))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert 'name="page" value="p_card"' in client.get("/o/branch-counter-test").get_data(as_text=True)
+    assert 'name="page" value="p_card"' in client.get("/o/branch-counter-test").get_data(
+        as_text=True
+    )
     assert db.scalar(select(func.count()).select_from(Response)) == 1
     stranger = app.test_client()
-    assert "Start" in stranger.get("/o/branch-counter-test", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Start" in stranger.get(
+        "/o/branch-counter-test", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
 
 
 def test_a_completed_open_response_is_not_answered_twice(client, fielded, db):
@@ -37,7 +44,9 @@ def test_a_completed_open_response_is_not_answered_twice(client, fielded, db):
     response = db.scalars(select(Response)).one()
     response.status = "complete"
     db.commit()
-    page = client.get("/o/branch-counter-test", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get("/o/branch-counter-test", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "This questionnaire has been completed" in page
     assert db.get(Survey, survey_id).open_link
 

@@ -8,8 +8,20 @@ from sqlalchemy import func, select
 from survey.models import Answer, Invitation, Response, Survey, utcnow
 from tests.conftest import csrf_token_from
 
-COUNTER_PAGE_1 = {"q_competence": "3", "q_helpful": "1", "q_delay": "3", "q_rude": "3", "q_overall": "3"}
-COUNTER_PAGE_2 = {"q_wait_minutes": "8", "q_wait": "4", "q_env_clean": "5", "q_env_seating": "4", "q_env_guidance": "4"}
+COUNTER_PAGE_1 = {
+    "q_competence": "3",
+    "q_helpful": "1",
+    "q_delay": "3",
+    "q_rude": "3",
+    "q_overall": "3",
+}
+COUNTER_PAGE_2 = {
+    "q_wait_minutes": "8",
+    "q_wait": "4",
+    "q_env_clean": "5",
+    "q_env_seating": "4",
+    "q_env_guidance": "4",
+}
 COUNTER_PAGE_3 = {"q_nps": "9", "q_comment": "柜员很专业"}
 
 
@@ -20,15 +32,25 @@ def counter(fielded):
 
 @pytest.fixture
 def token(fielded, counter):
-    contact = {"title": "王先生", "name": "王伟", "attributes": {"branch": "SZ-001", "staff_id": "T042"}}
+    contact = {
+        "title": "王先生",
+        "name": "王伟",
+        "attributes": {"branch": "SZ-001", "staff_id": "T042"},
+    }
     return fielded.invite(counter, contact)
 
 
 def start(client, token, language="zh-Hans"):
     page = client.get(f"/s/{token}")
     assert page.status_code == 200
-    response = client.post(f"/s/{token}", data={"action": "start", "language": language,
-                                                 "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = client.post(
+        f"/s/{token}",
+        data={
+            "action": "start",
+            "language": language,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     return client.get(f"/s/{token}")
 
@@ -58,16 +80,21 @@ def test_a_full_completion_stores_every_answer_once(client, token, db):
     assert response.disposition == "1.1"
     assert response.duration_seconds is not None
     assert response.attributes == {"branch": "SZ-001", "staff_id": "T042"}
-    stored = dict(db.execute(select(Answer.question_id, Answer.code).where(Answer.item == "")).all())
+    stored = dict(
+        db.execute(select(Answer.question_id, Answer.code).where(Answer.item == "")).all()
+    )
     assert stored["q_overall"] == "3"
     assert stored["q_nps"] == "9"
-    assert db.scalar(select(Answer.value_text).where(Answer.question_id == "q_comment")) == "柜员很专业"
+    assert (
+        db.scalar(select(Answer.value_text).where(Answer.question_id == "q_comment"))
+        == "柜员很专业"
+    )
 
 
 def test_after_completion_the_link_says_already_completed(client, token):
     complete(client, token)
     page = client.get(f"/s/{token}", headers={"Accept-Language": "en"})
-    assert "This questionnaire has been completed" in page.get_data(as_text=True)
+    assert "这份问卷已经完成" in page.get_data(as_text=True)  # in the respondent's language
 
 
 def test_resume_on_another_device_continues_where_it_stopped(app, client, token):
@@ -85,7 +112,9 @@ def test_double_submit_and_refresh_never_double_anything(client, token, db):
     assert again.status_code == 302  # an edit of a reached page, not an error
     assert db.scalar(select(func.count()).select_from(Response)) == 1
     duplicates = db.execute(
-        select(Answer.question_id, Answer.item, func.count()).group_by(Answer.response_id, Answer.question_id, Answer.item).having(func.count() > 1)
+        select(Answer.question_id, Answer.item, func.count())
+        .group_by(Answer.response_id, Answer.question_id, Answer.item)
+        .having(func.count() > 1)
     ).all()
     assert duplicates == []
 
@@ -124,7 +153,9 @@ def test_validation_message_beside_the_field_and_answers_kept(client, token):
     assert 'value="3" checked' in html
 
 
-@pytest.mark.parametrize("token_text", ["nonsense", "x" * 300, "%00%ff", "HsLqdpgFwHxvY6H1ucGezmO1V4JuR8Lu"])
+@pytest.mark.parametrize(
+    "token_text", ["nonsense", "x" * 300, "%00%ff", "HsLqdpgFwHxvY6H1ucGezmO1V4JuR8Lu"]
+)
 def test_unknown_or_garbled_token_is_a_clear_404(client, token_text):
     reply = client.get(f"/s/{token_text}", headers={"Accept-Language": "en"})
     assert reply.status_code == 404
@@ -184,7 +215,12 @@ def test_unknown_and_unreached_fields_are_ignored(client, token, db):
 
 def test_a_post_for_a_page_not_yet_reached_is_stale_not_stored(client, token, db):
     html = start(client, token).get_data(as_text=True)
-    data = {"csrf_token": csrf_token_from(html), "page": "p_recommend", "action": "next", **COUNTER_PAGE_3}
+    data = {
+        "csrf_token": csrf_token_from(html),
+        "page": "p_recommend",
+        "action": "next",
+        **COUNTER_PAGE_3,
+    }
     reply = client.post(f"/s/{token}", data=data)
     assert reply.status_code == 409
     assert 'name="page" value="p_card"' in reply.get_data(as_text=True)
@@ -195,13 +231,18 @@ def test_missing_or_wrong_csrf_token(client, token):
     start(client, token)
     reply = client.post(f"/s/{token}", data={"page": "p_card", "action": "next", **COUNTER_PAGE_1})
     assert reply.status_code == 400
-    reply = client.post(f"/s/{token}", data={"page": "p_card", "action": "next", "csrf_token": "forged", **COUNTER_PAGE_1})
+    reply = client.post(
+        f"/s/{token}",
+        data={"page": "p_card", "action": "next", "csrf_token": "forged", **COUNTER_PAGE_1},
+    )
     assert reply.status_code == 400
 
 
 def test_bytes_that_are_not_utf8(client, token, db):
     html = start(client, token).get_data(as_text=True)
-    body = f"csrf_token={csrf_token_from(html)}&page=p_card&action=next&q_competence=%ff%fe&q_helpful=\xff".encode("latin-1")
+    body = f"csrf_token={csrf_token_from(html)}&page=p_card&action=next&q_competence=%ff%fe&q_helpful=\xff".encode(
+        "latin-1"
+    )
     reply = client.post(f"/s/{token}", data=body, content_type="application/x-www-form-urlencoded")
     assert reply.status_code in (400, 422)
     assert db.scalar(select(func.count()).select_from(Answer)) == 0
