@@ -92,6 +92,9 @@ def demo_command():
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:
         click.echo(f"  {role:<12} {username:<12} {password}")
+    click.echo("Answer a survey as a customer would (personal links):")
+    for slug, token in demo.sample_links(session):
+        click.echo(f"  {slug:<30} {personal_link(base_url, token)}")
 
 
 @click.command("invite")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .auth.accounts import create_user, set_password
+from .invitations import invite
 from .models import Role, Survey, User
 from .questionnaire import load_file
 from .questionnaire_versions import store
@@ -51,6 +52,25 @@ def _surveys(session: Session, questionnaire_dir: Path, today: date) -> None:
                 opens_on=today.replace(day=1),
             )
         )
+
+
+def sample_links(session: Session) -> list[tuple[str, str]]:
+    """A fresh personal link for each open web survey, to try the customer's side."""
+    surveys = session.scalars(
+        select(Survey).where(Survey.status == "open").order_by(Survey.slug)
+    ).all()
+    links = []
+    for survey in surveys:
+        if "web" in survey.modes:
+            attributes = {
+                "branch": "SZ-001",
+                "tier": "gold",
+                "channel": "counter",
+                "staff_id": "T0421",
+            }
+            links.append((survey.slug, invite(session, survey, attributes=attributes)[1]))
+    session.commit()
+    return links
 
 
 def build(
