@@ -1,0 +1,170 @@
+"""The sample design: strata, clusters, weights and finite-population corrections.
+
+Built once, as R's ``svydesign(ids, strata, weights, fpc)``, and used by every estimator.
+Clusters are taken as nested in strata (R's ``nest=TRUE``).
+
+References
+----------
+Lumley, T. (2004). Analysis of complex survey samples. Journal of Statistical Software 9(8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+LONELY_PSU = ("fail", "remove", "certainty", "adjust", "average")
+
+
+class DesignError(ValueError):
+    """The design cannot be built as given; the message names the column or stratum."""
+
+
+def _codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes 0..k-1 for any labels, and the sorted labels."""
+    labels, codes = np.unique(np.asarray(values), return_inverse=True)
+    return codes.astype(np.int64), labels
+
+
+@dataclass(frozen=True, eq=False)
+class SampleDesign:
+    """A one-stage stratified cluster design (element sampling when each row is a PSU).
+
+    Attributes
+    ----------
+    weights : per-row sampling weights.
+    stratum : per-row stratum code (0..H-1); ``stratum_labels`` names them.
+    psu : per-row PSU code (0..P-1), unique across strata.
+    psu_stratum : the stratum of each PSU.
+    n_psu : PSUs sampled in each stratum (of the whole design).
+    fpc_factor : 1 - sampling fraction of each stratum (1 without fpc).
+    lonely_psu : what a stratum with one PSU does, as R's ``survey.lonely.psu``.
+    """
+
+    weights: np.ndarray
+    stratum: np.ndarray
+    psu: np.ndarray
+    psu_stratum: np.ndarray
+    n_psu: np.ndarray
+    fpc_factor: np.ndarray
+    stratum_labels: tuple
+    lonely_psu: str = "fail"
+
+    @property
+    def n(self) -> int:
+        return len(self.weights)
+
+    @classmethod
+    def build(
+        cls,
+        n: int,
+        strata: Sequence[Sequence] | None = None,
+        ids: Sequence | None = None,
+        weights: Sequence[float] | None = None,
+        fpc: Sequence[float] | None = None,
+        lonely_psu: str = "fail",
+    ) -> SampleDesign:
+        """Build a design for ``n`` rows.
+
+        Parameters
+        ----------
+        strata : columns whose crossed values form the strata (none: one stratum).
+        ids : PSU (cluster) identifiers (none: each row is its own PSU).
+        weights : sampling weights (none: N_h/n_h from ``fpc``, else 1, as R does).
+        fpc : per row, the stratum's population size (of PSUs), or a sampling fraction ≤ 1.
+        lonely_psu : fail, remove, certainty, adjust or average.
+        """
+        if lonely_psu not in LONELY_PSU:
+            raise ValueError(f"unknown lonely_psu {lonely_psu!r}; choose one of {', '.join(LONELY_PSU)}")
+        if strata:
+            crossed = np.array(["\x1f".join(map(str, row)) for row in zip(*strata, strict=True)]) if len(strata) > 1 else np.asarray(strata[0]).astype(str)
+            stratum, labels = _codes(crossed)
+            labels = tuple(str(label).replace("\x1f", ",") for label in labels)
+        else:
+            stratum, labels = np.zeros(n, dtype=np.int64), ("",)
+        cluster = np.arange(n) if ids is None else _codes(ids)[0]
+        nested = stratum * (int(cluster.max()) + 1 if n else 1) + cluster
+        psu = np.unique(nested, return_inverse=True)[1].astype(np.int64)
+        n_psus = int(psu.max()) + 1 if n else 0
+        psu_stratum = np.zeros(n_psus, dtype=np.int64)
+        psu_stratum[psu] = stratum
+        n_psu = np.bincount(psu_stratum, minlength=len(labels)).astype(float)
+        fpc_factor, population = cls._fpc(fpc, stratum, n_psu, labels)
+        if weights is None:
+            w = np.ones(n) if population is None else (population / n_psu)[stratum]
+        else:
+            w = np.asarray(weights, dtype=float)
+            if np.isnan(w).any() or (w < 0).any():
+                row = int(np.flatnonzero(np.isnan(w) | (w < 0))[0])
+                raise DesignError(f"weights: row {row + 1} has a missing or negative weight")
+        return cls(w, stratum, psu, psu_stratum, n_psu, fpc_factor, labels, lonely_psu)
+
+    @staticmethod
+    def _fpc(fpc, stratum, n_psu, labels):
+        if fpc is None:
+            return np.ones(len(labels)), None
+        values = np.asarray(fpc, dtype=float)
+        if np.isnan(values).any():
+            row = int(np.flatnonzero(np.isnan(values))[0])
+            raise DesignError(f"fpc: row {row + 1} is empty")
+        low = np.full(len(labels), np.inf)
+        high = np.full(len(labels), -np.inf)
+        np.minimum.at(low, stratum, values)
+        np.maximum.at(high, stratum, values)
+        for h in np.flatnonzero(low != high):
+            raise DesignError(f"fpc varies within stratum {labels[h]!r} ({low[h]:g} to {high[h]:g})")
+        population = np.where(low <= 1, n_psu / np.where(low > 0, low, np.nan), low)
+        for h in np.flatnonzero(~(population >= n_psu)):
+            raise DesignError(
+                f"fpc of stratum {labels[h]!r} ({low[h]:g}) is below its sample of {int(n_psu[h])} PSUs"
+            )
+        return (population - n_psu) / population, population
+
+    def degrees_of_freedom(self, rows: np.ndarray | None = None) -> int:
+        """R's ``degf()``: PSUs with a non-zero weight minus the strata that contain them."""
+        inset = self.weights != 0 if rows is None else rows & (self.weights != 0)
+        return len(np.unique(self.psu[inset])) - len(np.unique(self.stratum[inset]))
+
+    def variance(self, influence: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
+        """Linearisation (co)variance of totals of ``influence`` (rows × k), as R's svyrecvar.
+
+        Rows outside ``present`` (missing, or out of the domain) must carry zero influence;
+        they stay in their stratum, which keeps its full number of PSUs.
+        """
+        z = influence.reshape(self.n, -1)
+        k = z.shape[1]
+        totals = np.stack([np.bincount(self.psu, z[:, j], minlength=len(self.psu_stratum)) for j in range(k)], axis=1)
+        strata = len(self.stratum_labels)
+        sums = np.stack([np.bincount(self.psu_stratum, totals[:, j], minlength=strata) for j in range(k)], axis=1)
+        cross = np.zeros((strata, k, k))
+        for a in range(k):
+            for b in range(a, k):
+                cross[:, a, b] = cross[:, b, a] = np.bincount(self.psu_stratum, totals[:, a] * totals[:, b], minlength=strata)
+        return self._combine(sums, cross, present)
+
+    def _combine(self, sums, cross, present):
+        n_h, f = self.n_psu, self.fpc_factor
+        in_data = np.bincount(self.stratum[present] if present is not None else self.stratum, minlength=len(n_h)) > 0
+        centred = cross - sums[:, :, None] * sums[:, None, :] / np.maximum(n_h, 1)[:, None, None]
+        scale = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
+        lonely = (n_h == 1) & in_data
+        if lonely.any():
+            if self.lonely_psu == "fail":
+                name = self.stratum_labels[int(np.flatnonzero(lonely)[0])]
+                raise DesignError(f"stratum {name!r} has only one PSU (lonely_psu='fail'; choose remove, certainty, adjust or average)")
+            if self.lonely_psu == "adjust":
+                centred[lonely] = cross[lonely]  # centred at the population mean, not the stratum's
+            else:
+                centred[lonely] = 0.0
+        all_fpc_one = f < 1e-7  # a stratum sampled completely contributes nothing
+        contributions = centred * scale[:, None, None]
+        contributions[all_fpc_one | ~in_data] = 0.0
+        total = contributions.sum(axis=0)
+        if self.lonely_psu == "average" and lonely.any():
+            ok = int((in_data & ~lonely).sum())
+            if ok == 0:
+                raise DesignError("every stratum has one PSU: lonely_psu='average' has nothing to average")
+            total = total * int(in_data.sum()) / ok
+        return total

@@ -1,0 +1,110 @@
+"""Design-based estimators: mean, total, proportion and NPS, overall or within domains.
+
+A missing value (NaN) or a row outside the domain stays in its stratum contributing
+zero, exactly as R's ``svymean(…, na.rm=TRUE)`` on ``subset(design, …)``: the stratum
+keeps all its PSUs, so domain variances are not understated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .design import SampleDesign
+from .estimate import Estimate
+
+
+class EstimationError(ValueError):
+    """An estimate that cannot be made, with the reason (never a silent NaN)."""
+
+
+def _rows(design: SampleDesign, y: np.ndarray, domain: np.ndarray | None):
+    present = ~np.isnan(y)
+    rows = present if domain is None else present & domain
+    if not (rows & (design.weights != 0)).any():
+        raise EstimationError("the domain has no observation with a non-zero weight")
+    return present, rows
+
+
+def _srs_variance(design, y, rows, centre, total_weight):
+    """Weighted variance of y in the rows, with R's n/(n-1) (svyvar), and the row count."""
+    nobs = int((rows & (design.weights != 0)).sum())
+    w = np.where(rows, design.weights, 0.0)
+    deviations = np.where(rows, y - centre, 0.0)
+    spread = float(np.sum(w * deviations * deviations) / total_weight)
+    return (spread * nobs / (nobs - 1) if nobs > 1 else np.nan), nobs
+
+
+def mean(design: SampleDesign, y, domain=None, df_rows=None, kind: str = "mean", scale: float = 1.0) -> Estimate:
+    """The weighted mean (a ratio of totals) with its linearisation variance, as svymean."""
+    y = np.asarray(y, dtype=float)
+    present, rows = _rows(design, y, domain)
+    w = np.where(rows, design.weights, 0.0)
+    total_weight = float(w.sum())
+    centre = float(np.sum(w * np.where(rows, y, 0.0)) / total_weight)
+    influence = w * np.where(rows, y - centre, 0.0) / total_weight
+    variance = float(design.variance(influence, present if domain is None else rows)[0, 0])
+    svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
+    deff = variance / (svyvar * (total_weight - nobs) / (total_weight * nobs)) if nobs > 1 and total_weight > nobs else None
+    deff_replace = variance / (svyvar / nobs) if nobs > 1 else None
+    df = design.degrees_of_freedom(present if df_rows is None else df_rows)
+    return Estimate(centre, variance, df, nobs, kind, deff, deff_replace, int(rows.sum()), scale)
+
+
+def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
+    """The weighted total with its linearisation variance, as svytotal."""
+    y = np.asarray(y, dtype=float)
+    present, rows = _rows(design, y, domain)
+    w = np.where(rows, design.weights, 0.0)
+    values = np.where(rows, y, 0.0)
+    estimate = float(np.sum(w * values))
+    variance = float(design.variance(w * values, present if domain is None else rows)[0, 0])
+    total_weight = float(w.sum())
+    centre = estimate / total_weight
+    svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
+    srs = svyvar * total_weight**2
+    deff = variance / (srs * (total_weight - nobs) / (total_weight * nobs)) if nobs > 1 and total_weight > nobs else None
+    deff_replace = variance / (srs / nobs) if nobs > 1 else None
+    df = design.degrees_of_freedom(present if df_rows is None else df_rows)
+    return Estimate(estimate, variance, df, nobs, "total", deff, deff_replace, int(rows.sum()))
+
+
+def proportion(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
+    """The share of rows where ``y`` is 1, for a 0/1 variable (svyciprop's estimate)."""
+    y = np.asarray(y, dtype=float)
+    bad = ~np.isnan(y) & (y != 0) & (y != 1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise EstimationError(f"a proportion needs 0/1 values; row {row + 1} holds {y[row]:g}")
+    return mean(design, y, domain, df_rows, kind="proportion")
+
+
+def nps_score(y) -> np.ndarray:
+    """+1 for promoters (9–10), 0 for passives (7–8), −1 for detractors (0–6)."""
+    y = np.asarray(y, dtype=float)
+    bad = ~np.isnan(y) & ((y < 0) | (y > 10) | (y != np.round(y)))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise EstimationError(f"an NPS needs whole numbers 0–10; row {row + 1} holds {y[row]:g}")
+    return np.where(np.isnan(y), np.nan, np.where(y >= 9, 1.0, np.where(y >= 7, 0.0, -1.0)))
+
+
+def nps(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
+    """Net Promoter Score in points: the mean of the +1/0/−1 score × 100, SE by linearisation."""
+    return mean(design, nps_score(y), domain, df_rows, kind="nps", scale=100.0)
+
+
+ESTIMATORS: dict[str, Callable] = {"mean": mean, "total": total, "prop": proportion, "nps": nps}
+
+
+def by(design: SampleDesign, y, groups, estimator: Callable) -> list[tuple[str, Estimate]]:
+    """One estimate per domain, in sorted order, as svyby; every domain uses the df of the
+    design restricted to the rows where ``y`` is present (svyby's confint)."""
+    y = np.asarray(y, dtype=float)
+    labels = np.asarray(groups).astype(str)
+    present = ~np.isnan(y)
+    results = []
+    for value in np.unique(labels[present]):
+        results.append((str(value), estimator(design, y, labels == value, df_rows=present)))
+    return results

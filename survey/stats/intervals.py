@@ -1,0 +1,33 @@
+"""Interval building blocks shared by every estimator."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats as dist
+
+MEAN_METHODS = ("t", "normal")
+PROPORTION_METHODS = ("logit", "beta", "mean", "xlogit", "asin", "wilson")
+
+
+@dataclass(frozen=True)
+class ConfidenceInterval:
+    low: float
+    high: float
+
+
+def _check_level(confidence_level: float) -> None:
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be between 0 and 1, not {confidence_level}")
+
+
+def critical_value(confidence_level: float, df: float, method: str = "t") -> float:
+    """The two-sided critical value: Student's t with the design df, or the normal."""
+    _check_level(confidence_level)
+    upper = 1 - (1 - confidence_level) / 2
+    if method == "normal" or df == math.inf:
+        return float(dist.norm.ppf(upper))
+    if df <= 0:
+        raise ValueError(f"the design has {df} degrees of freedom: no t interval; use method='normal'")
+    return float(dist.t.ppf(upper, df))

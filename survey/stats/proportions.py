@@ -1,0 +1,51 @@
+"""Confidence intervals for proportions, as R's svyciprop (and Wilson on the effective n).
+
+References
+----------
+Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions with small
+expected number of positive counts estimated from survey data. Survey Methodology 24.
+Lumley, T. survey package: ``svyciprop`` methods logit, beta, mean, xlogit, asin.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import stats as dist
+
+from .intervals import ConfidenceInterval, critical_value
+
+
+def _expit(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def proportion_interval(p: float, variance: float, df: int, rows: int | None,
+                        confidence_level: float, method: str) -> ConfidenceInterval:
+    """The interval for a proportion ``p`` with design variance ``variance``."""
+    if variance == 0 or p in (0.0, 1.0):
+        return ConfidenceInterval(p, p)  # no spread observed: the interval is the point
+    se = math.sqrt(variance)
+    q = critical_value(confidence_level, df)
+    if method in ("logit", "xlogit"):
+        # The logit of p with the delta-method SE: R fits svyglm(quasibinomial) for 'logit',
+        # whose intercept and sandwich SE are exactly these at convergence.
+        centre, half = math.log(p / (1 - p)), q * se / (p * (1 - p))
+        return ConfidenceInterval(_expit(centre - half), _expit(centre + half))
+    if method == "asin":
+        centre, half = math.asin(math.sqrt(p)), q * se / (2 * math.sqrt(p * (1 - p)))
+        low, high = max(centre - half, 0.0), min(centre + half, math.pi / 2)
+        return ConfidenceInterval(math.sin(low) ** 2, math.sin(high) ** 2)
+    if method == "beta":
+        alpha = 1 - confidence_level
+        n_eff = p * (1 - p) / variance
+        n_eff *= (dist.t.ppf(alpha / 2, rows - 1) / dist.t.ppf(alpha / 2, df)) ** 2
+        low = dist.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+        high = dist.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+        return ConfidenceInterval(float(low), float(high))
+    # Wilson's score interval on the effective sample size, with the design's t quantile.
+    n = p * (1 - p) / variance
+    denominator = 1 + q * q / n
+    centre = (p + q * q / (2 * n)) / denominator
+    half = q / denominator * math.sqrt(p * (1 - p) / n + q * q / (4 * n * n))
+    return ConfidenceInterval(centre - half, centre + half)
