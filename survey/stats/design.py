@@ -77,9 +77,15 @@ class SampleDesign:
         lonely_psu : fail, remove, certainty, adjust or average.
         """
         if lonely_psu not in LONELY_PSU:
-            raise ValueError(f"unknown lonely_psu {lonely_psu!r}; choose one of {', '.join(LONELY_PSU)}")
+            raise ValueError(
+                f"unknown lonely_psu {lonely_psu!r}; choose one of {', '.join(LONELY_PSU)}"
+            )
         if strata:
-            crossed = np.array(["\x1f".join(map(str, row)) for row in zip(*strata, strict=True)]) if len(strata) > 1 else np.asarray(strata[0]).astype(str)
+            crossed = (
+                np.array(["\x1f".join(map(str, row)) for row in zip(*strata, strict=True)])
+                if len(strata) > 1
+                else np.asarray(strata[0]).astype(str)
+            )
             stratum, labels = _codes(crossed)
             labels = tuple(str(label).replace("\x1f", ",") for label in labels)
         else:
@@ -114,7 +120,9 @@ class SampleDesign:
         np.minimum.at(low, stratum, values)
         np.maximum.at(high, stratum, values)
         for h in np.flatnonzero(low != high):
-            raise DesignError(f"fpc varies within stratum {labels[h]!r} ({low[h]:g} to {high[h]:g})")
+            raise DesignError(
+                f"fpc varies within stratum {labels[h]!r} ({low[h]:g} to {high[h]:g})"
+            )
         population = np.where(low <= 1, n_psu / np.where(low > 0, low, np.nan), low)
         for h in np.flatnonzero(~(population >= n_psu)):
             raise DesignError(
@@ -135,25 +143,40 @@ class SampleDesign:
         """
         z = influence.reshape(self.n, -1)
         k = z.shape[1]
-        totals = np.stack([np.bincount(self.psu, z[:, j], minlength=len(self.psu_stratum)) for j in range(k)], axis=1)
+        totals = np.stack(
+            [np.bincount(self.psu, z[:, j], minlength=len(self.psu_stratum)) for j in range(k)],
+            axis=1,
+        )
         strata = len(self.stratum_labels)
-        sums = np.stack([np.bincount(self.psu_stratum, totals[:, j], minlength=strata) for j in range(k)], axis=1)
+        sums = np.stack(
+            [np.bincount(self.psu_stratum, totals[:, j], minlength=strata) for j in range(k)],
+            axis=1,
+        )
         cross = np.zeros((strata, k, k))
         for a in range(k):
             for b in range(a, k):
-                cross[:, a, b] = cross[:, b, a] = np.bincount(self.psu_stratum, totals[:, a] * totals[:, b], minlength=strata)
+                cross[:, a, b] = cross[:, b, a] = np.bincount(
+                    self.psu_stratum, totals[:, a] * totals[:, b], minlength=strata
+                )
         return self._combine(sums, cross, present)
 
     def _combine(self, sums, cross, present):
         n_h, f = self.n_psu, self.fpc_factor
-        in_data = np.bincount(self.stratum[present] if present is not None else self.stratum, minlength=len(n_h)) > 0
+        in_data = (
+            np.bincount(
+                self.stratum[present] if present is not None else self.stratum, minlength=len(n_h)
+            )
+            > 0
+        )
         centred = cross - sums[:, :, None] * sums[:, None, :] / np.maximum(n_h, 1)[:, None, None]
         scale = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
         lonely = (n_h == 1) & in_data
         if lonely.any():
             if self.lonely_psu == "fail":
                 name = self.stratum_labels[int(np.flatnonzero(lonely)[0])]
-                raise DesignError(f"stratum {name!r} has only one PSU (lonely_psu='fail'; choose remove, certainty, adjust or average)")
+                raise DesignError(
+                    f"stratum {name!r} has only one PSU (lonely_psu='fail'; choose remove, certainty, adjust or average)"
+                )
             if self.lonely_psu == "adjust":
                 centred[lonely] = cross[lonely]  # centred at the population mean, not the stratum's
             else:
@@ -165,6 +188,8 @@ class SampleDesign:
         if self.lonely_psu == "average" and lonely.any():
             ok = int((in_data & ~lonely).sum())
             if ok == 0:
-                raise DesignError("every stratum has one PSU: lonely_psu='average' has nothing to average")
+                raise DesignError(
+                    "every stratum has one PSU: lonely_psu='average' has nothing to average"
+                )
             total = total * int(in_data.sum()) / ok
         return total

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval, critical_value
 from .proportions import proportion_interval
+
 
 @dataclass(frozen=True)
 class Estimate:
     """A design-based estimate, as R's svystat: estimate, se, variance, df, deff, n.
 
     ``kind`` is mean, total, proportion or nps; ``scale`` multiplies estimate and se
-    (100 for NPS in points). ``rows`` is the number of rows in the design present for
-    the variable and domain (R's ``nrow`` of the subset design), used by ``beta``.
+    (100 for NPS in points). ``rows`` is the number of rows present for the variable and
+    domain (R's ``nrow`` of the subset design); with ``domain_df`` it feeds ``beta``.
     """
 
     estimate: float
@@ -26,7 +27,7 @@ class Estimate:
     deff_replace: float | None = None
     rows: int | None = None
     scale: float = 1.0
-    extra: dict = field(default_factory=dict, compare=False)
+    domain_df: int | None = None  # degf() of the domain alone (R's beta interval uses it)
 
     @property
     def se(self) -> float:
@@ -43,17 +44,31 @@ class Estimate:
     def default_method(self) -> str:
         return "logit" if self.kind == "proportion" else "t"
 
-    def confidence_interval(self, confidence_level: float = 0.95, method: str | None = None) -> ConfidenceInterval:
+    def confidence_interval(
+        self, confidence_level: float = 0.95, method: str | None = None
+    ) -> ConfidenceInterval:
         """The interval; ``method`` t or normal, or for proportions one of PROPORTION_METHODS."""
         method = method or self.default_method()
         valid = MEAN_METHODS + (PROPORTION_METHODS if self.kind == "proportion" else ())
         if method not in valid:
-            raise ValueError(f"unknown interval method {method!r}; the methods for a {self.kind} are {', '.join(valid)}")
+            raise ValueError(
+                f"unknown interval method {method!r}; the methods for a {self.kind} are {', '.join(valid)}"
+            )
         if method in MEAN_METHODS or method == "mean":
             q = critical_value(confidence_level, self.df, "normal" if method == "normal" else "t")
             half = q * self.se
-            return ConfidenceInterval((self.estimate - half) * self.scale, (self.estimate + half) * self.scale)
-        return proportion_interval(self.estimate, self.variance, self.df, self.rows, confidence_level, method)
+            return ConfidenceInterval(
+                (self.estimate - half) * self.scale, (self.estimate + half) * self.scale
+            )
+        return proportion_interval(
+            self.estimate,
+            self.variance,
+            self.df,
+            self.rows,
+            self.domain_df,
+            confidence_level,
+            method,
+        )
 
     def margin_of_error(self, confidence_level: float = 0.95, method: str | None = None) -> float:
         """Half the interval's width (the larger side for an asymmetric interval)."""

@@ -36,7 +36,9 @@ def _srs_variance(design, y, rows, centre, total_weight):
     return (spread * nobs / (nobs - 1) if nobs > 1 else np.nan), nobs
 
 
-def mean(design: SampleDesign, y, domain=None, df_rows=None, kind: str = "mean", scale: float = 1.0) -> Estimate:
+def mean(
+    design: SampleDesign, y, domain=None, df_rows=None, kind: str = "mean", scale: float = 1.0
+) -> Estimate:
     """The weighted mean (a ratio of totals) with its linearisation variance, as svymean."""
     y = np.asarray(y, dtype=float)
     present, rows = _rows(design, y, domain)
@@ -46,10 +48,25 @@ def mean(design: SampleDesign, y, domain=None, df_rows=None, kind: str = "mean",
     influence = w * np.where(rows, y - centre, 0.0) / total_weight
     variance = float(design.variance(influence, present if domain is None else rows)[0, 0])
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
-    deff = variance / (svyvar * (total_weight - nobs) / (total_weight * nobs)) if nobs > 1 and total_weight > nobs else None
+    deff = (
+        variance / (svyvar * (total_weight - nobs) / (total_weight * nobs))
+        if nobs > 1 and total_weight > nobs
+        else None
+    )
     deff_replace = variance / (svyvar / nobs) if nobs > 1 else None
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
-    return Estimate(centre, variance, df, nobs, kind, deff, deff_replace, int(rows.sum()), scale)
+    return Estimate(
+        centre,
+        variance,
+        df,
+        nobs,
+        kind,
+        deff,
+        deff_replace,
+        int(rows.sum()),
+        scale,
+        domain_df=design.degrees_of_freedom(rows),
+    )
 
 
 def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
@@ -64,7 +81,11 @@ def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
     centre = estimate / total_weight
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
     srs = svyvar * total_weight**2
-    deff = variance / (srs * (total_weight - nobs) / (total_weight * nobs)) if nobs > 1 and total_weight > nobs else None
+    deff = (
+        variance / (srs * (total_weight - nobs) / (total_weight * nobs))
+        if nobs > 1 and total_weight > nobs
+        else None
+    )
     deff_replace = variance / (srs / nobs) if nobs > 1 else None
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     return Estimate(estimate, variance, df, nobs, "total", deff, deff_replace, int(rows.sum()))

@@ -29,5 +29,7 @@ def critical_value(confidence_level: float, df: float, method: str = "t") -> flo
     if method == "normal" or df == math.inf:
         return float(dist.norm.ppf(upper))
     if df <= 0:
-        raise ValueError(f"the design has {df} degrees of freedom: no t interval; use method='normal'")
+        raise ValueError(
+            f"the design has {df} degrees of freedom: no t interval; use method='normal'"
+        )
     return float(dist.t.ppf(upper, df))

@@ -20,8 +20,15 @@ def _expit(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def proportion_interval(p: float, variance: float, df: int, rows: int | None,
-                        confidence_level: float, method: str) -> ConfidenceInterval:
+def proportion_interval(
+    p: float,
+    variance: float,
+    df: int,
+    rows: int | None,
+    domain_df: int | None,
+    confidence_level: float,
+    method: str,
+) -> ConfidenceInterval:
     """The interval for a proportion ``p`` with design variance ``variance``."""
     if variance == 0 or p in (0.0, 1.0):
         return ConfidenceInterval(p, p)  # no spread observed: the interval is the point
@@ -39,7 +46,8 @@ def proportion_interval(p: float, variance: float, df: int, rows: int | None,
     if method == "beta":
         alpha = 1 - confidence_level
         n_eff = p * (1 - p) / variance
-        n_eff *= (dist.t.ppf(alpha / 2, rows - 1) / dist.t.ppf(alpha / 2, df)) ** 2
+        # Korn–Graubard's df adjustment; R uses the domain's own degf() here, not ``df``.
+        n_eff *= (dist.t.ppf(alpha / 2, rows - 1) / dist.t.ppf(alpha / 2, domain_df or df)) ** 2
         low = dist.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
         high = dist.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
         return ConfidenceInterval(float(low), float(high))

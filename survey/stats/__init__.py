@@ -1,0 +1,27 @@
+"""Design-based survey statistics in pure NumPy/SciPy, agreeing with R's survey package.
+
+No Flask and no ORM: arrays in, immutable estimates out.
+"""
+
+from .design import LONELY_PSU, DesignError, SampleDesign
+from .estimate import Estimate
+from .estimators import ESTIMATORS, EstimationError, by, mean, nps, nps_score, proportion, total
+from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval
+
+__all__ = [
+    "ESTIMATORS",
+    "LONELY_PSU",
+    "MEAN_METHODS",
+    "PROPORTION_METHODS",
+    "ConfidenceInterval",
+    "DesignError",
+    "Estimate",
+    "EstimationError",
+    "SampleDesign",
+    "by",
+    "mean",
+    "nps",
+    "nps_score",
+    "proportion",
+    "total",
+]

@@ -1,0 +1,140 @@
+# Reference values from R's survey package for the statistics engine's tests.
+#
+# Run from the repository root:  Rscript tests/reference/make_reference.R
+# It writes tests/reference/bank_survey.csv (a seeded synthetic bank survey) and
+# tests/reference/reference.json (every number the tests compare to 1e-9).
+suppressMessages(library(survey))
+options(survey.lonely.psu = "fail")
+here <- "tests/reference"
+
+# A stratified, weighted bank survey with missing answers and clusters -----------------
+set.seed(20261122)
+regions <- c("north", "south", "east")
+tiers <- c("mass", "gold", "wealth")
+strata <- expand.grid(region = regions, tier = tiers, stringsAsFactors = FALSE)
+strata$population <- c(52000, 61000, 47000, 9000, 11000, 8000, 1500, 2100, 1300)
+strata$sampled <- c(260, 300, 240, 120, 140, 110, 60, 70, 50)
+rows <- do.call(rbind, lapply(seq_len(nrow(strata)), function(h) {
+  s <- strata[h, ]
+  n <- s$sampled
+  cluster <- sprintf("%s-%s-%02d", s$region, s$tier, sample(1:10, n, replace = TRUE))
+  base <- c(mass = 3.4, gold = 3.8, wealth = 4.1)[[s$tier]]
+  branch <- sample(sprintf("B%02d", 1:6), n, replace = TRUE)
+  shift <- c(B01 = 0.3, B02 = 0, B03 = -0.4, B04 = 0.1, B05 = -0.1, B06 = 0.2)[branch]
+  overall <- pmin(5, pmax(1, round(rnorm(n, base + shift, 0.9))))
+  overall[runif(n) < 0.05] <- NA
+  nps <- pmin(10, pmax(0, round(rnorm(n, 2 * (base + shift) - 0.2, 2))))
+  nps[runif(n) < 0.05] <- NA
+  wait <- round(rexp(n, 1 / 9), 1)
+  data.frame(region = s$region, tier = s$tier, branch = branch, cluster = cluster,
+             weight = s$population / n * runif(n, 0.8, 1.25), population = s$population,
+             q_overall = overall, top2 = ifelse(is.na(overall), NA, as.integer(overall >= 4)),
+             q_nps = nps, wait = wait, stringsAsFactors = FALSE)
+}))
+write.csv(rows, file.path(here, "bank_survey.csv"), row.names = FALSE, na = "")
+bank <- read.csv(file.path(here, "bank_survey.csv"), stringsAsFactors = FALSE)
+bank$nps_score <- ifelse(is.na(bank$q_nps), NA, ifelse(bank$q_nps >= 9, 1, ifelse(bank$q_nps >= 7, 0, -1)))
+apistrat <- read.csv(file.path(here, "apistrat.csv"), stringsAsFactors = FALSE)
+apiclus1 <- read.csv(file.path(here, "apiclus1.csv"), stringsAsFactors = FALSE)
+apistrat$yes <- as.integer(apistrat$sch.wide == "Yes")
+apiclus1$yes <- as.integer(apiclus1$sch.wide == "Yes")
+
+designs <- list(
+  bank_strat = list(data = "bank_survey.csv", ids = NULL, strata = c("region", "tier"), weights = "weight", fpc = "population",
+                    make = function() svydesign(ids = ~1, strata = ~interaction(region, tier), weights = ~weight, fpc = ~population, data = bank)),
+  bank_cluster = list(data = "bank_survey.csv", ids = "cluster", strata = c("region"), weights = "weight", fpc = NULL,
+                      make = function() svydesign(ids = ~cluster, strata = ~region, weights = ~weight, data = bank, nest = TRUE)),
+  api_strat = list(data = "apistrat.csv", ids = NULL, strata = c("stype"), weights = "pw", fpc = "fpc",
+                   make = function() svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)),
+  api_clus1 = list(data = "apiclus1.csv", ids = "dnum", strata = NULL, weights = "pw", fpc = "fpc",
+                   make = function() svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1))
+)
+
+num <- function(x) if (is.null(x) || length(x) == 0 || is.na(x)) "null" else sprintf("%.17g", as.numeric(x))
+str_ <- function(x) if (is.null(x)) "null" else paste0("\"", x, "\"")
+cases <- character(0)
+add <- function(design, var, stat, by, method, level, label, est, se, low, high, df, deff, deffr, n) {
+  d <- designs[[design]]
+  cases <<- c(cases, sprintf(paste0(
+    '{"design": %s, "data": %s, "ids": %s, "strata": %s, "weights": %s, "fpc": %s, "var": %s, ',
+    '"stat": %s, "by": %s, "domain": %s, "ci_method": %s, "confidence_level": %s, "estimate": %s, "se": %s, ',
+    '"ci_low": %s, "ci_high": %s, "df": %s, "deff": %s, "deff_replace": %s, "n": %s}'),
+    str_(design), str_(d$data), str_(d$ids),
+    if (is.null(d$strata)) "null" else paste0("[", paste0("\"", d$strata, "\"", collapse = ", "), "]"),
+    str_(d$weights), str_(d$fpc), str_(var), str_(stat), str_(by), str_(label), str_(method), num(level),
+    num(est), num(se), num(low), num(high), num(df), num(deff), num(deffr), num(n)))
+}
+
+mean_case <- function(design, var, stat, by = NULL, level = 0.95, method = "t", scale = 1) {
+  des <- designs[[design]]$make()
+  present <- subset(des, !is.na(des$variables[[var]]))
+  df <- degf(present)
+  f <- as.formula(paste0("~", var))
+  domains <- if (is.null(by)) list(NULL) else as.list(sort(unique(present$variables[[by]])))
+  for (value in domains) {
+    sub <- if (is.null(value)) present else present[present$variables[[by]] == value, ]
+    fun <- if (stat == "total") svytotal else svymean
+    m <- fun(f, sub, deff = TRUE)
+    mr <- fun(f, sub, deff = "replace")
+    q <- if (method == "normal") qnorm(1 - (1 - level) / 2) else qt(1 - (1 - level) / 2, df)
+    add(design, var, stat, by, method, level, value, coef(m) * scale, SE(m) * scale,
+        (coef(m) - q * SE(m)) * scale, (coef(m) + q * SE(m)) * scale, df, deff(m), deff(mr),
+        sum(weights(sub) != 0))
+  }
+}
+
+prop_case <- function(design, var, method, by = NULL, level = 0.95) {
+  des <- designs[[design]]$make()
+  present <- subset(des, !is.na(des$variables[[var]]))
+  df <- degf(present)
+  domains <- if (is.null(by)) list(NULL) else as.list(sort(unique(present$variables[[by]])))
+  for (value in domains) {
+    sub <- if (is.null(value)) present else present[present$variables[[by]] == value, ]
+    p <- svyciprop(as.formula(paste0("~", var)), sub, method = method, level = level, df = df)
+    m <- svymean(as.formula(paste0("~", var)), sub, deff = TRUE)
+    mr <- svymean(as.formula(paste0("~", var)), sub, deff = "replace")
+    ci <- attr(p, "ci")
+    add(design, var, "prop", by, method, level, value, coef(p), sqrt(attr(p, "var")), ci[1], ci[2], df,
+        deff(m), deff(mr), sum(weights(sub) != 0))
+  }
+}
+
+for (design in c("bank_strat", "bank_cluster")) {
+  mean_case(design, "q_overall", "mean")
+  mean_case(design, "q_overall", "mean", by = "branch")
+  mean_case(design, "q_overall", "mean", level = 0.9, method = "normal")
+  mean_case(design, "wait", "total")
+  mean_case(design, "wait", "total", by = "tier")
+  mean_case(design, "nps_score", "nps", scale = 100)
+  mean_case(design, "nps_score", "nps", by = "branch", scale = 100)
+  for (method in c("logit", "beta", "mean", "xlogit", "asin")) {
+    prop_case(design, "top2", method)
+    prop_case(design, "top2", method, by = "branch")
+  }
+  prop_case(design, "top2", "beta", level = 0.99)
+}
+mean_case("api_strat", "api00", "mean")
+mean_case("api_strat", "api00", "mean", by = "stype")
+mean_case("api_clus1", "enroll", "total")
+mean_case("api_clus1", "api00", "mean", by = "stype")
+for (method in c("logit", "beta", "mean", "xlogit", "asin")) prop_case("api_strat", "yes", method)
+
+# Lonely PSUs: the bank design with one stratum cut down to a single PSU -----------------
+lonely_rows <- bank[!(bank$region == "north" & bank$tier == "wealth" & bank$cluster != "north-wealth-01"), ]
+lonely_rows <- lonely_rows[!(lonely_rows$region == "north" & lonely_rows$tier == "wealth") | !duplicated(lonely_rows$cluster), ]
+write.csv(lonely_rows[, c("region", "tier", "branch", "cluster", "weight", "population", "q_overall", "top2", "q_nps", "wait")],
+          file.path(here, "bank_lonely.csv"), row.names = FALSE, na = "")
+lonely <- read.csv(file.path(here, "bank_lonely.csv"), stringsAsFactors = FALSE)
+for (rule in c("remove", "certainty", "adjust", "average")) {
+  options(survey.lonely.psu = rule)
+  name <- paste0("lonely_", rule)
+  designs[[name]] <- list(data = "bank_lonely.csv", ids = "cluster", strata = c("region", "tier"), weights = "weight", fpc = NULL,
+                          make = function() svydesign(ids = ~cluster, strata = ~interaction(region, tier), weights = ~weight, data = lonely, nest = TRUE))
+  mean_case(name, "q_overall", "mean")
+  mean_case(name, "wait", "total")
+}
+options(survey.lonely.psu = "fail")
+
+writeLines(c("{", sprintf('"r_version": "%s", "survey_version": "%s",', R.version.string, packageVersion("survey")),
+             '"cases": [', paste(cases, collapse = ",\n"), "]}"), file.path(here, "reference.json"))
+cat(sprintf("%d reference values written\n", length(cases)))
