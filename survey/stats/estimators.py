@@ -97,7 +97,7 @@ def proportion(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
     bad = ~np.isnan(y) & (y != 0) & (y != 1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise EstimationError(f"a proportion needs 0/1 values; row {row + 1} holds {y[row]:g}")
+        raise EstimationError(f"a proportion needs 0/1 values; data row {row + 1} holds {y[row]:g}")
     return mean(design, y, domain, df_rows, kind="proportion")
 
 
@@ -107,7 +107,9 @@ def nps_score(y) -> np.ndarray:
     bad = ~np.isnan(y) & ((y < 0) | (y > 10) | (y != np.round(y)))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise EstimationError(f"an NPS needs whole numbers 0–10; row {row + 1} holds {y[row]:g}")
+        raise EstimationError(
+            f"an NPS needs whole numbers 0–10; data row {row + 1} holds {y[row]:g}"
+        )
     return np.where(np.isnan(y), np.nan, np.where(y >= 9, 1.0, np.where(y >= 7, 0.0, -1.0)))
 
 

@@ -29,6 +29,7 @@ class Table:
         except OSError as error:
             raise TableError(f"{self.path.name}: cannot read the file ({error.strerror})") from None
         width = len(self.header)
+        rows = [row or [""] * width for row in rows]  # a blank line is a row of empty cells
         for number, row in enumerate(rows, start=2):
             if len(row) != width:
                 raise TableError(

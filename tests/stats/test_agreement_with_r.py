@@ -53,7 +53,13 @@ def compute(case):
 
 
 def label(case):
-    parts = [case["design"], case["stat"], case["var"], case["ci_method"], str(case["confidence_level"])]
+    parts = [
+        case["design"],
+        case["stat"],
+        case["var"],
+        case["ci_method"],
+        str(case["confidence_level"]),
+    ]
     if case["by"]:
         parts.append(f"{case['by']}={case['domain']}")
     return "-".join(parts)

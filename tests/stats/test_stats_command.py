@@ -1,0 +1,156 @@
+"""`survey stats`: the JSON contract, the table for people, and clear errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.stats.test_agreement_with_r import CASES
+
+BANK = str(Path(__file__).parent.parent / "reference" / "bank_survey.csv")
+LONELY = str(Path(__file__).parent.parent / "reference" / "bank_lonely.csv")
+DESIGN = ["--strata", "region,tier", "--weights", "weight", "--fpc", "population"]
+KEYS = {
+    "by",
+    "var",
+    "stat",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "confidence_level",
+    "ci_method",
+    "df",
+    "deff",
+    "n",
+}
+
+
+def run(runner, *args):
+    return runner.invoke(args=["stats", *args])
+
+
+def reference(stat, var, method, by=None):
+    return [
+        c
+        for c in CASES
+        if c["design"] == "bank_strat"
+        and c["stat"] == stat
+        and c["var"] == var
+        and c["ci_method"] == method
+        and c["by"] == by
+        and c["confidence_level"] == 0.95
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stat", "var", "method"),
+    [
+        ("mean", "q_overall", "t"),
+        ("prop", "top2", "logit"),
+        ("nps", "q_nps", "t"),
+        ("total", "wait", "t"),
+    ],
+)
+def test_json_contract_matches_r(runner, stat, var, method):
+    result = run(runner, BANK, "--var", var, "--stat", stat, *DESIGN)
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.output)["estimates"]
+    assert set(entry) == KEYS
+    (expected,) = reference(stat, "nps_score" if stat == "nps" else var, method)
+    assert entry["by"] is None and entry["ci_method"] == method
+    for key in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        assert entry[key] == pytest.approx(expected[key], rel=1e-6 if method == "logit" else 1e-9)
+    assert (entry["df"], entry["n"]) == (expected["df"], expected["n"])
+
+
+def test_by_lists_domains_in_sorted_order_with_one_df(runner):
+    result = run(runner, BANK, "--var", "q_overall", "--by", "branch", *DESIGN)
+    entries = json.loads(result.output)["estimates"]
+    assert [e["by"] for e in entries] == [{"branch": f"B0{i}"} for i in range(1, 7)]
+    assert len({e["df"] for e in entries}) == 1
+    expected = {c["domain"]: c for c in reference("mean", "q_overall", "t", "branch")}
+    for entry in entries:
+        assert entry["estimate"] == pytest.approx(
+            expected[entry["by"]["branch"]]["estimate"], rel=1e-9
+        )
+
+
+@pytest.mark.parametrize("method", ["beta", "mean", "xlogit", "asin", "wilson"])
+def test_every_proportion_method_runs(runner, method):
+    result = run(runner, BANK, "--var", "top2", "--stat", "prop", "--ci-method", method, *DESIGN)
+    (entry,) = json.loads(result.output)["estimates"]
+    assert entry["ci_low"] < entry["estimate"] < entry["ci_high"]
+
+
+def test_table_format_for_people_with_a_small_base_caution(runner, tmp_path):
+    small = tmp_path / "small.csv"
+    lines = Path(BANK).read_text().splitlines()
+    small.write_text("\n".join(lines[:60]) + "\n")
+    result = run(runner, str(small), "--var", "q_overall", "--by", "branch", "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert "estimate" in result.output.splitlines()[0]
+    assert "caution: fewer than 30 responses" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--var", "nope"], "no column 'nope'"),
+        (["--var", "region"], "'north' is not a number"),
+        (["--var", "q_overall", "--stat", "prop"], "a proportion needs 0/1 values"),
+        (["--var", "q_overall", "--ci-method", "wald"], "choose one of t, normal"),
+        (
+            ["--var", "top2", "--stat", "prop", "--ci-method", "t"],
+            "choose one of logit, beta, mean, xlogit, asin, wilson",
+        ),
+        (
+            ["--var", "q_overall", "--strata", "region", "--fpc", "weight"],
+            "fpc varies within stratum 'east'",
+        ),
+        (["--var", "q_overall", "--strata", "tier", "--fpc", "q_nps"], "is empty"),
+        (["--var", "q_overall", "--confidence-level", "95"], "between 0 and 1"),
+    ],
+)
+def test_clear_errors(runner, args, message):
+    result = run(runner, BANK, *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_lonely_psu_fails_by_default_and_is_handled_on_request(runner):
+    failed = run(
+        runner, LONELY, "--var", "q_overall", "--strata", "region,tier", "--ids", "cluster"
+    )
+    assert failed.exit_code == 1
+    assert "stratum 'north,wealth' has only one PSU" in failed.output
+    handled = run(
+        runner,
+        LONELY,
+        "--var",
+        "q_overall",
+        "--strata",
+        "region,tier",
+        "--ids",
+        "cluster",
+        "--lonely-psu",
+        "adjust",
+    )
+    assert handled.exit_code == 0
+
+
+def test_fpc_below_the_sample_is_refused(runner, tmp_path):
+    data = tmp_path / "fpc.csv"
+    data.write_text("s,y,N\na,1,2\na,2,2\na,3,2\nb,3,5\nb,4,5\n")
+    result = run(runner, str(data), "--var", "y", "--strata", "s", "--fpc", "N")
+    assert result.exit_code == 1
+    assert "fpc of stratum 'a' (2) is below its sample of 3 PSUs" in result.output
+
+
+def test_an_empty_domain_is_an_error_not_a_nan(runner, tmp_path):
+    data = tmp_path / "empty.csv"
+    data.write_text("y\n\n\n")
+    result = run(runner, str(data), "--var", "y")
+    assert result.exit_code == 1
+    assert "no observation" in result.output
