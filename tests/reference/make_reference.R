@@ -135,6 +135,27 @@ for (rule in c("remove", "certainty", "adjust", "average")) {
 }
 options(survey.lonely.psu = "fail")
 
+# Ratios, domain contrasts and p-value adjustments ------------------------------------------
+extra <- character(0)
+for (design in c("bank_strat", "bank_cluster")) {
+  des <- designs[[design]]$make()
+  present <- subset(des, !is.na(q_overall))
+  r <- svyratio(~wait, ~q_overall, present)
+  extra <- c(extra, sprintf('{"kind": "ratio", "design": "%s", "numerator": "wait", "denominator": "q_overall", "estimate": %s, "se": %s}',
+                            design, num(coef(r)), num(SE(r))))
+  b <- svyby(~q_overall, ~branch, present, svymean, covmat = TRUE)
+  for (pair in list(c("B01", "B03"), c("B02", "B06"))) {
+    weights_ <- setNames(c(1, -1), pair)
+    k <- svycontrast(b, weights_)
+    extra <- c(extra, sprintf('{"kind": "contrast", "design": "%s", "var": "q_overall", "by": "branch", "first": "%s", "second": "%s", "estimate": %s, "se": %s}',
+                              design, pair[1], pair[2], num(coef(k)), num(SE(k))))
+  }
+}
+p <- c(0.001, 0.04, 0.03, 0.2, 0.011, 0.5)
+extra <- c(extra, sprintf('{"kind": "p_adjust", "p": [%s], "holm": [%s], "bh": [%s]}', paste(sapply(p, num), collapse = ", "),
+                          paste(sapply(p.adjust(p, "holm"), num), collapse = ", "), paste(sapply(p.adjust(p, "BH"), num), collapse = ", ")))
+writeLines(c("[", paste(extra, collapse = ",\n"), "]"), file.path(here, "reference_extra.json"))
+
 writeLines(c("{", sprintf('"r_version": "%s", "survey_version": "%s",', R.version.string, packageVersion("survey")),
              '"cases": [', paste(cases, collapse = ",\n"), "]}"), file.path(here, "reference.json"))
 cat(sprintf("%d reference values written\n", length(cases)))
