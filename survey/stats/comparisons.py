@@ -10,7 +10,7 @@ import numpy as np
 from scipy import stats as dist
 
 from .design import SampleDesign
-from .estimators import EstimationError, _rows
+from .estimators import _rows
 from .intervals import ConfidenceInterval, critical_value
 
 
@@ -60,7 +60,9 @@ def contrast_domains(design: SampleDesign, y, first: np.ndarray, second: np.ndar
     means, covariance = domain_means_covariance(design, y, [first, second])
     variance = covariance[0, 0] + covariance[1, 1] - 2 * covariance[0, 1]
     df = design.degrees_of_freedom(~np.isnan(np.asarray(y, dtype=float)))
-    return Comparison(float(means[0] - means[1]), math.sqrt(max(variance, 0.0)), df, float(covariance[0, 1]))
+    return Comparison(
+        float(means[0] - means[1]), math.sqrt(max(variance, 0.0)), df, float(covariance[0, 1])
+    )
 
 
 def compare_independent(first, second) -> Comparison:
@@ -82,7 +84,7 @@ def adjust_p_values(p_values, method: str = "holm") -> np.ndarray:
     if method == "holm":
         adjusted = np.maximum.accumulate(np.minimum((m - np.arange(m)) * ranked, 1.0))
     elif method == "bh":
-        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+        adjusted = np.minimum.accumulate(m / np.arange(m, 0, -1) * ranked[::-1])[::-1]
         adjusted = np.minimum(adjusted, 1.0)
     else:
         raise ValueError(f"unknown adjustment {method!r}; choose holm or bh")

@@ -20,7 +20,9 @@ from .estimators import EstimationError, mean, proportion
 def top_box(y, top_codes: Sequence[float]) -> np.ndarray:
     """1 where the answer is in the top box, 0 otherwise, missing stays missing."""
     y = np.asarray(y, dtype=float)
-    return np.where(np.isnan(y), np.nan, np.isin(y, np.asarray(top_codes, dtype=float)).astype(float))
+    return np.where(
+        np.isnan(y), np.nan, np.isin(y, np.asarray(top_codes, dtype=float)).astype(float)
+    )
 
 
 def top_box_share(design: SampleDesign, y, top_codes, domain=None, df_rows=None) -> Estimate:
@@ -35,12 +37,16 @@ def rescale_0_100(y, low: float, high: float) -> np.ndarray:
     return (np.asarray(y, dtype=float) - low) / (high - low) * 100.0
 
 
-def score_0_100(design: SampleDesign, y, low: float, high: float, domain=None, df_rows=None) -> Estimate:
+def score_0_100(
+    design: SampleDesign, y, low: float, high: float, domain=None, df_rows=None
+) -> Estimate:
     """The mean score rescaled to 0–100."""
     return mean(design, rescale_0_100(y, low, high), domain, df_rows)
 
 
-def csi_scores(indicators: Mapping[str, tuple[np.ndarray, float, float]], weights: Mapping[str, float]) -> np.ndarray:
+def csi_scores(
+    indicators: Mapping[str, tuple[np.ndarray, float, float]], weights: Mapping[str, float]
+) -> np.ndarray:
     """Each row's 0–100 index: the weighted mean of its indicators rescaled to 0–100.
 
     A row's weights are renormalised over the indicators it answered; a row that
@@ -55,7 +61,9 @@ def csi_scores(indicators: Mapping[str, tuple[np.ndarray, float, float]], weight
         numerator = numerator + np.where(answered, scores, 0.0) * weights[name]
         denominator = denominator + answered * float(weights[name])
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan
+        )
 
 
 def csi(design: SampleDesign, indicators, weights, domain=None, df_rows=None) -> Estimate:
@@ -69,7 +77,9 @@ def _row_mean(items: Sequence) -> np.ndarray:
     return np.where(counts > 0, np.nansum(stacked, axis=0) / np.maximum(counts, 1), np.nan)
 
 
-def servqual_gap(design: SampleDesign, perception: Sequence, expectation: Sequence, domain=None, df_rows=None) -> Estimate:
+def servqual_gap(
+    design: SampleDesign, perception: Sequence, expectation: Sequence, domain=None, df_rows=None
+) -> Estimate:
     """The mean gap perception − expectation of a dimension, paired within each respondent.
 
     Each side is the mean of its items per row; the gap is taken per row (never as the

@@ -27,4 +27,12 @@ def ratio(design: SampleDesign, numerator, denominator, domain=None, df_rows=Non
     variance = float(design.variance(influence, rows)[0, 0])
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     nobs = int((rows & (design.weights != 0)).sum())
-    return Estimate(estimate, variance, df, nobs, "ratio", rows=int(rows.sum()), domain_df=design.degrees_of_freedom(rows))
+    return Estimate(
+        estimate,
+        variance,
+        df,
+        nobs,
+        "ratio",
+        rows=int(rows.sum()),
+        domain_df=design.degrees_of_freedom(rows),
+    )

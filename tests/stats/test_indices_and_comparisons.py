@@ -9,11 +9,21 @@ import pytest
 from survey.stats import SampleDesign, mean, proportion
 from survey.stats.comparisons import adjust_p_values, compare_independent, contrast_domains
 from survey.stats.estimators import EstimationError
-from survey.stats.indices import csi, csi_scores, rescale_0_100, score_0_100, servqual_gap, top_box, top_box_share
+from survey.stats.indices import (
+    csi,
+    csi_scores,
+    rescale_0_100,
+    score_0_100,
+    servqual_gap,
+    top_box,
+    top_box_share,
+)
 from survey.stats.ratio import ratio
 from tests.stats.test_agreement_with_r import CASES, design_of, table
 
-EXTRA = json.loads((Path(__file__).parent.parent / "reference" / "reference_extra.json").read_text())
+EXTRA = json.loads(
+    (Path(__file__).parent.parent / "reference" / "reference_extra.json").read_text()
+)
 BANK = table("bank_survey.csv")
 
 
@@ -22,24 +32,41 @@ def bank_design(name):
     return design_of(spec)
 
 
-@pytest.mark.parametrize("case", [c for c in EXTRA if c["kind"] == "ratio"], ids=lambda c: c["design"])
+@pytest.mark.parametrize(
+    "case", [c for c in EXTRA if c["kind"] == "ratio"], ids=lambda c: c["design"]
+)
 def test_ratio_agrees_with_svyratio(case):
-    result = ratio(bank_design(case["design"]), BANK.numbers(case["numerator"]), BANK.numbers(case["denominator"]))
+    result = ratio(
+        bank_design(case["design"]),
+        BANK.numbers(case["numerator"]),
+        BANK.numbers(case["denominator"]),
+    )
     assert result.estimate == pytest.approx(case["estimate"], rel=1e-9)
     assert result.se == pytest.approx(case["se"], rel=1e-9)
 
 
-@pytest.mark.parametrize("case", [c for c in EXTRA if c["kind"] == "contrast"], ids=lambda c: f"{c['design']}-{c['first']}-{c['second']}")
+@pytest.mark.parametrize(
+    "case",
+    [c for c in EXTRA if c["kind"] == "contrast"],
+    ids=lambda c: f"{c['design']}-{c['first']}-{c['second']}",
+)
 def test_domain_contrast_agrees_with_svycontrast(case):
     branch = np.array(BANK.text("branch"))
-    result = contrast_domains(bank_design(case["design"]), BANK.numbers("q_overall"), branch == case["first"], branch == case["second"])
+    result = contrast_domains(
+        bank_design(case["design"]),
+        BANK.numbers("q_overall"),
+        branch == case["first"],
+        branch == case["second"],
+    )
     assert result.difference == pytest.approx(case["estimate"], rel=1e-9)
     assert result.se == pytest.approx(case["se"], rel=1e-9)
 
 
 def test_domains_across_strata_covary():
     branch = np.array(BANK.text("branch"))
-    result = contrast_domains(bank_design("bank_strat"), BANK.numbers("q_overall"), branch == "B01", branch == "B03")
+    result = contrast_domains(
+        bank_design("bank_strat"), BANK.numbers("q_overall"), branch == "B01", branch == "B03"
+    )
     assert result.covariance != 0.0
 
 
@@ -77,7 +104,9 @@ def test_csi_weights_and_renormalises_over_answered_indicators():
     assert scores[:3] == pytest.approx([100.0, 0.0, 100.0])
     assert np.isnan(scores[3])
     design = SampleDesign.build(4)
-    assert csi(design, {"a": (a, 1, 5), "b": (b, 1, 10)}, {"a": 0.25, "b": 0.75}).estimate == pytest.approx(200 / 3)
+    assert csi(
+        design, {"a": (a, 1, 5), "b": (b, 1, 10)}, {"a": 0.25, "b": 0.75}
+    ).estimate == pytest.approx(200 / 3)
 
 
 def test_servqual_gap_is_paired_within_respondents():

@@ -1,0 +1,47 @@
+"""Estimates from per-stratum sums equal the estimates from rows."""
+
+import numpy as np
+import pytest
+
+from survey.stats import mean, nps, nps_score
+from survey.stats.aggregates import StratumSums, mean_from_sums
+from tests.stats.test_agreement_with_r import CASES, design_of, table
+
+BANK = table("bank_survey.csv")
+DESIGN = design_of(next(c for c in CASES if c["design"] == "bank_strat"))
+
+
+def sums(y, domain=None, lonely="fail"):
+    d = DESIGN
+    return StratumSums.from_rows(
+        d.stratum, d.weights, y, d.n_psu, d.fpc_factor, d.stratum_labels, domain, lonely
+    )
+
+
+def assert_same(left, right):
+    for name in ("estimate", "se", "deff", "deff_replace"):
+        assert getattr(left, name) == pytest.approx(getattr(right, name), rel=1e-10), name
+    assert (left.df, left.n) == (right.df, right.n)
+
+
+def test_overall_mean_from_sums_equals_rows():
+    y = BANK.numbers("q_overall")
+    assert_same(mean_from_sums(sums(y)), mean(DESIGN, y))
+
+
+@pytest.mark.parametrize("branch", ["B01", "B04", "B06"])
+def test_domain_mean_from_sums_equals_rows(branch):
+    y = BANK.numbers("q_overall")
+    domain = np.array(BANK.text("branch")) == branch
+    present = ~np.isnan(y)
+    assert_same(mean_from_sums(sums(y, domain)), mean(DESIGN, y, domain, df_rows=present))
+
+
+def test_nps_from_sums_equals_rows():
+    score = nps_score(BANK.numbers("q_nps"))
+    from_sums = mean_from_sums(sums(score), kind="nps", scale=100.0)
+    from_rows = nps(DESIGN, BANK.numbers("q_nps"))
+    assert_same(from_sums, from_rows)
+    assert from_sums.confidence_interval().low == pytest.approx(
+        from_rows.confidence_interval().low, rel=1e-10
+    )
