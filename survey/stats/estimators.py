@@ -50,10 +50,10 @@ def mean(
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
     deff = (
         variance / (svyvar * (total_weight - nobs) / (total_weight * nobs))
-        if nobs > 1 and total_weight > nobs
+        if nobs > 1 and total_weight > nobs and svyvar > 0
         else None
     )
-    deff_replace = variance / (svyvar / nobs) if nobs > 1 else None
+    deff_replace = variance / (svyvar / nobs) if nobs > 1 and svyvar > 0 else None
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     return Estimate(
         centre,
@@ -83,10 +83,10 @@ def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
     srs = svyvar * total_weight**2
     deff = (
         variance / (srs * (total_weight - nobs) / (total_weight * nobs))
-        if nobs > 1 and total_weight > nobs
+        if nobs > 1 and total_weight > nobs and svyvar > 0
         else None
     )
-    deff_replace = variance / (srs / nobs) if nobs > 1 else None
+    deff_replace = variance / (srs / nobs) if nobs > 1 and srs > 0 else None
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     return Estimate(estimate, variance, df, nobs, "total", deff, deff_replace, int(rows.sum()))
 

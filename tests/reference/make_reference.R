@@ -151,6 +151,19 @@ for (design in c("bank_strat", "bank_cluster")) {
                               design, pair[1], pair[2], num(coef(k)), num(SE(k))))
   }
 }
+for (design in c("bank_strat", "bank_cluster", "api_strat")) {
+  des <- designs[[design]]$make()
+  for (var in if (design == "api_strat") c("api00") else c("wait", "q_overall")) {
+    present <- subset(des, !is.na(des$variables[[var]]))
+    for (method in c("mean", "xlogit", "asin", "beta")) {
+      q <- svyquantile(as.formula(paste0("~", var)), present, quantiles = c(0.25, 0.5, 0.9), ci = TRUE, interval.type = method)[[1]]
+      for (i in seq_len(nrow(q))) {
+        extra <- c(extra, sprintf('{"kind": "quantile", "design": "%s", "var": "%s", "p": %s, "method": "%s", "estimate": %s, "ci_low": %s, "ci_high": %s, "se": %s}',
+                                  design, var, num(c(0.25, 0.5, 0.9)[i]), method, num(q[i, 1]), num(q[i, 2]), num(q[i, 3]), num(q[i, 4])))
+      }
+    }
+  }
+}
 p <- c(0.001, 0.04, 0.03, 0.2, 0.011, 0.5)
 extra <- c(extra, sprintf('{"kind": "p_adjust", "p": [%s], "holm": [%s], "bh": [%s]}', paste(sapply(p, num), collapse = ", "),
                           paste(sapply(p.adjust(p, "holm"), num), collapse = ", "), paste(sapply(p.adjust(p, "BH"), num), collapse = ", ")))
