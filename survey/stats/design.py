@@ -51,6 +51,9 @@ class SampleDesign:
     fpc_factor: np.ndarray
     stratum_labels: tuple
     lonely_psu: str = "fail"
+    # Weight adjustments (post-stratification, raking, calibration) whose residuals the
+    # variance uses; see calibration.py.
+    adjustments: tuple = ()
 
     @property
     def n(self) -> int:
@@ -142,6 +145,9 @@ class SampleDesign:
         they stay in their stratum, which keeps its full number of PSUs.
         """
         z = influence.reshape(self.n, -1)
+        for adjustment in self.adjustments:
+            z = adjustment.residuals(z)
+            present = None  # adjusted designs keep every row in every domain (as R does)
         k = z.shape[1]
         totals = np.stack(
             [np.bincount(self.psu, z[:, j], minlength=len(self.psu_stratum)) for j in range(k)],
