@@ -154,13 +154,13 @@ for (design in c("bank_strat", "bank_cluster")) {
 }
 for (design in c("bank_strat", "bank_cluster", "api_strat")) {
   des <- designs[[design]]$make()
-  for (var in if (design == "api_strat") c("api00") else c("wait", "q_overall")) {
-    present <- subset(des, !is.na(des$variables[[var]]))
+  for (variable in if (design == "api_strat") c("api00") else c("wait", "q_overall")) {
+    present <- subset(des, !is.na(des$variables[[variable]]))
     for (method in c("mean", "xlogit", "asin", "beta")) {
-      q <- svyquantile(as.formula(paste0("~", var)), present, quantiles = c(0.25, 0.5, 0.9), ci = TRUE, interval.type = method)[[1]]
+      q <- svyquantile(as.formula(paste0("~", variable)), present, quantiles = c(0.25, 0.5, 0.9), ci = TRUE, interval.type = method)[[1]]
       for (i in seq_len(nrow(q))) {
         extra <- c(extra, sprintf('{"kind": "quantile", "design": "%s", "var": "%s", "p": %s, "method": "%s", "estimate": %s, "ci_low": %s, "ci_high": %s, "se": %s}',
-                                  design, var, num(c(0.25, 0.5, 0.9)[i]), method, num(q[i, 1]), num(q[i, 2]), num(q[i, 3]), num(q[i, 4])))
+                                  design, variable, num(c(0.25, 0.5, 0.9)[i]), method, num(q[i, 1]), num(q[i, 2]), num(q[i, 3]), num(q[i, 4])))
       }
     }
   }
@@ -178,18 +178,26 @@ adjusted <- list(
 bank$overall_filled <- ifelse(is.na(bank$q_overall), 3, bank$q_overall)
 for (design in c("bank_strat", "bank_cluster")) {
   for (name in names(adjusted)) {
-    var <- if (name == "linear") "overall_filled" else "q_overall"
+    variable <- if (name == "linear") "overall_filled" else "q_overall"
     des <- adjusted[[name]](designs[[design]]$make())
-    present <- subset(des, !is.na(des$variables[[var]]))
-    m <- svymean(as.formula(paste0("~", var)), present, na.rm = TRUE)
+    present <- subset(des, !is.na(des$variables[[variable]]))
+    m <- svymean(as.formula(paste0("~", variable)), present, na.rm = TRUE)
     extra <- c(extra, sprintf('{"kind": "adjusted", "design": "%s", "adjustment": "%s", "var": "%s", "domain": null, "estimate": %s, "se": %s, "df": %s, "weight_sum": %s}',
-                              design, name, var, num(coef(m)), num(SE(m)), num(degf(present)), num(sum(weights(des)))))
-    b <- svyby(as.formula(paste0("~", var)), ~tier, present, svymean, na.rm = TRUE)
+                              design, name, variable, num(coef(m)), num(SE(m)), num(degf(present)), num(sum(weights(des)))))
+    b <- svyby(as.formula(paste0("~", variable)), ~tier, present, svymean, na.rm = TRUE)
     for (i in seq_len(nrow(b))) {
       extra <- c(extra, sprintf('{"kind": "adjusted", "design": "%s", "adjustment": "%s", "var": "%s", "domain": "%s", "estimate": %s, "se": %s, "df": null, "weight_sum": null}',
-                                design, name, var, b$tier[i], num(coef(b)[i]), num(SE(b)[i])))
+                                design, name, variable, b$tier[i], num(coef(b)[i]), num(SE(b)[i])))
     }
   }
+}
+for (design in c("bank_strat", "bank_cluster")) {
+  des <- designs[[design]]$make()
+  a <- svycralpha(~q_overall + q_nps + wait, des, na.rm = TRUE)
+  complete <- na.omit(bank[, c("q_overall", "q_nps", "wait")])
+  plain <- 3 / 2 * (1 - sum(apply(complete, 2, var)) / var(rowSums(complete)))
+  extra <- c(extra, sprintf('{"kind": "alpha", "design": "%s", "items": ["q_overall", "q_nps", "wait"], "survey": %s, "plain": %s}',
+                            design, num(a), num(plain)))
 }
 p <- c(0.001, 0.04, 0.03, 0.2, 0.011, 0.5)
 extra <- c(extra, sprintf('{"kind": "p_adjust", "p": [%s], "holm": [%s], "bh": [%s]}', paste(sapply(p, num), collapse = ", "),
