@@ -136,7 +136,9 @@ class SampleDesign:
     def degrees_of_freedom(self, rows: np.ndarray | None = None) -> int:
         """R's ``degf()``: PSUs with a non-zero weight minus the strata that contain them."""
         inset = self.weights != 0 if rows is None else rows & (self.weights != 0)
-        return len(np.unique(self.psu[inset])) - len(np.unique(self.stratum[inset]))
+        psus = np.bincount(self.psu[inset], minlength=len(self.psu_stratum)) > 0
+        strata = np.bincount(self.psu_stratum[psus], minlength=len(self.stratum_labels)) > 0
+        return int(psus.sum()) - int(strata.sum())
 
     def variance(self, influence: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
         """Linearisation (co)variance of totals of ``influence`` (rows × k), as R's svyrecvar.
