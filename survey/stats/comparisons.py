@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as dist
+from scipy import special
 
 from .design import SampleDesign
 from .estimators import _rows
@@ -28,7 +28,9 @@ class Comparison:
         if self.se == 0:
             return 0.0 if self.difference else 1.0
         statistic = abs(self.difference) / self.se
-        tail = dist.norm.sf(statistic) if math.isinf(self.df) else dist.t.sf(statistic, self.df)
+        tail = (
+            special.ndtr(-statistic) if math.isinf(self.df) else special.stdtr(self.df, -statistic)
+        )
         return float(2 * tail)
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:

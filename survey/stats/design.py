@@ -22,10 +22,21 @@ class DesignError(ValueError):
     """The design cannot be built as given; the message names the column or stratum."""
 
 
-def _codes(values) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes 0..k-1 for any labels, and the sorted labels."""
-    labels, codes = np.unique(np.asarray(values), return_inverse=True)
-    return codes.astype(np.int64), labels
+def factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes 0..k-1 in sorted order of the labels, and the sorted labels.
+
+    Text goes through a dictionary (far faster than sorting a million strings).
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind not in "OUS":
+        labels, codes = np.unique(values, return_inverse=True)
+        return codes.astype(np.int64), labels
+    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    labels = sorted(set(values))
+    index = {label: code for code, label in enumerate(labels)}
+    return np.fromiter(map(index.__getitem__, values), np.int64, len(values)), np.asarray(labels)
+
+
+_codes = factorize
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,18 +95,26 @@ class SampleDesign:
                 f"unknown lonely_psu {lonely_psu!r}; choose one of {', '.join(LONELY_PSU)}"
             )
         if strata:
+            columns = [
+                c if isinstance(c, list) else np.asarray(c).astype(str).tolist() for c in strata
+            ]
             crossed = (
-                np.array(["\x1f".join(map(str, row)) for row in zip(*strata, strict=True)])
-                if len(strata) > 1
-                else np.asarray(strata[0]).astype(str)
+                ["\x1f".join(row) for row in zip(*columns, strict=True)]
+                if len(columns) > 1
+                else columns[0]
             )
             stratum, labels = _codes(crossed)
             labels = tuple(str(label).replace("\x1f", ",") for label in labels)
         else:
             stratum, labels = np.zeros(n, dtype=np.int64), ("",)
-        cluster = np.arange(n) if ids is None else _codes(ids)[0]
-        nested = stratum * (int(cluster.max()) + 1 if n else 1) + cluster
-        psu = np.unique(nested, return_inverse=True)[1].astype(np.int64)
+        if ids is None:  # element sampling: each row is its own PSU
+            psu = np.arange(n, dtype=np.int64)
+        else:
+            cluster = _codes(
+                ids if isinstance(ids, list) else np.asarray(ids).astype(str).tolist()
+            )[0]
+            nested = stratum * (int(cluster.max()) + 1 if n else 1) + cluster
+            psu = np.unique(nested, return_inverse=True)[1].astype(np.int64)
         n_psus = int(psu.max()) + 1 if n else 0
         psu_stratum = np.zeros(n_psus, dtype=np.int64)
         psu_stratum[psu] = stratum
@@ -168,14 +187,16 @@ class SampleDesign:
                 )
         return self._combine(sums, cross, present)
 
-    def _combine(self, sums, cross, present):
+    def _combine(self, sums, cross, present=None, in_data=None):
+        """Σ over strata of scale_h × centred cross-products, with R's lonely-PSU rules.
+
+        ``in_data`` marks the strata that have rows in the data (R iterates over those);
+        it is derived from the ``present`` rows when not given.
+        """
         n_h, f = self.n_psu, self.fpc_factor
-        in_data = (
-            np.bincount(
-                self.stratum[present] if present is not None else self.stratum, minlength=len(n_h)
-            )
-            > 0
-        )
+        if in_data is None:
+            rows = self.stratum[present] if present is not None else self.stratum
+            in_data = np.bincount(rows, minlength=len(n_h)) > 0
         centred = cross - sums[:, :, None] * sums[:, None, :] / np.maximum(n_h, 1)[:, None, None]
         scale = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
         lonely = (n_h == 1) & in_data

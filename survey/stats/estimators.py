@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .design import SampleDesign
+from .design import SampleDesign, factorize
 from .estimate import Estimate
 
 
@@ -123,11 +123,91 @@ ESTIMATORS: dict[str, Callable] = {"mean": mean, "total": total, "prop": proport
 
 def by(design: SampleDesign, y, groups, estimator: Callable) -> list[tuple[str, Estimate]]:
     """One estimate per domain, in sorted order, as svyby; every domain uses the df of the
-    design restricted to the rows where ``y`` is present (svyby's confint)."""
+    design restricted to the rows where ``y`` is present (svyby's confint).
+
+    Means, proportions, NPS and totals are computed for all domains in one pass over the
+    rows (the same numbers as one call per domain, which other estimators use).
+    """
     y = np.asarray(y, dtype=float)
-    labels = np.asarray(groups).astype(str)
     present = ~np.isnan(y)
+    groups = groups if isinstance(groups, list) else np.asarray(groups).astype(str).tolist()
+    every, labels = factorize(groups)
+    seen = np.bincount(every[present], minlength=len(labels)) > 0
+    if not seen.any():
+        raise EstimationError("no domain has an observation")
+    names = [str(label) for label in labels[seen]]
+    renumber = np.cumsum(seen) - 1
+    domain = np.where(present & seen[every], renumber[every], -1)
+    kind = {mean: "mean", proportion: "proportion", nps: "nps", total: "total"}.get(estimator)
+    if kind is None or design.adjustments:
+        return [
+            (name, estimator(design, y, domain == j, df_rows=present))
+            for j, name in enumerate(names)
+        ]
+    if kind == "proportion":
+        proportion(design, y)  # checks the 0/1 values, naming a bad row
+    values = nps_score(y) if kind == "nps" else y
+    return list(zip(names, _all_domains(design, values, domain, len(names), kind), strict=True))
+
+
+def _all_domains(
+    design: SampleDesign, y: np.ndarray, domain: np.ndarray, count: int, kind: str
+) -> list[Estimate]:
+    rows = domain >= 0
+    d, w, v = domain[rows], design.weights[rows], y[rows]
+    strata, psus = len(design.stratum_labels), len(design.psu_stratum)
+    total_weight = np.bincount(d, w, minlength=count)
+    weighted = np.bincount(d, w * v, minlength=count)
+    nobs = np.bincount(d[w != 0], minlength=count)
+    if (total_weight == 0).any():
+        empty = int(np.flatnonzero(total_weight == 0)[0])
+        raise EstimationError(f"domain {empty + 1} has no observation with a non-zero weight")
+    centre = weighted / total_weight
+    z = w * v if kind == "total" else w * (v - centre[d]) / total_weight[d]
+    h = design.stratum[rows]
+    if psus == design.n and (np.bincount(design.psu, minlength=psus) == 1).all():
+        first = np.bincount(d * strata + h, z, minlength=count * strata).reshape(count, strata)
+        second = np.bincount(d * strata + h, z * z, minlength=count * strata).reshape(count, strata)
+    else:
+        key = d * psus + design.psu[rows]
+        totals = np.bincount(key, z, minlength=count * psus)
+        owner, psu = np.divmod(np.arange(count * psus), psus)
+        index = owner * strata + design.psu_stratum[psu]
+        first = np.bincount(index, totals, minlength=count * strata).reshape(count, strata)
+        second = np.bincount(index, totals * totals, minlength=count * strata).reshape(
+            count, strata
+        )
+    in_data = np.bincount(d * strata + h, minlength=count * strata).reshape(count, strata) > 0
+    df = design.degrees_of_freedom(domain >= 0)
+    spread = np.bincount(d, w * (v - centre[d]) ** 2, minlength=count) / total_weight
     results = []
-    for value in np.unique(labels[present]):
-        results.append((str(value), estimator(design, y, labels == value, df_rows=present)))
+    for j in range(count):
+        variance = float(
+            design._combine(first[j][:, None], second[j][:, None, None], in_data=in_data[j])[0, 0]
+        )
+        n = int(nobs[j])
+        svyvar = spread[j] * n / (n - 1) if n > 1 else float("nan")
+        srs = svyvar * (total_weight[j] ** 2 if kind == "total" else 1.0)
+        deff = (
+            variance / (srs * (total_weight[j] - n) / (total_weight[j] * n))
+            if n > 1 and total_weight[j] > n and srs > 0
+            else None
+        )
+        deff_replace = variance / (srs / n) if n > 1 and srs > 0 else None
+        in_domain = domain == j
+        estimate = float(weighted[j]) if kind == "total" else float(centre[j])
+        results.append(
+            Estimate(
+                estimate,
+                variance,
+                df,
+                n,
+                kind,
+                deff,
+                deff_replace,
+                int(in_domain.sum()),
+                100.0 if kind == "nps" else 1.0,
+                domain_df=design.degrees_of_freedom(in_domain),
+            )
+        )
     return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as dist
+from scipy import special
 
 MEAN_METHODS = ("t", "normal")
 PROPORTION_METHODS = ("logit", "beta", "mean", "xlogit", "asin", "wilson")
@@ -27,9 +27,9 @@ def critical_value(confidence_level: float, df: float, method: str = "t") -> flo
     _check_level(confidence_level)
     upper = 1 - (1 - confidence_level) / 2
     if method == "normal" or df == math.inf:
-        return float(dist.norm.ppf(upper))
+        return float(special.ndtri(upper))
     if df <= 0:
         raise ValueError(
             f"the design has {df} degrees of freedom: no t interval; use method='normal'"
         )
-    return float(dist.t.ppf(upper, df))
+    return float(special.stdtrit(df, upper))

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scipy import stats as dist
+from scipy import special
 
 ALLOCATIONS = ("proportional", "neyman", "equal")
 
@@ -43,7 +43,7 @@ def _plan(
         raise ValueError(f"the response rate is a share in (0, 1], not {response_rate}")
     if deff <= 0:
         raise ValueError(f"the design effect must be positive, not {deff}")
-    z = float(dist.norm.ppf(1 - (1 - confidence_level) / 2))
+    z = float(special.ndtri(1 - (1 - confidence_level) / 2))
     n0 = z * z * variance / (margin * margin)
     n1 = n0 * deff
     n = n1 / (1 + (n1 - 1) / population) if population else n1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats as dist
+from scipy import special
 
 from .intervals import ConfidenceInterval, critical_value
 
@@ -47,9 +47,11 @@ def proportion_interval(
         alpha = 1 - confidence_level
         n_eff = p * (1 - p) / variance
         # Korn–Graubard's df adjustment; R uses the domain's own degf() here, not ``df``.
-        n_eff *= (dist.t.ppf(alpha / 2, rows - 1) / dist.t.ppf(alpha / 2, domain_df or df)) ** 2
-        low = dist.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
-        high = dist.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+        n_eff *= (
+            special.stdtrit(rows - 1, alpha / 2) / special.stdtrit(domain_df or df, alpha / 2)
+        ) ** 2
+        low = special.betaincinv(n_eff * p, n_eff * (1 - p) + 1, alpha / 2)
+        high = special.betaincinv(n_eff * p + 1, n_eff * (1 - p), 1 - alpha / 2)
         return ConfidenceInterval(float(low), float(high))
     # Wilson's score interval on the effective sample size, with the design's t quantile.
     n = p * (1 - p) / variance
