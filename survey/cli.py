@@ -1,25 +1,34 @@
 """The `survey` console script: Flask's commands (run, shell, routes) and the application's."""
 
+import sys
+
 import click
-from flask.cli import FlaskGroup
 
 from .stats_command import stats_command
 
 
 def _create_app():
-    """Build the application only for commands that need it.
-
-    `survey stats` works on a CSV alone, so it is registered on the group itself and
-    never pays for importing the web application (it is timed against R).
-    """
-    from .app import create_app  # noqa: PLC0415 (deferred on purpose, see above)
+    """Build the application only for commands that need it."""
+    from .app import create_app  # noqa: PLC0415 (deferred: `survey stats` never needs the web app)
 
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app)
-def cli():
-    """Customer-satisfaction surveys for banks: web, CATI and reports."""
+def _group() -> click.Group:
+    from flask.cli import FlaskGroup  # noqa: PLC0415 (deferred with the app, see main)
+
+    @click.group(cls=FlaskGroup, create_app=_create_app)
+    def cli():
+        """Customer-satisfaction surveys for banks: web, CATI and reports."""
+
+    cli.add_command(stats_command)
+    return cli
 
 
-cli.add_command(stats_command)
+def main() -> None:
+    """Entry point. `survey stats` works on a CSV alone and is timed against R, so it runs
+    without importing Flask or the application; every other verb goes through FlaskGroup."""
+    if len(sys.argv) > 1 and sys.argv[1] == "stats":
+        stats_command.main(sys.argv[2:], prog_name="survey stats")
+    else:
+        _group()()

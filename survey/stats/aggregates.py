@@ -71,6 +71,24 @@ class StratumSums:
         )
 
 
+def _stratified_variance(sums, first: np.ndarray, second: np.ndarray, in_data: np.ndarray) -> float:
+    """Σ_h scale_h (Σ t² − (Σ t)²/n_h) over PSU totals t of the influence, with R's lonely rules."""
+    n_h, f = sums.n_psu, sums.fpc_factor
+    lonely = (n_h == 1) & in_data
+    centred = second - first**2 / np.maximum(n_h, 1)
+    if lonely.any():
+        if sums.lonely_psu == "fail":
+            raise DesignError(
+                f"stratum {sums.labels[int(np.flatnonzero(lonely)[0])]!r} has only one PSU"
+            )
+        centred = np.where(lonely, second if sums.lonely_psu == "adjust" else 0.0, centred)
+    scale_h = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
+    variance = float(np.where(in_data & (f >= 1e-7), centred * scale_h, 0.0).sum())
+    if sums.lonely_psu == "average" and lonely.any():
+        variance *= int(in_data.sum()) / int((in_data & ~lonely).sum())
+    return variance
+
+
 def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) -> Estimate:
     """The weighted mean and its linearisation variance from per-stratum sums."""
     total_weight = float(sums.w.sum())
@@ -108,6 +126,84 @@ def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) ->
     deff_replace = variance / (svyvar / nobs) if nobs > 1 else None
     df = int(sums.present_count.sum()) - int(in_data.sum())
     domain_df = nobs - int((sums.count > 0).sum())
+    return Estimate(
+        centre, variance, df, nobs, kind, deff, deff_replace, nobs, scale, domain_df=domain_df
+    )
+
+
+@dataclass(frozen=True)
+class PsuSums:
+    """Sums per PSU for clustered designs (one entry per PSU in the data).
+
+    ``psu_stratum`` gives each PSU's stratum code; ``present`` marks PSUs with a row where
+    the variable is present (they set the df); count and the sums cover the domain's rows.
+    """
+
+    labels: tuple
+    n_psu: np.ndarray  # per stratum, whole design
+    fpc_factor: np.ndarray  # per stratum
+    psu_stratum: np.ndarray
+    present: np.ndarray
+    count: np.ndarray
+    w: np.ndarray
+    wy: np.ndarray
+    wyy: np.ndarray
+    lonely_psu: str = "fail"
+
+    @classmethod
+    def from_rows(cls, design, y, domain=None) -> PsuSums:
+        """Build the sums from rows (what a GROUP BY psu computes in SQL)."""
+        y = np.asarray(y, dtype=float)
+        present = ~np.isnan(y)
+        rows = present if domain is None else present & domain
+        psus = len(design.psu_stratum)
+        w = design.weights
+
+        def total(values):
+            return np.bincount(design.psu[rows], values[rows], minlength=psus)
+
+        return cls(
+            design.stratum_labels,
+            design.n_psu,
+            design.fpc_factor,
+            design.psu_stratum,
+            np.bincount(design.psu[present & (w != 0)], minlength=psus) > 0,
+            np.bincount(design.psu[rows & (w != 0)], minlength=psus).astype(float),
+            total(w),
+            total(w * y),
+            total(w * y * y),
+            design.lonely_psu,
+        )
+
+
+def mean_from_psu_sums(sums: PsuSums, kind: str = "mean", scale: float = 1.0) -> Estimate:
+    """The weighted mean and its linearisation variance from per-PSU sums."""
+    total_weight = float(sums.w.sum())
+    nobs = int(sums.count.sum())
+    if total_weight == 0 or nobs == 0:
+        raise EstimationError("the domain has no observation with a non-zero weight")
+    centre = float(sums.wy.sum()) / total_weight
+    psu_totals = (sums.wy - centre * sums.w) / total_weight
+    strata = len(sums.labels)
+    first = np.bincount(sums.psu_stratum, psu_totals, minlength=strata)
+    second = np.bincount(sums.psu_stratum, psu_totals**2, minlength=strata)
+    in_data = np.bincount(sums.psu_stratum[sums.present], minlength=strata) > 0
+    variance = _stratified_variance(sums, first, second, in_data)
+    spread = float(
+        (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
+    )
+    svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
+    deff = (
+        variance / (svyvar * (total_weight - nobs) / (total_weight * nobs))
+        if nobs > 1 and total_weight > nobs and svyvar > 0
+        else None
+    )
+    deff_replace = variance / (svyvar / nobs) if nobs > 1 and svyvar > 0 else None
+    df = int(sums.present.sum()) - int(in_data.sum())
+    used = sums.count > 0
+    domain_df = int(used.sum()) - int(
+        (np.bincount(sums.psu_stratum[used], minlength=strata) > 0).sum()
+    )
     return Estimate(
         centre, variance, df, nobs, kind, deff, deff_replace, nobs, scale, domain_df=domain_df
     )

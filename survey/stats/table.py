@@ -39,7 +39,7 @@ class Table:
 
     def _simple_columns(self, text: str, raw: bytes):
         """Without quotes a CSV is lines of comma-separated cells: split at C speed."""
-        lines = text.replace("\r\n", "\n").split("\n")
+        lines = (text.replace("\r\n", "\n") if "\r" in text else text).split("\n")
         if lines and lines[-1] == "":
             lines.pop()
         if not lines or not lines[0]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from survey.stats import mean, nps, nps_score
-from survey.stats.aggregates import StratumSums, mean_from_sums
+from survey.stats.aggregates import PsuSums, StratumSums, mean_from_psu_sums, mean_from_sums
 from tests.stats.test_agreement_with_r import CASES, design_of, table
 
 BANK = table("bank_survey.csv")
@@ -45,3 +45,13 @@ def test_nps_from_sums_equals_rows():
     assert from_sums.confidence_interval().low == pytest.approx(
         from_rows.confidence_interval().low, rel=1e-10
     )
+
+
+@pytest.mark.parametrize("branch", [None, "B02", "B05"])
+def test_clustered_mean_from_psu_sums_equals_rows(branch):
+    design = design_of(next(c for c in CASES if c["design"] == "bank_cluster"))
+    y = BANK.numbers("q_overall")
+    domain = None if branch is None else np.array(BANK.text("branch")) == branch
+    from_sums = mean_from_psu_sums(PsuSums.from_rows(design, y, domain))
+    assert_same(from_sums, mean(design, y, domain, df_rows=~np.isnan(y)))
+    assert from_sums.domain_df == mean(design, y, domain, df_rows=~np.isnan(y)).domain_df
