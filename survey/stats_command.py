@@ -115,19 +115,21 @@ def stats_command(
             f"--confidence-level must be between 0 and 1, not {confidence_level}"
         )
     try:
-        table = Table(file)
+        numeric = list(dict.fromkeys([var] + [c for c in (weights, fpc) if c]))
+        labels = list(dict.fromkeys(_columns(strata) + [c for c in (ids, by_column) if c]))
+        values, texts, rows = Table.load(file, numeric, labels)
         design = SampleDesign.build(
-            table.n,
-            strata=[table.text(c) for c in _columns(strata)] or None,
-            ids=table.text(ids) if ids else None,
-            weights=table.numbers(weights, allow_missing=False) if weights else None,
-            fpc=table.numbers(fpc, allow_missing=False) if fpc else None,
+            rows,
+            strata=[texts[c] for c in _columns(strata)] or None,
+            ids=texts[ids] if ids else None,
+            weights=values[weights] if weights else None,
+            fpc=values[fpc] if fpc else None,
             lonely_psu=lonely_psu,
         )
-        y = table.numbers(var)
+        y = values[var]
         estimator = ESTIMATORS[stat]
         results = (
-            by(design, y, table.text(by_column), estimator)
+            by(design, y, texts[by_column], estimator)
             if by_column
             else [(None, estimator(design, y))]
         )

@@ -154,3 +154,24 @@ def test_an_empty_domain_is_an_error_not_a_nan(runner, tmp_path):
     result = run(runner, str(data), "--var", "y")
     assert result.exit_code == 1
     assert "no observation" in result.output
+
+
+def test_quoted_and_unquoted_files_give_the_same_numbers(runner, tmp_path):
+    # R writes quoted text (the careful csv path); without quotes NumPy's C reader is used.
+    assert '"' in Path(BANK).read_text()
+    plain = tmp_path / "plain.csv"
+    plain.write_text(Path(BANK).read_text().replace('"', ""))
+    args = ["--var", "q_overall", "--by", "tier", *DESIGN]
+    careful = json.loads(run(runner, BANK, *args).output)
+    fast = json.loads(run(runner, str(plain), *args).output)
+    assert fast == careful
+
+
+def test_na_cells_are_missing_like_empty_ones(runner, tmp_path):
+    data = tmp_path / "na.csv"
+    data.write_text("y,w\n1,1\nNA,2\n3,1\n,5\n")
+    (entry,) = json.loads(run(runner, str(data), "--var", "y", "--weights", "w").output)[
+        "estimates"
+    ]
+    assert entry["n"] == 2
+    assert entry["estimate"] == 2.0
