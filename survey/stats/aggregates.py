@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .design import DesignError
-from .estimate import Estimate
+from .estimate import Estimate, design_effects
 from .estimators import EstimationError
 
 
@@ -118,12 +118,7 @@ def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) ->
         (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
     )
     svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
-    deff = (
-        variance / (svyvar * (total_weight - nobs) / (total_weight * nobs))
-        if nobs > 1 and total_weight > nobs
-        else None
-    )
-    deff_replace = variance / (svyvar / nobs) if nobs > 1 else None
+    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs)
     df = int(sums.present_count.sum()) - int(in_data.sum())
     domain_df = nobs - int((sums.count > 0).sum())
     return Estimate(
@@ -193,12 +188,7 @@ def mean_from_psu_sums(sums: PsuSums, kind: str = "mean", scale: float = 1.0) ->
         (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
     )
     svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
-    deff = (
-        variance / (svyvar * (total_weight - nobs) / (total_weight * nobs))
-        if nobs > 1 and total_weight > nobs and svyvar > 0
-        else None
-    )
-    deff_replace = variance / (svyvar / nobs) if nobs > 1 and svyvar > 0 else None
+    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs)
     df = int(sums.present.sum()) - int(in_data.sum())
     used = sums.count > 0
     domain_df = int(used.sum()) - int(

@@ -75,3 +75,20 @@ class Estimate:
         ci = self.confidence_interval(confidence_level, method)
         point = self.estimate * self.scale
         return max(point - ci.low, ci.high - point)
+
+
+def design_effects(
+    variance: float, svyvar: float, total_weight: float, nobs: int, scale: float = 1.0
+) -> tuple[float | None, float | None]:
+    """R's ``deff=TRUE`` and ``deff="replace"``: the variance against simple random sampling
+    without and with replacement. ``svyvar`` is R's weighted variance (with n/(n−1));
+    ``scale`` is N̂² for a total. None where undefined (one observation, no spread)."""
+    if nobs < 2 or not svyvar > 0:
+        return None, None
+    srs = svyvar * scale
+    without = (
+        variance / (srs * (total_weight - nobs) / (total_weight * nobs))
+        if total_weight > nobs
+        else None
+    )
+    return without, variance / (srs / nobs)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .design import SampleDesign, factorize
-from .estimate import Estimate
+from .estimate import Estimate, design_effects
 
 
 class EstimationError(ValueError):
@@ -48,12 +48,7 @@ def mean(
     influence = w * np.where(rows, y - centre, 0.0) / total_weight
     variance = float(design.variance(influence, present if domain is None else rows)[0, 0])
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
-    deff = (
-        variance / (svyvar * (total_weight - nobs) / (total_weight * nobs))
-        if nobs > 1 and total_weight > nobs and svyvar > 0
-        else None
-    )
-    deff_replace = variance / (svyvar / nobs) if nobs > 1 and svyvar > 0 else None
+    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs)
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     return Estimate(
         centre,
@@ -80,13 +75,7 @@ def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
     total_weight = float(w.sum())
     centre = estimate / total_weight
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
-    srs = svyvar * total_weight**2
-    deff = (
-        variance / (srs * (total_weight - nobs) / (total_weight * nobs))
-        if nobs > 1 and total_weight > nobs and svyvar > 0
-        else None
-    )
-    deff_replace = variance / (srs / nobs) if nobs > 1 and srs > 0 else None
+    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs, total_weight**2)
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     return Estimate(estimate, variance, df, nobs, "total", deff, deff_replace, int(rows.sum()))
 
@@ -187,13 +176,8 @@ def _all_domains(
         )
         n = int(nobs[j])
         svyvar = spread[j] * n / (n - 1) if n > 1 else float("nan")
-        srs = svyvar * (total_weight[j] ** 2 if kind == "total" else 1.0)
-        deff = (
-            variance / (srs * (total_weight[j] - n) / (total_weight[j] * n))
-            if n > 1 and total_weight[j] > n and srs > 0
-            else None
-        )
-        deff_replace = variance / (srs / n) if n > 1 and srs > 0 else None
+        scale = total_weight[j] ** 2 if kind == "total" else 1.0
+        deff, deff_replace = design_effects(variance, svyvar, float(total_weight[j]), n, scale)
         in_domain = domain == j
         estimate = float(weighted[j]) if kind == "total" else float(centre[j])
         results.append(

@@ -180,29 +180,21 @@ def _load_with_numpy(path: Path, numbers: list[str], text: list[str]):
     if any(name not in header for name in wanted) or len(set(header)) != len(header):
         return None
     filled = _fill_empty_fields(raw)
-    try:
-        values = np.loadtxt(
+
+    def columns(names, dtype):
+        return np.loadtxt(
             io.BytesIO(filled),
             delimiter=",",
             skiprows=1,
             ndmin=2,
             encoding="utf-8",
-            usecols=[header.index(n) for n in numbers],
-            dtype=float,
+            usecols=[header.index(n) for n in names],
+            dtype=dtype,
         )
-        labels = (
-            np.loadtxt(
-                io.BytesIO(filled),
-                delimiter=",",
-                skiprows=1,
-                ndmin=2,
-                encoding="utf-8",
-                usecols=[header.index(n) for n in text],
-                dtype=str,
-            )
-            if text
-            else None
-        )
+
+    try:
+        values = columns(numbers, float)
+        labels = columns(text, str) if text else None
     except (ValueError, UnicodeDecodeError):
         return None
     rows = values.shape[0]
