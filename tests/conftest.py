@@ -170,7 +170,7 @@ QUESTIONNAIRES = os.path.join(
 
 @pytest.fixture
 def fielded(app):
-    """Field a shipped questionnaire: ``fielded(name, **survey_fields)`` → the survey's id.
+    """Field a shipped questionnaire: ``fielded(questionnaire, **survey_fields)`` → the survey's id.
 
     Also offers ``fielded.invite(survey_id, contact=None)`` → a personal link's token.
     """
@@ -179,16 +179,16 @@ def fielded(app):
     from survey.questionnaire import load_file
     from survey.questionnaire_versions import store
 
-    def field(name: str, **fields) -> int:
-        path = os.path.join(QUESTIONNAIRES, f"{name}.yaml")
+    def field(questionnaire: str, **fields) -> int:
+        path = os.path.join(QUESTIONNAIRES, f"{questionnaire}.yaml")
         with app.app_context():
             session = get_db(app).session()
             result = load_file(path)
             with open(path, encoding="utf-8") as file:
                 version = store(session, result, file.read()).version
             values = {
-                "slug": f"{name}-test",
-                "name": name,
+                "slug": f"{questionnaire}-test",
+                "name": questionnaire,
                 "status": "open",
                 "modes": ["web", "cati"],
             }

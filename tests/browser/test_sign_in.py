@@ -14,7 +14,8 @@ HOMES = {
 
 
 @pytest.mark.parametrize("role", sorted(HOMES))
-def test_role_signs_in_and_out(live_server, page, make_user, role):
+def test_role_signs_in_and_out(live_server, page, make_user, fielded, role):
+    fielded("annual-csi", name="年度客户满意度指数调查 2026")
     make_user(role, role, display_name=f"Test {role}")
     page.goto(f"{live_server}/login")
     page.get_by_label("Username").fill(role)
@@ -24,6 +25,8 @@ def test_role_signs_in_and_out(live_server, page, make_user, role):
     page.wait_for_url(f"{live_server}{path}")
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert page.get_by_role("banner").get_by_text(f"Test {role}").is_visible()
+    if role != "admin":
+        assert page.get_by_text("年度客户满意度指数调查 2026").is_visible()
     screenshot(page, f"home-{role}-en")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server}/login")
