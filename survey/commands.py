@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import audit, demo, export, schema
+from . import audit, demo, export, rates, schema
 from .auth.accounts import AccountError, create_user
 from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
@@ -156,6 +156,37 @@ def export_command(slug: str, fmt: str, output: str | None):
     session.commit()
 
 
+@click.command("rates")
+@click.argument("slug")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the JSON object of the documented contract."
+)
+@click.option(
+    "--e",
+    "eligible_share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="The eligible share of unknown-eligibility cases (default: AAPOR's proportional estimate).",
+)
+@with_appcontext
+def rates_command(slug: str, as_json: bool, eligible_share: float | None):
+    """AAPOR outcome rates (RR1–RR6, COOP1–4, REF1–3, CON1–3) from the survey's dispositions."""
+    session = db_session()
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    result = rates.survey_rates(session, survey, eligible_share)
+    if as_json:
+        click.echo(json.dumps(result.as_json()))
+        return
+    click.echo("  ".join(f"{k}={result.counts[k]}" for k in result.counts))
+    click.echo(
+        f"e = {result.e:.4f} ({'AAPOR proportional estimate' if result.e_source == 'proportional' else 'given'})"
+    )
+    for name, value in result.values.items():
+        click.echo(f"{name:<6} {'—' if value is None else f'{value:.1%}'}")
+
+
 def init_app(app) -> None:
     for command in (
         init_db,
@@ -166,5 +197,6 @@ def init_app(app) -> None:
         invite_command,
         export_command,
         stats_command,
+        rates_command,
     ):
         app.cli.add_command(command)

@@ -1,0 +1,50 @@
+"""AAPOR outcome rates of a survey: each released case's final disposition, then the rates.
+
+A released case is a contact with a web invitation or a telephone case (and a contact-less
+invitation, one per link). Its disposition is the highest-ranked among its call attempts and
+its response (complete 1.1, partial 1.2, screened out with the questionnaire's code);
+nothing yet is 3.11 (aapor.final_disposition).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .aapor import Rates, class_counts, final_disposition, outcome_rates
+from .models import CallAttempt, CatiCase, Invitation, Response, Survey
+
+RESPONSE_CODE = {"complete": "1.1", "partial": "1.2"}
+
+
+def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
+    """Each released case (keyed "contact:ID" or "link:ID") and its final disposition."""
+    outcomes: dict[str, list[str]] = defaultdict(list)
+    for invitation_id, contact_id in session.execute(
+        select(Invitation.id, Invitation.contact_id).where(Invitation.survey_id == survey.id)
+    ):
+        outcomes[f"contact:{contact_id}" if contact_id else f"link:{invitation_id}"]
+    for contact_id, code in session.execute(
+        select(CatiCase.contact_id, CallAttempt.disposition)
+        .join(CallAttempt, CallAttempt.case_id == CatiCase.id, isouter=True)
+        .where(CatiCase.survey_id == survey.id)
+        .order_by(CallAttempt.started_at)
+    ):
+        outcomes[f"contact:{contact_id}"].extend([code] if code else [])
+    for contact_id, invitation_id, status, disposition in session.execute(
+        select(Invitation.contact_id, Invitation.id, Response.status, Response.disposition)
+        .join(Invitation, Response.invitation_id == Invitation.id)
+        .where(Response.survey_id == survey.id)
+    ):
+        code = disposition if status == "screened_out" else RESPONSE_CODE.get(status)
+        if code:
+            outcomes[f"contact:{contact_id}" if contact_id else f"link:{invitation_id}"].append(
+                code
+            )
+    return {case: final_disposition(codes) for case, codes in outcomes.items()}
+
+
+def survey_rates(session: Session, survey: Survey, e: float | None = None) -> Rates:
+    return outcome_rates(class_counts(final_dispositions(session, survey).values()), e)
