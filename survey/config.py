@@ -61,6 +61,7 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": int(os.environ.get("SURVEY_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("SURVEY_LOGIN_LOCK_MINUTES", "15")),
+        "SURVEY_PHONE_REGION": os.environ.get("SURVEY_PHONE_REGION", "CN"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SURVEY_TIME_ZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -1,0 +1,215 @@
+"""Importing a sample frame (CSV or XLSX): every problem reported with its line, column,
+value and reason; nothing imported from a file with errors unless the valid rows are asked for.
+
+Recognised columns (English or Chinese headers): customer_ref (required), title, name,
+phone, phone_alt, email, language, time_zone, stratum; any other column is a segment
+attribute (branch, tier, channel, staff_id, age_band, …) kept with the contact and copied
+onto its responses. Phone numbers are normalised to E.164 with the phonenumbers library
+(national numbers read in the default region, mainland China unless configured).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import phonenumbers
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .i18n import language_for_tag
+from .models import Contact, Survey
+
+ALIASES = {
+    "customer_ref": {"customer_ref", "customer", "客户号", "客戶號", "客户编号", "客戶編號"},
+    "title": {"title", "称呼", "稱呼"},
+    "name": {"name", "姓名"},
+    "phone": {"phone", "mobile", "手机", "手機", "电话", "電話"},
+    "phone_alt": {"phone_alt", "phone2", "备用电话", "備用電話"},
+    "email": {"email", "e-mail", "邮箱", "電郵", "电子邮件"},
+    "language": {"language", "语言", "語言"},
+    "time_zone": {"time_zone", "timezone", "时区", "時區"},
+    "stratum": {"stratum", "层", "層"},
+}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_ATTRIBUTE = 120
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.column} {self.value!r}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    imported: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def bad_lines(self) -> set[int]:
+        return {p.line for p in self.problems}
+
+
+class SampleFileError(ValueError):
+    """The file itself cannot be read (format, encoding, no customer reference column)."""
+
+
+def _decode(raw: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in Chinese saves CSV as GBK
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SampleFileError(f"{name}: neither UTF-8 nor GB18030 text")
+
+
+def read_rows(raw: bytes, name: str) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and the rows of a CSV or XLSX file, as text."""
+    if name.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise SampleFileError(
+                f"{name}: not a readable XLSX workbook ({type(error).__name__})"
+            ) from None
+        rows = (
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        )
+    else:
+        rows = (row for row in csv.reader(io.StringIO(_decode(raw, name), newline="")))
+    header = next(rows, None)
+    if not header:
+        raise SampleFileError(f"{name}: the file is empty")
+    return [h.strip() for h in header], rows
+
+
+def _columns(header: list[str], name: str) -> dict[str, int]:
+    mapping = {}
+    for index, title in enumerate(header):
+        key = next((k for k, names in ALIASES.items() if title.lower() in names), None)
+        mapping[key or f"attr:{title}"] = index
+    if "customer_ref" not in mapping:
+        raise SampleFileError(f"{name}: no customer reference column (customer_ref or 客户号)")
+    return mapping
+
+
+def _phone(value: str, region: str) -> str:
+    number = phonenumbers.parse(value, region)
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _contact(
+    line: int, cells: dict, region: str, default_zone: str, problems: list[Problem]
+) -> dict | None:
+    """The contact's fields from one row, or None after logging why it cannot be imported."""
+    before = len(problems)
+    ref = cells.get("customer_ref", "").strip()
+    if not ref or len(ref) > 64:
+        problems.append(Problem(line, "customer_ref", ref, "required, at most 64 characters"))
+    record = {"customer_ref": ref, "attributes": {}}
+    for key in ("title", "name"):
+        record[key] = cells.get(key, "").strip()[:200] or None
+    for key in ("phone", "phone_alt"):
+        value = cells.get(key, "").strip()
+        if value:
+            try:
+                record[key] = _phone(value, region)
+            except (ValueError, phonenumbers.NumberParseException):
+                problems.append(Problem(line, key, value, "not a valid phone number"))
+    email = cells.get("email", "").strip()
+    if email and not EMAIL.match(email):
+        problems.append(Problem(line, "email", email, "not an e-mail address"))
+    record["email"] = email or None
+    language = cells.get("language", "").strip()
+    record["language"] = language_for_tag(language) if language else None
+    if language and record["language"] is None:
+        problems.append(Problem(line, "language", language, "use zh-Hans, zh-Hant or en"))
+    zone = cells.get("time_zone", "").strip() or default_zone
+    try:
+        zoneinfo.ZoneInfo(zone)
+        record["time_zone"] = zone
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(line, "time_zone", zone, "not a time zone such as Asia/Shanghai"))
+    record["stratum"] = cells.get("stratum", "").strip() or None
+    for key, value in cells.items():
+        if key.startswith("attr:") and value.strip():
+            if len(value) > MAX_ATTRIBUTE:
+                problems.append(
+                    Problem(line, key[5:], value[:40], f"longer than {MAX_ATTRIBUTE} characters")
+                )
+            record["attributes"][key[5:]] = value.strip()
+    if not (record.get("phone") or record["email"]) and len(problems) == before:
+        problems.append(
+            Problem(line, "phone", "", "a contact needs a phone number or an e-mail address")
+        )
+    return record if len(problems) == before else None
+
+
+def import_sample(
+    session: Session,
+    survey: Survey,
+    raw: bytes,
+    name: str,
+    accept_valid: bool = False,
+    region: str = "CN",
+    default_zone: str = "Asia/Shanghai",
+    progress=None,
+) -> ImportReport:
+    """Check every row; import all of them, or (``accept_valid``) only the valid ones."""
+    header, rows = read_rows(raw, name)
+    mapping = _columns(header, name)
+    existing = set(
+        session.scalars(select(Contact.customer_ref).where(Contact.survey_id == survey.id))
+    )
+    report, seen, records = ImportReport(), {}, []
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        report.rows += 1
+        if len(row) != len(header):
+            report.problems.append(
+                Problem(line, "(row)", "", f"has {len(row)} cells, the header has {len(header)}")
+            )
+            continue
+        cells = {key: row[index] for key, index in mapping.items()}
+        record = _contact(line, cells, region, default_zone, report.problems)
+        ref = cells["customer_ref"].strip()
+        if ref in seen:
+            report.problems.append(Problem(line, "customer_ref", ref, f"repeats line {seen[ref]}"))
+            record = None
+        elif ref in existing:
+            report.problems.append(
+                Problem(line, "customer_ref", ref, "is already in this survey's sample")
+            )
+            record = None
+        seen.setdefault(ref, line)
+        if record:
+            records.append(record)
+        if progress and report.rows % 1000 == 0:
+            progress(report.rows)
+    if report.problems and not accept_valid:
+        return report
+    session.add_all(Contact(survey_id=survey.id, **record) for record in records)
+    report.imported = len(records)
+    return report
+
+
+def import_file(session: Session, survey: Survey, path: str | Path, **options) -> ImportReport:
+    path = Path(path)
+    return import_sample(session, survey, path.read_bytes(), path.name, **options)
