@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Answer, Response, Survey
+from .models import Answer, Response, StratumPopulation, Survey
 from .questionnaire import Questionnaire
 from .questionnaire.presentation import SPECIAL_LABELS
 from .questionnaire_versions import questionnaire_of
@@ -146,6 +146,30 @@ def _as_number(code: str):
     return float(code) if "." in code else int(code)
 
 
+def design_columns(session: Session, survey: Survey) -> dict[str, dict]:
+    """Per stratum, the weight and fpc of a complete response: N_h over the completes in
+    the stratum (a design weight adjusted for non-response), and N_h. Empty without populations."""
+    populations = dict(
+        session.execute(
+            select(StratumPopulation.stratum, StratumPopulation.population).where(
+                StratumPopulation.survey_id == survey.id
+            )
+        ).all()
+    )
+    completes = dict(
+        session.execute(
+            select(func.coalesce(Response.stratum, ""), func.count())
+            .where(Response.survey_id == survey.id, Response.status == "complete")
+            .group_by(func.coalesce(Response.stratum, ""))
+        ).all()
+    )
+    return {
+        stratum: {"_weight": population / completes[stratum], "_fpc": population}
+        for stratum, population in populations.items()
+        if completes.get(stratum)
+    }
+
+
 def export_rows(
     session: Session, survey: Survey, statuses=("complete", "partial")
 ) -> tuple[list[str], list[Variable], Iterator[dict]]:
@@ -155,6 +179,8 @@ def export_rows(
     variables = question_variables(questionnaire)
     header = META + attributes + DESIGN + [v.name for v in variables]
     version_number = survey.questionnaire_version.number
+
+    design = design_columns(session, survey)
 
     def rows():
         last_id = 0
@@ -189,8 +215,13 @@ def export_rows(
                     "questionnaire_version": version_number,
                     **{name: (response.attributes or {}).get(name) for name in attributes},
                     "_stratum": response.stratum,
-                    "_weight": response.weight,
+                    "_weight": None,
                     "_fpc": None,
+                    **(
+                        design.get(response.stratum or "", {})
+                        if response.status == "complete"
+                        else {}
+                    ),
                 }
                 row.update(_cells(variables, answers.get(response.id, [])))
                 yield {key: neutralise(value) for key, value in row.items()}

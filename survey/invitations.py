@@ -33,7 +33,7 @@ def invite(
 
 
 def invite_many(session: Session, survey: Survey, count: int) -> list[str]:
-    """Tokens for up to ``count`` contacts not yet invited, then contact-less links for the rest."""
+    """Tokens for up to ``count`` sampled contacts not yet invited, then contact-less links for the rest."""
     invited = select(Invitation.contact_id).where(
         Invitation.survey_id == survey.id, Invitation.contact_id.is_not(None)
     )

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from . import sampling
 from .database import begin_write, db_session
 from .models import Survey
 from .sample_import import SampleFileError, import_file
@@ -44,3 +45,58 @@ def import_command(slug: str, file: str, valid_only: bool):
         )
         raise SystemExit(1)
     click.echo(f"Imported {report.imported} of {report.rows} rows into {slug}.")
+
+
+def _survey(session, slug: str) -> Survey:
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    return survey
+
+
+@sample.command("draw")
+@click.argument("slug")
+@click.option("--size", required=True, type=click.IntRange(1))
+@click.option(
+    "--method", type=click.Choice(sampling.DRAW_METHODS), default="proportional", show_default=True
+)
+@click.option(
+    "--minimum", default=0, show_default=True, type=click.IntRange(0), help="Floor per stratum."
+)
+@click.option("--seed", type=int, help="For a reproducible draw (recorded either way).")
+@click.option(
+    "--replicates",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Batches to release one by one.",
+)
+def draw_command(
+    slug: str, size: int, method: str, minimum: int, seed: int | None, replicates: int
+):
+    """Draw a (stratified) random sample from the imported frame; the draw is recorded."""
+    session = db_session()
+    begin_write(session)
+    survey = _survey(session, slug)
+    try:
+        record = sampling.draw(session, survey, size, method, minimum, seed, replicates)
+    except sampling.DrawError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(
+        f"Drew {record.size} ({record.method}, seed {record.seed}) in {record.replicates} replicate(s):"
+    )
+    for stratum, count in record.allocation.items():
+        click.echo(f"  {stratum or '(all)'}: {count}")
+
+
+@sample.command("release")
+@click.argument("slug")
+@click.option("--replicate", required=True, type=click.IntRange(1))
+def release_command(slug: str, replicate: int):
+    """Release a replicate of the drawn sample for fieldwork."""
+    session = db_session()
+    begin_write(session)
+    released = sampling.release(session, _survey(session, slug), replicate)
+    session.commit()
+    click.echo(f"Released {released} customer(s) of replicate {replicate}.")

@@ -1,4 +1,4 @@
-"""Importing a sample frame (CSV or XLSX): every problem reported with its line, column,
+"""Importing a sample frame (CSV or XLSX) — the customers a sample is drawn from —: every problem reported with its line, column,
 value and reason; nothing imported from a file with errors unless the valid rows are asked for.
 
 Recognised columns (English or Chinese headers): customer_ref (required), title, name,
@@ -205,7 +205,7 @@ def import_sample(
             progress(report.rows)
     if report.problems and not accept_valid:
         return report
-    session.add_all(Contact(survey_id=survey.id, **record) for record in records)
+    session.add_all(Contact(survey_id=survey.id, sampled=False, **record) for record in records)
     report.imported = len(records)
     return report
 

@@ -2,7 +2,7 @@
 
 from .base import Base, utcnow
 from .cases import Appointment, CallAttempt, CatiCase
-from .contacts import Contact, Invitation
+from .contacts import Contact, Invitation, SampleDraw, StratumPopulation
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, Response
 from .users import AuditEvent, Role, User
@@ -20,6 +20,8 @@ __all__ = [
     "QuestionnaireVersion",
     "Response",
     "Role",
+    "SampleDraw",
+    "StratumPopulation",
     "Survey",
     "User",
     "utcnow",

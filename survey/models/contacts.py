@@ -32,11 +32,42 @@ class Contact(Base):
     # Segment attributes (branch, tier, channel, staff id, ...): copied onto responses.
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
     stratum: Mapped[str | None] = mapped_column(String(120))
+    # A frame row is drawn into the sample (sampled), in a replicate released as a batch.
     sampled: Mapped[bool] = mapped_column(default=True)
+    replicate: Mapped[int | None]
+    released_at: Mapped[datetime | None]
     do_not_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     invitations: Mapped[list[Invitation]] = relationship(back_populates="contact")
+
+
+class StratumPopulation(Base):
+    """A stratum's population count: it gives the design weights and fpc of reports and exports."""
+
+    __tablename__ = "stratum_populations"
+    __table_args__ = (UniqueConstraint("survey_id", "stratum"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    stratum: Mapped[str] = mapped_column(String(120))
+    population: Mapped[int]
+    source: Mapped[str] = mapped_column(String(16), default="frame")  # frame or imported
+
+
+class SampleDraw(Base):
+    """A recorded draw from the frame: method, seed and allocation, so it can be reproduced."""
+
+    __tablename__ = "sample_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    method: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int]
+    size: Mapped[int]
+    replicates: Mapped[int] = mapped_column(default=1)
+    allocation: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Invitation(Base):
