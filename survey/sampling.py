@@ -11,27 +11,50 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from .models import CatiCase, Contact, SampleDraw, StratumPopulation, Survey, utcnow
+from .models import CatiCase, Contact, DoNotContact, SampleDraw, StratumPopulation, Survey, utcnow
 from .stats.planning import allocate
 
 DRAW_METHODS = ("simple", "proportional", "neyman", "equal")
+SUPPRESSION_DAYS = 30
 
 
 class DrawError(ValueError):
     """A draw that cannot be made as asked, with the reason."""
 
 
+def contactable(survey: Survey, now=None):
+    """Conditions a contact must meet to be drawn or released (the contact rules): not on the
+    do-not-contact list (by customer reference, phone or e-mail), and not surveyed in another
+    survey, on any channel, within the suppression window (``suppression_days``, default 30)."""
+    now = now or utcnow()
+    days = int((survey.settings or {}).get("suppression_days", SUPPRESSION_DAYS))
+    recent = select(Contact.customer_ref).where(
+        Contact.survey_id != survey.id,
+        Contact.released_at.is_not(None),
+        Contact.released_at >= now - timedelta(days=days),
+    )
+    refs = select(DoNotContact.customer_ref).where(DoNotContact.customer_ref.is_not(None))
+    phones = select(DoNotContact.phone).where(DoNotContact.phone.is_not(None))
+    emails = select(DoNotContact.email).where(DoNotContact.email.is_not(None))
+    return and_(
+        Contact.do_not_contact.is_(False),
+        Contact.customer_ref.not_in(recent),
+        Contact.customer_ref.not_in(refs),
+        or_(Contact.phone.is_(None), Contact.phone.not_in(phones)),
+        or_(Contact.email.is_(None), Contact.email.not_in(emails)),
+    )
+
+
 def _eligible_frame(session: Session, survey: Survey) -> dict[str, list[tuple[str, int]]]:
     rows = session.execute(
         select(Contact.stratum, Contact.customer_ref, Contact.id).where(
-            Contact.survey_id == survey.id,
-            Contact.sampled.is_(False),
-            Contact.do_not_contact.is_(False),
+            Contact.survey_id == survey.id, Contact.sampled.is_(False), contactable(survey)
         )
     )
     frame: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -127,6 +150,7 @@ def release(session: Session, survey: Survey, replicate: int) -> int:
             Contact.sampled.is_(True),
             Contact.replicate == replicate,
             Contact.released_at.is_(None),
+            contactable(survey),
         )
     ).all()
     now = utcnow()

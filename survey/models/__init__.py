@@ -2,7 +2,7 @@
 
 from .base import Base, utcnow
 from .cases import Appointment, CallAttempt, CatiCase
-from .contacts import Contact, Invitation, SampleDraw, StratumPopulation
+from .contacts import Contact, DoNotContact, Invitation, SampleDraw, StratumPopulation
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, Response
 from .users import AuditEvent, Role, User
@@ -15,6 +15,7 @@ __all__ = [
     "CallAttempt",
     "CatiCase",
     "Contact",
+    "DoNotContact",
     "Invitation",
     "Questionnaire",
     "QuestionnaireVersion",

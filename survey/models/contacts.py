@@ -42,6 +42,19 @@ class Contact(Base):
     invitations: Mapped[list[Invitation]] = relationship(back_populates="contact")
 
 
+class DoNotContact(Base):
+    """A customer who must never be surveyed: opted out from a link, or added by a supervisor."""
+
+    __tablename__ = "do_not_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    email: Mapped[str | None] = mapped_column(String(254))
+    reason: Mapped[str] = mapped_column(String(32), default="opt_out")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class StratumPopulation(Base):
     """A stratum's population count: it gives the design weights and fpc of reports and exports."""
 

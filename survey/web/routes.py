@@ -16,6 +16,7 @@ from flask import (
 )
 from sqlalchemy import select
 
+from .. import contact_rules
 from ..database import db_session
 from ..i18n import negotiate, use_language
 from ..models import Response, Survey
@@ -213,3 +214,25 @@ def open_link(slug: str):
         return reply
 
     return _interview(survey, None, response, start, self_url)
+
+
+@bp.route("/s/<token>/optout", methods=["GET", "POST"])
+def opt_out(token: str):
+    """Stop all survey invitations to this customer (the link in every invitation)."""
+    session = db_session()
+    invitation = fielding.find_invitation(session, token)
+    language = (
+        _language(
+            invitation.survey,
+            invitation.contact.language if invitation and invitation.contact else None,
+        )
+        if invitation
+        else (negotiate(request.accept_languages) or "zh-Hans")
+    )
+    use_language(language)
+    if invitation is None:
+        return render_template("web/unavailable.html", survey=None, problem="unknown"), 404
+    if request.method == "POST":
+        contact_rules.opt_out(session, invitation)
+        session.commit()
+    return render_template("web/optout.html", done=invitation.opted_out_at is not None, token=token)
