@@ -156,13 +156,13 @@ def design_columns(session: Session, survey: Survey) -> dict[str, dict]:
             )
         ).all()
     )
-    completes = dict(
-        session.execute(
-            select(func.coalesce(Response.stratum, ""), func.count())
-            .where(Response.survey_id == survey.id, Response.status == "complete")
-            .group_by(func.coalesce(Response.stratum, ""))
-        ).all()
-    )
+    completes: dict[str, int] = {}
+    for stratum, count in session.execute(
+        select(Response.stratum, func.count())
+        .where(Response.survey_id == survey.id, Response.status == "complete")
+        .group_by(Response.stratum)
+    ):
+        completes[stratum or ""] = completes.get(stratum or "", 0) + count
     return {
         stratum: {"_weight": population / completes[stratum], "_fpc": population}
         for stratum, population in populations.items()

@@ -65,13 +65,13 @@ def _eligible_frame(session: Session, survey: Survey) -> dict[str, list[tuple[st
 
 def record_frame_populations(session: Session, survey: Survey) -> dict[str, int]:
     """Count the frame per stratum and keep the counts (unless populations were imported)."""
-    counts = dict(
-        session.execute(
-            select(func.coalesce(Contact.stratum, ""), func.count())
-            .where(Contact.survey_id == survey.id)
-            .group_by(func.coalesce(Contact.stratum, ""))
-        ).all()
-    )
+    counts: dict[str, int] = defaultdict(int)
+    for stratum, count in session.execute(
+        select(Contact.stratum, func.count())
+        .where(Contact.survey_id == survey.id)
+        .group_by(Contact.stratum)
+    ):
+        counts[stratum or ""] += count
     known = {
         p.stratum: p
         for p in session.scalars(
