@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import sampling
+from . import messaging, sampling
 from .database import begin_write, db_session
 from .models import Survey
 from .sample_import import SampleFileError, import_file
@@ -100,3 +100,41 @@ def release_command(slug: str, replicate: int):
     released = sampling.release(session, _survey(session, slug), replicate)
     session.commit()
     click.echo(f"Released {released} customer(s) of replicate {replicate}.")
+
+
+invitations = AppGroup("invitations", help="Personal links by SMS and e-mail.")
+
+
+@invitations.command("send")
+@click.argument("slug")
+def send_command(slug: str):
+    """Invite every released customer not yet invited, then deliver the queued messages."""
+    session = db_session()
+    begin_write(session)
+    survey = _survey(session, slug)
+    queued = messaging.queue_invitations(session, survey, current_app.config["SURVEY_BASE_URL"])
+    session.commit()  # queued before delivery: a crash never loses or repeats a message
+    sent, failed = messaging.deliver(
+        session, messaging.adapter_from_config(current_app.config, current_app.instance_path)
+    )
+    session.commit()
+    click.echo(f"Queued {queued} invitation(s); sent {sent}, failed {failed}.")
+
+
+@invitations.command("remind")
+@click.argument("slug")
+@click.option("--after-days", default=3, show_default=True, type=click.IntRange(0))
+def remind_command(slug: str, after_days: int):
+    """Remind those invited at least --after-days ago who have not finished."""
+    session = db_session()
+    begin_write(session)
+    survey = _survey(session, slug)
+    queued = messaging.queue_reminders(
+        session, survey, current_app.config["SURVEY_BASE_URL"], after_days
+    )
+    session.commit()
+    sent, failed = messaging.deliver(
+        session, messaging.adapter_from_config(current_app.config, current_app.instance_path)
+    )
+    session.commit()
+    click.echo(f"Queued {queued} reminder(s); sent {sent}, failed {failed}.")

@@ -2,7 +2,15 @@
 
 from .base import Base, utcnow
 from .cases import Appointment, CallAttempt, CatiCase
-from .contacts import Contact, DoNotContact, Invitation, SampleDraw, StratumPopulation
+from .contacts import (
+    Contact,
+    DoNotContact,
+    Invitation,
+    InvitationToken,
+    OutboxMessage,
+    SampleDraw,
+    StratumPopulation,
+)
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, Response
 from .users import AuditEvent, Role, User
@@ -17,6 +25,8 @@ __all__ = [
     "Contact",
     "DoNotContact",
     "Invitation",
+    "InvitationToken",
+    "OutboxMessage",
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import Invitation, Response, Survey, utcnow
+from ..models import Invitation, InvitationToken, Response, Survey, utcnow
 from ..questionnaire import Questionnaire
 from ..questionnaire.interview import END, previous_position, step_at, submit_step
 from ..questionnaire.model import ScreenOut
@@ -34,7 +34,15 @@ class PageResult:
 def find_invitation(session: Session, token: str) -> Invitation | None:
     if not token or len(token) > 128:
         return None
-    return session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    digest = hash_token(token)
+    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == digest))
+    if invitation is None:  # a reminder's link
+        invitation = session.scalar(
+            select(Invitation)
+            .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+            .where(InvitationToken.token_hash == digest)
+        )
+    return invitation
 
 
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:
