@@ -1,0 +1,184 @@
+"""Calling rules and the next-case queue for telephone interviewing.
+
+Calls are made only inside the windows of the customer's own local time (default Monday to
+Friday 09:00–20:30, weekends 09:00–17:00, never on a listed holiday), before the field end
+date, and after the outcome's retry delay. The next case for an interviewer is, among the
+cases that may be called now: a due appointment first (one kept for this interviewer, or
+for anyone), then the highest priority, then the fewest attempts. A claim is one
+``UPDATE … WHERE claimed_by IS NULL OR claimed_at < expiry`` in the database, so two
+interviewers can never hold one case; an abandoned claim expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from .aapor import DISPOSITIONS, final_disposition
+from .models import Appointment, CallAttempt, CatiCase, Contact, utcnow
+
+WEEKDAY_WINDOW = (time(9, 0), time(20, 30))
+WEEKEND_WINDOW = (time(9, 0), time(17, 0))
+CLAIM_MINUTES = 20
+
+
+@dataclass(frozen=True)
+class CallingRules:
+    """A survey's calling rules; every number is a default a supervisor may change."""
+
+    windows: tuple = (WEEKDAY_WINDOW,) * 5 + (WEEKEND_WINDOW,) * 2  # Monday first
+    holidays: frozenset = field(default_factory=frozenset)
+    max_attempts: int = 8
+    field_end: date | None = None  # the last day of calling, in the customer's local time
+    retry_seconds: dict = field(default_factory=dict)  # overrides per disposition code
+
+    @classmethod
+    def from_settings(cls, settings: dict | None) -> CallingRules:
+        settings = settings or {}
+        windows = settings.get("calling_windows")
+        return cls(
+            windows=tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in windows)
+            if windows
+            else cls.windows,
+            holidays=frozenset(date.fromisoformat(d) for d in settings.get("holidays", [])),
+            max_attempts=int(settings.get("max_attempts", 8)),
+            field_end=date.fromisoformat(settings["field_end"])
+            if settings.get("field_end")
+            else None,
+            retry_seconds={k: int(v) for k, v in settings.get("retry_seconds", {}).items()},
+        )
+
+    def retry(self, code: str) -> int:
+        return self.retry_seconds.get(code, DISPOSITIONS[code].retry_seconds or 0)
+
+
+def may_call(rules: CallingRules, zone: str, when: datetime) -> bool:
+    """Whether ``when`` (UTC) falls inside a calling window of the customer's local time."""
+    local = when.astimezone(ZoneInfo(zone))
+    if local.date() in rules.holidays or (rules.field_end and local.date() > rules.field_end):
+        return False
+    start, end = rules.windows[local.weekday()]
+    return start <= local.time() < end
+
+
+def next_callable(rules: CallingRules, zone: str, after: datetime) -> datetime | None:
+    """The first moment at or after ``after`` (UTC) inside a window; None past the field end."""
+    tz = ZoneInfo(zone)
+    local = after.astimezone(tz)
+    for offset in range(0, 370):
+        day = local.date() + timedelta(days=offset)
+        if rules.field_end and day > rules.field_end:
+            return None
+        if day in rules.holidays:
+            continue
+        start, end = rules.windows[day.weekday()]
+        opening = datetime.combine(day, start, tz)
+        closing = datetime.combine(day, end, tz)
+        candidate = max(opening, local) if offset == 0 else opening
+        if candidate < closing:
+            return candidate.astimezone(after.tzinfo)
+    return None
+
+
+def record_outcome(
+    session: Session,
+    case: CatiCase,
+    interviewer_id: int | None,
+    code: str,
+    rules: CallingRules,
+    zone: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> CallAttempt:
+    """Record a call's outcome, then close the case or schedule its next call; the claim ends."""
+    now = now or utcnow()
+    outcome = DISPOSITIONS[code]
+    attempt = CallAttempt(
+        interviewer_id=interviewer_id, started_at=now, ended_at=now, disposition=code, note=note
+    )
+    case.attempts.append(attempt)
+    codes = [a.disposition for a in case.attempts if a.disposition]
+    case.attempt_count = len(codes)
+    uses = codes.count(code)
+    exhausted = case.attempt_count >= rules.max_attempts or (
+        outcome.max_uses is not None and uses >= outcome.max_uses
+    )
+    following = (
+        None
+        if outcome.final or exhausted
+        else next_callable(rules, zone, now + timedelta(seconds=rules.retry(code)))
+    )
+    if following is None:
+        case.status, case.final_disposition, case.next_call_at = (
+            "final",
+            final_disposition(codes),
+            None,
+        )
+    else:
+        case.next_call_at = following
+    case.claimed_by = case.claimed_at = None
+    return attempt
+
+
+def claim_next_case(
+    session: Session,
+    survey_id: int,
+    interviewer_id: int,
+    rules: CallingRules,
+    now: datetime | None = None,
+    batch: int = 50,
+) -> CatiCase | None:
+    """Claim the next case this interviewer should call, atomically; None when nothing is due."""
+    now = now or utcnow()
+    expiry = now - timedelta(minutes=CLAIM_MINUTES)
+    free = or_(
+        CatiCase.claimed_by.is_(None),
+        CatiCase.claimed_at < expiry,
+        CatiCase.claimed_by == interviewer_id,
+    )
+    due_appointment = select(Appointment.case_id).where(
+        Appointment.kept_at.is_(None),
+        Appointment.due_at <= now,
+        or_(Appointment.interviewer_id.is_(None), Appointment.interviewer_id == interviewer_id),
+    )
+    others_appointment = select(Appointment.case_id).where(
+        Appointment.kept_at.is_(None),
+        Appointment.interviewer_id.is_not(None),
+        Appointment.interviewer_id != interviewer_id,
+    )
+    query = (
+        select(CatiCase, Contact.time_zone)
+        .join(Contact, Contact.id == CatiCase.contact_id)
+        .where(
+            CatiCase.survey_id == survey_id,
+            CatiCase.status == "pending",
+            free,
+            or_(CatiCase.next_call_at.is_(None), CatiCase.next_call_at <= now),
+            CatiCase.id.not_in(others_appointment),
+            Contact.do_not_contact.is_(False),
+        )
+        .order_by(
+            CatiCase.id.in_(due_appointment).desc(),
+            CatiCase.priority.desc(),
+            CatiCase.attempt_count,
+            CatiCase.id,
+        )
+        .limit(batch)
+    )
+    for case, zone in session.execute(query).all():
+        if not may_call(rules, zone or "Asia/Shanghai", now):
+            continue
+        claimed = session.execute(
+            update(CatiCase)
+            .where(and_(CatiCase.id == case.id, CatiCase.status == "pending", free))
+            .values(claimed_by=interviewer_id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            session.refresh(case)
+            return case
+    return None
