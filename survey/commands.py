@@ -169,21 +169,45 @@ def export_command(slug: str, fmt: str, output: str | None):
     default=None,
     help="The eligible share of unknown-eligibility cases (default: AAPOR's proportional estimate).",
 )
+@click.option(
+    "--by",
+    type=click.Choice(rates.GROUPINGS),
+    help="Rates per stratum, branch, interviewer or week.",
+)
 @with_appcontext
-def rates_command(slug: str, as_json: bool, eligible_share: float | None):
+def rates_command(slug: str, as_json: bool, eligible_share: float | None, by: str | None):
     """AAPOR outcome rates (RR1–RR6, COOP1–4, REF1–3, CON1–3) from the survey's dispositions."""
     session = db_session()
     survey = session.scalar(select(Survey).where(Survey.slug == slug))
     if survey is None:
         raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    if by:
+        groups = rates.rates_by(session, survey, by, eligible_share)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {"by": by, "groups": [{by: g, **r.as_json()} for g, r in groups.items()]}
+                )
+            )
+            return
+        first = next(iter(groups.values()), None)
+        if first:
+            click.echo(f"e = {first.e:.4f} (the survey's, for every {by})")
+        click.echo(
+            f"{by:<16} {'cases':>6} {'RR1':>7} {'RR3':>7} {'COOP1':>7} {'REF1':>7} {'CON1':>7}"
+        )
+        for group, result in groups.items():
+            cells = [result.values[k] for k in ("RR1", "RR3", "COOP1", "REF1", "CON1")]
+            shown = " ".join(f"{'—' if v is None else f'{v:.1%}':>7}" for v in cells)
+            click.echo(f"{group:<16} {sum(result.counts.values()):>6} {shown}")
+        return
     result = rates.survey_rates(session, survey, eligible_share)
     if as_json:
         click.echo(json.dumps(result.as_json()))
         return
     click.echo("  ".join(f"{k}={result.counts[k]}" for k in result.counts))
-    click.echo(
-        f"e = {result.e:.4f} ({'AAPOR proportional estimate' if result.e_source == 'proportional' else 'given'})"
-    )
+    source = "AAPOR proportional estimate" if result.e_source == "proportional" else "given"
+    click.echo(f"e = {result.e:.4f} ({source})")
     for name, value in result.values.items():
         click.echo(f"{name:<6} {'—' if value is None else f'{value:.1%}'}")
 

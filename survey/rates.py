@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .aapor import Rates, class_counts, final_disposition, outcome_rates
-from .models import CallAttempt, CatiCase, Invitation, Response, Survey
+from .models import CallAttempt, CatiCase, Contact, Invitation, Response, Survey, User
 
 RESPONSE_CODE = {"complete": "1.1", "partial": "1.2"}
 
@@ -48,3 +48,51 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
 
 def survey_rates(session: Session, survey: Survey, e: float | None = None) -> Rates:
     return outcome_rates(class_counts(final_dispositions(session, survey).values()), e)
+
+
+GROUPINGS = ("stratum", "branch", "interviewer", "week")
+
+
+def _groups(session: Session, survey: Survey, by: str) -> dict[str, str]:
+    """The group of each case: the contact's stratum or branch, or the interviewer and ISO
+    week of the case's latest call (cases never called are "—")."""
+    if by in ("stratum", "branch"):
+        return {
+            f"contact:{contact_id}": (
+                stratum if by == "stratum" else (attributes or {}).get("branch")
+            )
+            or "—"
+            for contact_id, stratum, attributes in session.execute(
+                select(Contact.id, Contact.stratum, Contact.attributes).where(
+                    Contact.survey_id == survey.id
+                )
+            )
+        }
+    latest: dict[str, tuple] = {}
+    for contact_id, started_at, username in session.execute(
+        select(CatiCase.contact_id, CallAttempt.started_at, User.username)
+        .join(CallAttempt, CallAttempt.case_id == CatiCase.id)
+        .join(User, User.id == CallAttempt.interviewer_id, isouter=True)
+        .where(CatiCase.survey_id == survey.id)
+        .order_by(CallAttempt.started_at)
+    ):
+        year, week, _ = started_at.isocalendar()
+        latest[f"contact:{contact_id}"] = (username or "—", f"{year}-W{week:02d}")
+    return {case: values[0 if by == "interviewer" else 1] for case, values in latest.items()}
+
+
+def rates_by(session: Session, survey: Survey, by: str, e: float | None = None) -> dict[str, Rates]:
+    """Rates per group (stratum, branch, interviewer or week), each with the survey's e
+    unless one is given: a group's own proportional e would rest on too few cases."""
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
+    finals = final_dispositions(session, survey)
+    overall_e = outcome_rates(class_counts(finals.values()), e).e
+    groups = _groups(session, survey, by)
+    members: dict[str, list[str]] = defaultdict(list)
+    for case, code in finals.items():
+        members[groups.get(case, "—")].append(code)
+    return {
+        group: outcome_rates(class_counts(codes), overall_e)
+        for group, codes in sorted(members.items())
+    }

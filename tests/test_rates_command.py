@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from survey.models import CallAttempt, CatiCase, Contact, Invitation, Response, Survey, utcnow
 
@@ -111,3 +112,27 @@ def test_rates_of_an_unknown_survey(runner):
     result = runner.invoke(args=["rates", "nope"])
     assert result.exit_code == 1
     assert "No survey 'nope'" in result.output
+
+
+def test_rates_by_group_share_the_surveys_e(runner, db, survey_with_outcomes):
+    for contact in db.scalars(select(Contact)):
+        contact.stratum = "gold" if contact.customer_ref in ("c1", "c2", "c4") else "mass"
+    db.commit()
+    result = runner.invoke(args=["rates", survey_with_outcomes, "--by", "stratum", "--json"])
+    assert result.exit_code == 0, result.output
+    groups = {g["stratum"]: g for g in json.loads(result.output)["groups"]}
+    assert set(groups) == {"gold", "mass"}
+    assert (groups["gold"]["I"], groups["gold"]["R"]) == (2, 1)
+    assert groups["gold"]["RR1"] == pytest.approx(2 / 3)
+    assert groups["gold"]["e"] == groups["mass"]["e"] == pytest.approx(6 / 8)
+    assert (
+        sum(g[k] for g in groups.values() for k in ("I", "P", "R", "NC", "O", "UH", "UO", "NE"))
+        == 11
+    )
+
+
+@pytest.mark.parametrize("by", ["branch", "interviewer", "week"])
+def test_rates_by_other_groupings(runner, survey_with_outcomes, by):
+    result = runner.invoke(args=["rates", survey_with_outcomes, "--by", by])
+    assert result.exit_code == 0, result.output
+    assert "RR1" in result.output.splitlines()[1]
