@@ -13,7 +13,35 @@ from survey.aapor import (
 
 # A worked example: 1,000 released cases of known or unknown eligibility plus 100 ineligible.
 COUNTS = {"I": 400, "P": 50, "R": 200, "NC": 150, "O": 50, "UH": 100, "UO": 50, "NE": 100}
-E = 850 / 950  # eligible share among cases of known eligibility
+E = 850 / 950
+# The keys of `survey rates --json` (DESIGN.md contract).
+CONTRACT = {
+    "I",
+    "P",
+    "R",
+    "NC",
+    "O",
+    "UH",
+    "UO",
+    "NE",
+    "e",
+    "RR1",
+    "RR2",
+    "RR3",
+    "RR4",
+    "RR5",
+    "RR6",
+    "COOP1",
+    "COOP2",
+    "COOP3",
+    "COOP4",
+    "REF1",
+    "REF2",
+    "REF3",
+    "CON1",
+    "CON2",
+    "CON3",
+}  # eligible share among cases of known eligibility
 
 
 def test_proportional_e():

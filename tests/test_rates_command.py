@@ -7,34 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import CallAttempt, CatiCase, Contact, Invitation, Response, Survey, utcnow
-
-CONTRACT = {
-    "I",
-    "P",
-    "R",
-    "NC",
-    "O",
-    "UH",
-    "UO",
-    "NE",
-    "e",
-    "RR1",
-    "RR2",
-    "RR3",
-    "RR4",
-    "RR5",
-    "RR6",
-    "COOP1",
-    "COOP2",
-    "COOP3",
-    "COOP4",
-    "REF1",
-    "REF2",
-    "REF3",
-    "CON1",
-    "CON2",
-    "CON3",
-}
+from tests.test_aapor import CONTRACT
 
 
 @pytest.fixture

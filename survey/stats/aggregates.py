@@ -71,6 +71,15 @@ class StratumSums:
         )
 
 
+def _design_effects(sums, variance: float, centre: float, total_weight: float, nobs: int):
+    """deff both ways from Σwy and Σwy²: R's svyvar is Σw(y − ȳ)²/Σw · n/(n − 1)."""
+    spread = float(
+        (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
+    )
+    svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
+    return design_effects(variance, svyvar, total_weight, nobs)
+
+
 def _stratified_variance(sums, first: np.ndarray, second: np.ndarray, in_data: np.ndarray) -> float:
     """Σ_h scale_h (Σ t² − (Σ t)²/n_h) over PSU totals t of the influence, with R's lonely rules."""
     n_h, f = sums.n_psu, sums.fpc_factor
@@ -99,26 +108,9 @@ def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) ->
     # Influence z = w (y − ȳ)/W: its per-stratum sum and sum of squares.
     first = (sums.wy - centre * sums.w) / total_weight
     second = (sums.wwyy - 2 * centre * sums.wwy + centre**2 * sums.ww) / total_weight**2
-    n_h, f = sums.n_psu, sums.fpc_factor
     in_data = sums.present_count > 0
-    lonely = (n_h == 1) & in_data
-    centred = second - first**2 / np.maximum(n_h, 1)
-    if lonely.any():
-        if sums.lonely_psu == "fail":
-            raise DesignError(
-                f"stratum {sums.labels[int(np.flatnonzero(lonely)[0])]!r} has only one PSU"
-            )
-        centred = np.where(lonely, second if sums.lonely_psu == "adjust" else 0.0, centred)
-    scale_h = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
-    contributions = np.where(in_data & (f >= 1e-7), centred * scale_h, 0.0)
-    variance = float(contributions.sum())
-    if sums.lonely_psu == "average" and lonely.any():
-        variance *= int(in_data.sum()) / int((in_data & ~lonely).sum())
-    spread = float(
-        (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
-    )
-    svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
-    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs)
+    variance = _stratified_variance(sums, first, second, in_data)
+    deff, deff_replace = _design_effects(sums, variance, centre, total_weight, nobs)
     df = int(sums.present_count.sum()) - int(in_data.sum())
     domain_df = nobs - int((sums.count > 0).sum())
     return Estimate(
@@ -184,11 +176,7 @@ def mean_from_psu_sums(sums: PsuSums, kind: str = "mean", scale: float = 1.0) ->
     second = np.bincount(sums.psu_stratum, psu_totals**2, minlength=strata)
     in_data = np.bincount(sums.psu_stratum[sums.present], minlength=strata) > 0
     variance = _stratified_variance(sums, first, second, in_data)
-    spread = float(
-        (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
-    )
-    svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
-    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs)
+    deff, deff_replace = _design_effects(sums, variance, centre, total_weight, nobs)
     df = int(sums.present.sum()) - int(in_data.sum())
     used = sums.count > 0
     domain_df = int(used.sum()) - int(
