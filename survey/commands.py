@@ -17,7 +17,7 @@ from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
 from .models import Role, Survey
 from .questionnaire_commands import questionnaires
-from .sample_commands import invitations, sample
+from .sample_commands import calls, invitations, sample
 from .stats_command import stats_command
 from .surveys import list_surveys
 
@@ -225,5 +225,6 @@ def init_app(app) -> None:
         rates_command,
         sample,
         invitations,
+        calls,
     ):
         app.cli.add_command(command)

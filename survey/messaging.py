@@ -234,3 +234,22 @@ def adapter_from_config(config: dict, instance_path: str):
         config.get("SURVEY_SMTP_PASSWORD"),
     )
     return ChannelRouter(email=smtp, sms=files)
+
+
+def queue_and_deliver(
+    session: Session, survey: Survey, config, instance_path: str, reminders_after_days=None
+) -> tuple[int, int, int]:
+    """Queue invitations (or, given ``reminders_after_days``, reminders) and deliver them.
+
+    The queue is committed before delivery, so a crash never loses or repeats a message.
+    Returns (queued, sent, failed).
+    """
+    base_url = config["SURVEY_BASE_URL"]
+    if reminders_after_days is None:
+        queued = queue_invitations(session, survey, base_url)
+    else:
+        queued = queue_reminders(session, survey, base_url, reminders_after_days)
+    session.commit()
+    sent, failed = deliver(session, adapter_from_config(config, instance_path))
+    session.commit()
+    return queued, sent, failed

@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import messaging, sampling
+from . import messaging, post_call, sampling
 from .database import begin_write, db_session
 from .models import Survey
-from .sample_import import SampleFileError, import_file
+from .sample_import import import_sample
 
 sample = AppGroup("sample", help="Sample frames: customers to invite or call.")
-
-
-@sample.command("import")
-@click.argument("slug")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--valid-only", is_flag=True, help="Import the valid rows even when others have problems."
-)
-def import_command(slug: str, file: str, valid_only: bool):
-    """Import customers (CSV or XLSX) into a survey's sample; a file with errors imports nothing
-    unless --valid-only is given."""
-    session = db_session()
-    begin_write(session)
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None:
-        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
-    region = current_app.config.get("SURVEY_PHONE_REGION", "CN")
-    try:
-        report = import_file(session, survey, file, accept_valid=valid_only, region=region)
-    except SampleFileError as error:
-        raise click.ClickException(str(error)) from None
-    for problem in report.problems:
-        click.echo(f"{file}: {problem}", err=True)
-    session.commit()
-    if report.problems and not valid_only:
-        click.echo(
-            f"{len(report.problems)} problem(s) in {len(report.bad_lines)} of {report.rows} rows; nothing imported "
-            "(fix the file, or use --valid-only to import the other rows)",
-            err=True,
-        )
-        raise SystemExit(1)
-    click.echo(f"Imported {report.imported} of {report.rows} rows into {slug}.")
 
 
 def _survey(session, slug: str) -> Survey:
@@ -52,6 +22,53 @@ def _survey(session, slug: str) -> Survey:
     if survey is None:
         raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
     return survey
+
+
+def _import(slug: str, file: str, valid_only: bool, importer, what: str) -> None:
+    """Run an importer on a file: every problem printed with its line; all or nothing unless
+    --valid-only."""
+    session = db_session()
+    begin_write(session)
+    survey = _survey(session, slug)
+    config = current_app.config
+    try:
+        report = importer(
+            session,
+            survey,
+            Path(file).read_bytes(),
+            Path(file).name,
+            accept_valid=valid_only,
+            region=config.get("SURVEY_PHONE_REGION", "CN"),
+            **({"zone": config["BABEL_DEFAULT_TIMEZONE"]} if what == "calls" else {}),
+        )
+    except ValueError as error:  # the file itself cannot be read
+        raise click.ClickException(str(error)) from None
+    for problem in report.problems:
+        click.echo(f"{file}: {problem}", err=True)
+    session.commit()
+    if report.problems and not valid_only:
+        click.echo(
+            f"{len(report.problems)} problem(s) in {len(report.bad_lines)} of {report.rows} rows; "
+            "nothing imported (fix the file, or use --valid-only to import the other rows)",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"Imported {report.imported} of {report.rows} rows into {slug}.")
+
+
+VALID_ONLY = click.option(
+    "--valid-only", is_flag=True, help="Import the valid rows even when others have problems."
+)
+
+
+@sample.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@VALID_ONLY
+def import_command(slug: str, file: str, valid_only: bool):
+    """Import customers (CSV or XLSX) into a survey's sample; a file with errors imports nothing
+    unless --valid-only is given."""
+    _import(slug, file, valid_only, import_sample, "sample")
 
 
 @sample.command("draw")
@@ -105,20 +122,21 @@ def release_command(slug: str, replicate: int):
 invitations = AppGroup("invitations", help="Personal links by SMS and e-mail.")
 
 
+def _send(session, survey: Survey, after_days: int | None = None) -> None:
+    kind = "invitation" if after_days is None else "reminder"
+    queued, sent, failed = messaging.queue_and_deliver(
+        session, survey, current_app.config, current_app.instance_path, after_days
+    )
+    click.echo(f"Queued {queued} {kind}(s); sent {sent}, failed {failed}.")
+
+
 @invitations.command("send")
 @click.argument("slug")
 def send_command(slug: str):
     """Invite every released customer not yet invited, then deliver the queued messages."""
     session = db_session()
     begin_write(session)
-    survey = _survey(session, slug)
-    queued = messaging.queue_invitations(session, survey, current_app.config["SURVEY_BASE_URL"])
-    session.commit()  # queued before delivery: a crash never loses or repeats a message
-    sent, failed = messaging.deliver(
-        session, messaging.adapter_from_config(current_app.config, current_app.instance_path)
-    )
-    session.commit()
-    click.echo(f"Queued {queued} invitation(s); sent {sent}, failed {failed}.")
+    _send(session, _survey(session, slug))
 
 
 @invitations.command("remind")
@@ -128,13 +146,70 @@ def remind_command(slug: str, after_days: int):
     """Remind those invited at least --after-days ago who have not finished."""
     session = db_session()
     begin_write(session)
+    _send(session, _survey(session, slug), after_days)
+
+
+calls = AppGroup("calls", help="Post-call sampling of the hotline's calls.")
+
+
+@calls.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@VALID_ONLY
+def calls_import_command(slug: str, file: str, valid_only: bool):
+    """Import the day's call records (CSV or XLSX): call_id, customer_ref, phone, queue,
+    agent_id, start_time, talk_seconds, transferred."""
+    _import(slug, file, valid_only, post_call.import_calls, "calls")
+
+
+def _queue_rate(_ctx, _param, values) -> dict[str, float]:
+    rates = {}
+    for value in values:
+        queue, _, rate = value.rpartition("=")
+        try:
+            rates[queue] = float(rate)
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: write QUEUE=RATE, such as cards=0.1") from None
+        if not queue:
+            raise click.BadParameter(f"{value!r}: write QUEUE=RATE, such as cards=0.1")
+    return rates
+
+
+@calls.command("draw")
+@click.argument("slug")
+@click.option("--rate", type=click.FloatRange(0, 1), help="Share of each queue's calls (0.05).")
+@click.option(
+    "--queue-rate", multiple=True, callback=_queue_rate, help="A queue's own rate: QUEUE=RATE."
+)
+@click.option("--min-talk", type=click.IntRange(0), help="Minimum talk time in seconds (30).")
+@click.option("--due-hours", type=click.IntRange(1), help="Hours after the call to reach them.")
+@click.option("--mode", type=click.Choice(["cati", "web"]), help="A phone case or a web link.")
+@click.option("--seed", type=int, help="For a reproducible draw (recorded either way).")
+def calls_draw_command(slug, rate, queue_rate, min_talk, due_hours, mode, seed):
+    """Draw the post-call sample from the calls not yet drawn from; the draw is recorded."""
+    session = db_session()
+    begin_write(session)
     survey = _survey(session, slug)
-    queued = messaging.queue_reminders(
-        session, survey, current_app.config["SURVEY_BASE_URL"], after_days
+    try:
+        rules = post_call.PostCallRules.for_survey(
+            survey,
+            rate=rate,
+            queue_rates=queue_rate or None,
+            min_talk_seconds=min_talk,
+            due_hours=due_hours,
+            mode=mode,
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    record = post_call.draw_calls(
+        session, survey, rules, seed, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"]
     )
     session.commit()
-    sent, failed = messaging.deliver(
-        session, messaging.adapter_from_config(current_app.config, current_app.instance_path)
+    click.echo(
+        f"Drew {record.size} of {record.parameters['calls']} calls (seed {record.seed}); "
+        f"excluded: {record.parameters['excluded'] or 'none'}"
     )
-    session.commit()
-    click.echo(f"Queued {queued} reminder(s); sent {sent}, failed {failed}.")
+    for queue, count in record.allocation.items():
+        click.echo(f"  {queue}: {count} of {record.parameters['eligible'][queue]}")
+    if rules.mode == "web":
+        _send(session, survey)

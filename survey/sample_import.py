@@ -107,7 +107,7 @@ def _columns(header: list[str], name: str) -> dict[str, int]:
     return mapping
 
 
-def _phone(value: str, region: str) -> str:
+def normalise_phone(value: str, region: str) -> str:
     number = phonenumbers.parse(value, region)
     if not phonenumbers.is_valid_number(number):
         raise ValueError("not a valid phone number")
@@ -129,7 +129,7 @@ def _contact(
         value = cells.get(key, "").strip()
         if value:
             try:
-                record[key] = _phone(value, region)
+                record[key] = normalise_phone(value, region)
             except (ValueError, phonenumbers.NumberParseException):
                 problems.append(Problem(line, key, value, "not a valid phone number"))
     email = cells.get("email", "").strip()
@@ -161,6 +161,45 @@ def _contact(
     return record if len(problems) == before else None
 
 
+def check_rows(
+    header: list[str],
+    rows,
+    mapping: dict[str, int],
+    key: str,
+    parse,
+    existing: set[str],
+    already: str,
+    progress=None,
+) -> tuple[ImportReport, list[dict]]:
+    """Check every row with ``parse(line, cells, problems)``; a ``key`` repeated within the file
+    or found in ``existing`` is a problem too. Returns the report and the good records."""
+    report, seen, records = ImportReport(), {}, []
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        report.rows += 1
+        if len(row) != len(header):
+            report.problems.append(
+                Problem(line, "(row)", "", f"has {len(row)} cells, the header has {len(header)}")
+            )
+            continue
+        cells = {name: row[index] for name, index in mapping.items()}
+        record = parse(line, cells, report.problems)
+        value = cells[key].strip()
+        if value in seen:
+            report.problems.append(Problem(line, key, value, f"repeats line {seen[value]}"))
+            record = None
+        elif value in existing:
+            report.problems.append(Problem(line, key, value, already))
+            record = None
+        seen.setdefault(value, line)
+        if record:
+            records.append(record)
+        if progress and report.rows % 1000 == 0:
+            progress(report.rows)
+    return report, records
+
+
 def import_sample(
     session: Session,
     survey: Survey,
@@ -177,32 +216,16 @@ def import_sample(
     existing = set(
         session.scalars(select(Contact.customer_ref).where(Contact.survey_id == survey.id))
     )
-    report, seen, records = ImportReport(), {}, []
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        report.rows += 1
-        if len(row) != len(header):
-            report.problems.append(
-                Problem(line, "(row)", "", f"has {len(row)} cells, the header has {len(header)}")
-            )
-            continue
-        cells = {key: row[index] for key, index in mapping.items()}
-        record = _contact(line, cells, region, default_zone, report.problems)
-        ref = cells["customer_ref"].strip()
-        if ref in seen:
-            report.problems.append(Problem(line, "customer_ref", ref, f"repeats line {seen[ref]}"))
-            record = None
-        elif ref in existing:
-            report.problems.append(
-                Problem(line, "customer_ref", ref, "is already in this survey's sample")
-            )
-            record = None
-        seen.setdefault(ref, line)
-        if record:
-            records.append(record)
-        if progress and report.rows % 1000 == 0:
-            progress(report.rows)
+    report, records = check_rows(
+        header,
+        rows,
+        mapping,
+        "customer_ref",
+        lambda line, cells, problems: _contact(line, cells, region, default_zone, problems),
+        existing,
+        "is already in this survey's sample",
+        progress,
+    )
     if report.problems and not accept_valid:
         return report
     session.add_all(Contact(survey_id=survey.id, sampled=False, **record) for record in records)

@@ -2,7 +2,8 @@
 
 Calls are made only inside the windows of the customer's own local time (default Monday to
 Friday 09:00–20:30, weekends 09:00–17:00, never on a listed holiday), before the field end
-date, and after the outcome's retry delay. The next case for an interviewer is, among the
+date, before the case's own deadline (a post-call interview is stale after a day), and after
+the outcome's retry delay. The next case for an interviewer is, among the
 cases that may be called now: a due appointment first (one kept for this interviewer, or
 for anyone), then the highest priority, then the fewest attempts. A claim is one
 ``UPDATE … WHERE claimed_by IS NULL OR claimed_at < expiry`` in the database, so two
@@ -112,6 +113,8 @@ def record_outcome(
         if outcome.final or exhausted
         else next_callable(rules, zone, now + timedelta(seconds=rules.retry(code)))
     )
+    if following is not None and case.due_by is not None and following >= case.due_by:
+        following = None  # past the case's deadline (a post-call interview goes stale)
     if following is None:
         case.status, case.final_disposition, case.next_call_at = (
             "final",
@@ -158,6 +161,7 @@ def claim_next_case(
             CatiCase.status == "pending",
             free,
             or_(CatiCase.next_call_at.is_(None), CatiCase.next_call_at <= now),
+            or_(CatiCase.due_by.is_(None), CatiCase.due_by > now),
             CatiCase.id.not_in(others_appointment),
             Contact.do_not_contact.is_(False),
         )

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate (DESIGN.md)."""
 
 from .base import Base, utcnow
+from .calls import HotlineCall
 from .cases import Appointment, CallAttempt, CatiCase
 from .contacts import (
     Contact,
@@ -11,6 +12,7 @@ from .contacts import (
     SampleDraw,
     StratumPopulation,
 )
+from .jobs import ImportJob
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, Response
 from .users import AuditEvent, Role, User
@@ -23,6 +25,8 @@ __all__ = [
     "CallAttempt",
     "CatiCase",
     "Contact",
+    "HotlineCall",
+    "ImportJob",
     "DoNotContact",
     "Invitation",
     "InvitationToken",

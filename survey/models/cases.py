@@ -24,6 +24,8 @@ class CatiCase(Base):
     priority: Mapped[int] = mapped_column(default=0)
     attempt_count: Mapped[int] = mapped_column(default=0)
     next_call_at: Mapped[datetime | None]
+    # A post-call interview is worth making only while the call is fresh in mind.
+    due_by: Mapped[datetime | None]
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None]
     final_disposition: Mapped[str | None] = mapped_column(String(8))

@@ -80,6 +80,9 @@ class SampleDraw(Base):
     size: Mapped[int]
     replicates: Mapped[int] = mapped_column(default=1)
     allocation: Mapped[dict] = mapped_column(JSON)
+    # What else the draw used: a post-call draw's rates, minimum talk time, eligible counts.
+    parameters: Mapped[dict | None] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
