@@ -6,8 +6,58 @@ SURVEY_STATUS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"
 SURVEY_MODE = {"web": _l("Web"), "cati": _l("Telephone")}
 
 
+DRAW_METHOD = {
+    "simple": _l("Simple random"),
+    "proportional": _l("Stratified, proportional"),
+    "neyman": _l("Stratified, Neyman"),
+    "equal": _l("Stratified, equal per stratum"),
+    "post-call": _l("Post-call, per queue"),
+}
+# What each AAPOR rate and class means, shown as a tooltip beside it.
+RATE_HELP = {
+    "RR1": _l("Response rate 1: completes over all eligible and unknown cases"),
+    "RR2": _l("Response rate 2: completes and partials over all eligible and unknown cases"),
+    "RR3": _l(
+        "Response rate 3: completes over eligible cases plus the estimated eligible share (e) of unknown cases"
+    ),
+    "RR4": _l("Response rate 4: completes and partials, with e"),
+    "RR5": _l("Response rate 5: completes over known eligible cases only"),
+    "RR6": _l("Response rate 6: completes and partials over known eligible cases only"),
+    "COOP1": _l("Cooperation rate 1: completes over customers reached"),
+    "COOP2": _l("Cooperation rate 2: completes and partials over customers reached"),
+    "COOP3": _l(
+        "Cooperation rate 3: completes over customers reached, less those unable to answer"
+    ),
+    "COOP4": _l(
+        "Cooperation rate 4: completes and partials over customers reached, less those unable to answer"
+    ),
+    "REF1": _l("Refusal rate 1: refusals over all eligible and unknown cases"),
+    "REF2": _l("Refusal rate 2: refusals, with e"),
+    "REF3": _l("Refusal rate 3: refusals over known eligible cases"),
+    "CON1": _l("Contact rate 1: customers reached over all eligible and unknown cases"),
+    "CON2": _l("Contact rate 2: customers reached, with e"),
+    "CON3": _l("Contact rate 3: customers reached over known eligible cases"),
+}
+CLASS_HELP = {
+    "I": _l("Complete interviews"),
+    "P": _l("Partial interviews"),
+    "R": _l("Refusals and break-offs"),
+    "NC": _l("Non-contacts"),
+    "O": _l("Other eligible, no interview"),
+    "UH": _l("Unknown whether the number reaches the customer"),
+    "UO": _l("Other unknown eligibility"),
+    "NE": _l("Not eligible"),
+}
+
+
 def _labels() -> dict:
-    return {"status_labels": SURVEY_STATUS, "mode_labels": SURVEY_MODE}
+    return {
+        "status_labels": SURVEY_STATUS,
+        "mode_labels": SURVEY_MODE,
+        "rate_help": RATE_HELP,
+        "class_help": CLASS_HELP,
+        "method_labels": DRAW_METHOD,
+    }
 
 
 def init_app(app) -> None:

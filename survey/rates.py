@@ -2,7 +2,8 @@
 
 A released case is a contact with a web invitation or a telephone case (and a contact-less
 invitation, one per link). Its disposition is the highest-ranked among its call attempts and
-its response (complete 1.1, partial 1.2, screened out with the questionnaire's code);
+its response (complete 1.1, partial 1.2, screened out with the questionnaire's code) and the
+code a case was closed with (an opt-out's 2.111, a full quota's 4.80);
 nothing yet is 3.11 (aapor.final_disposition).
 """
 
@@ -26,13 +27,18 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
         select(Invitation.id, Invitation.contact_id).where(Invitation.survey_id == survey.id)
     ):
         outcomes[f"contact:{contact_id}" if contact_id else f"link:{invitation_id}"]
-    for contact_id, code in session.execute(
-        select(CatiCase.contact_id, CallAttempt.disposition)
+    closed = {}  # a case closed without a call: opted out (2.111), quota filled (4.80)
+    for contact_id, code, case_code in session.execute(
+        select(CatiCase.contact_id, CallAttempt.disposition, CatiCase.final_disposition)
         .join(CallAttempt, CallAttempt.case_id == CatiCase.id, isouter=True)
         .where(CatiCase.survey_id == survey.id)
         .order_by(CallAttempt.started_at)
     ):
         outcomes[f"contact:{contact_id}"].extend([code] if code else [])
+        if case_code:
+            closed[f"contact:{contact_id}"] = case_code
+    for case, code in closed.items():
+        outcomes[case].append(code)
     for contact_id, invitation_id, status, disposition in session.execute(
         select(Invitation.contact_id, Invitation.id, Response.status, Response.disposition)
         .join(Invitation, Response.invitation_id == Invitation.id)

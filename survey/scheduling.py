@@ -186,3 +186,32 @@ def claim_next_case(
             session.refresh(case)
             return case
     return None
+
+
+def release_claim(case: CatiCase) -> None:
+    """End an interviewer's hold on a case (they left it), so the queue offers it again."""
+    case.claimed_by = case.claimed_at = None
+
+
+def reassign(
+    session: Session, case: CatiCase, interviewer_id: int, by: int | None, now=None
+) -> Appointment:
+    """Give a case to one interviewer: the claim ends, and its open appointment (or a new soft
+    one, due when the case is next due) becomes "only" theirs."""
+    now = now or utcnow()
+    release_claim(case)
+    appointment = session.scalar(
+        select(Appointment)
+        .where(Appointment.case_id == case.id, Appointment.kept_at.is_(None))
+        .order_by(Appointment.due_at)
+    )
+    if appointment is None:
+        appointment = Appointment(
+            case_id=case.id,
+            due_at=max(now, case.next_call_at or now),
+            definite=False,
+            created_by=by,
+        )
+        session.add(appointment)
+    appointment.interviewer_id = interviewer_id
+    return appointment

@@ -1,17 +1,421 @@
-"""The supervisor's home."""
+"""The supervisor's pages: progress, dispositions and rates, quotas, sample, cases."""
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
+from .. import audit, import_jobs, messaging, post_call, quotas, sampling
+from ..aapor import DISPOSITIONS
 from ..auth.session import protect
 from ..database import db_session
-from ..models import Role
+from ..i18n import current_language
+from ..models import CatiCase, HotlineCall, ImportJob, Role, SampleDraw, Survey, utcnow
+from ..rates import survey_rates
+from ..scheduling import reassign, release_claim
 from ..surveys import list_surveys
+from . import progress
+from .forms import (
+    ActionForm,
+    CallDrawForm,
+    DrawForm,
+    QuotaForm,
+    ReassignForm,
+    ReleaseForm,
+    TargetForm,
+    UploadForm,
+)
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 protect(bp, [Role.SUPERVISOR])
+
+
+def _survey(slug: str) -> Survey:
+    return db_session().scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
 
 
 @bp.get("/")
 def index():
     """Every survey with its status and progress."""
     return render_template("fieldwork/index.html", surveys=list_surveys(db_session()))
+
+
+def _eligible_share() -> tuple[float | None, str | None]:
+    """The e asked for in the address (?e=0.8), or None for AAPOR's proportional estimate."""
+    raw = request.args.get("e", "").strip()
+    if not raw:
+        return None, None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        return None, _("e must be a share between 0 and 1, such as 0.8.")
+    return value, None
+
+
+@bp.get("/<slug>/")
+def survey(slug: str):
+    """Progress per stratum and quota, the dispositions, the AAPOR rates and the replicates."""
+    session = db_session()
+    item = _survey(slug)
+    e, e_error = _eligible_share()
+    return render_template(
+        "fieldwork/survey.html",
+        survey=item,
+        strata=progress.stratum_progress(session, item),
+        quotas=quotas.quota_status(session, item),
+        dispositions=progress.disposition_table(session, item, current_language()),
+        rates=survey_rates(session, item, e),
+        e_error=e_error,
+        replicates=progress.replicates(session, item),
+        appointments=progress.appointments_due(session, item),
+        quota_form=QuotaForm(),
+        target_form=TargetForm(),
+        action_form=ActionForm(),
+        release_form=ReleaseForm(),
+        now=utcnow(),
+    )
+
+
+@bp.post("/<slug>/release")
+def release(slug: str):
+    """Release one replicate of the drawn sample."""
+    form = ReleaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    item = _survey(slug)
+    count = sampling.release(session, item, form.replicate.data)
+    audit.record("sample_release", "survey", item.id, replicate=form.replicate.data, count=count)
+    session.commit()
+    flash(
+        _(
+            "Released %(count)d customers of replicate %(number)d.",
+            count=count,
+            number=form.replicate.data,
+        ),
+        "success",
+    )
+    return redirect(url_for(".survey", slug=slug))
+
+
+@bp.post("/<slug>/targets")
+def set_target(slug: str):
+    """Set (or clear, with no number) a stratum's target of completes."""
+    form = TargetForm()
+    if not form.validate_on_submit():
+        flash(_("A target is a whole number of completes."), "error")
+        return redirect(url_for(".survey", slug=slug))
+    session = db_session()
+    item = _survey(slug)
+    targets = dict((item.settings or {}).get("targets", {}))
+    if form.target.data is None:
+        targets.pop(form.stratum.data, None)
+    else:
+        targets[form.stratum.data] = form.target.data
+    item.settings = {**(item.settings or {}), "targets": targets}
+    audit.record(
+        "target_set", "survey", item.id, stratum=form.stratum.data, target=form.target.data
+    )
+    session.commit()
+    return redirect(url_for(".survey", slug=slug) + "#progress")
+
+
+@bp.post("/<slug>/quotas")
+def add_quota(slug: str):
+    """Add a quota; its cell closes (phone cases end as quota filled) once met."""
+    form = QuotaForm()
+    session = db_session()
+    item = _survey(slug)
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            flash(f"{getattr(form, field).label.text}: {' '.join(map(str, errors))}", "error")
+        return redirect(url_for(".survey", slug=slug) + "#quotas")
+    cells = [
+        q
+        for q in quotas.definitions(item)
+        if (q["attribute"], q["value"]) != (form.attribute.data, form.value.data)
+    ]
+    cells.append(
+        {"attribute": form.attribute.data, "value": form.value.data, "target": form.target.data}
+    )
+    quotas.set_quotas(item, cells)
+    session.flush()
+    closed = quotas.close_full_cells(session, item)
+    audit.record("quota_set", "survey", item.id, **cells[-1], closed=closed)
+    session.commit()
+    flash(
+        _("Quota saved; %(count)d waiting cases closed as quota filled.", count=closed), "success"
+    )
+    return redirect(url_for(".survey", slug=slug) + "#quotas")
+
+
+@bp.post("/<slug>/quotas/<int:index>/delete")
+def delete_quota(slug: str, index: int):
+    """Remove a quota (cases already closed stay closed)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    item = _survey(slug)
+    cells = quotas.definitions(item)
+    if not 0 <= index < len(cells):
+        abort(404)
+    removed = cells.pop(index)
+    quotas.set_quotas(item, cells)
+    audit.record("quota_removed", "survey", item.id, **removed)
+    session.commit()
+    return redirect(url_for(".survey", slug=slug) + "#quotas")
+
+
+@bp.get("/<slug>/cases")
+def cases(slug: str):
+    """The phone cases (numbers masked), who holds which, and reassignment."""
+    session = db_session()
+    item = _survey(slug)
+    status = request.args.get("status", "all")
+    if status not in progress.CASE_FILTERS:
+        status = "all"
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = progress.case_rows(session, item, status, page)
+    form = ReassignForm()
+    form.interviewer.choices = [
+        (u.id, u.display_name or u.username) for u in progress.interviewers(session)
+    ]
+    return render_template(
+        "fieldwork/cases.html",
+        survey=item,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // progress.PAGE_SIZE)),
+        status=status,
+        filters=progress.CASE_FILTERS,
+        reassign_form=form,
+        action_form=ActionForm(),
+        appointments=progress.appointments_due(session, item),
+        labels={code: d.label(current_language()) for code, d in DISPOSITIONS.items()},
+    )
+
+
+def _case(slug: str, case_id: int) -> CatiCase:
+    item = _survey(slug)
+    case = db_session().get(CatiCase, case_id)
+    if case is None or case.survey_id != item.id:
+        abort(404)
+    return case
+
+
+@bp.post("/<slug>/cases/<int:case_id>/reassign")
+def reassign_case(slug: str, case_id: int):
+    """Give a case to an interviewer (an "only me" appointment for them)."""
+    session = db_session()
+    form = ReassignForm()
+    form.interviewer.choices = [(u.id, u.username) for u in progress.interviewers(session)]
+    case = _case(slug, case_id)
+    if not form.validate_on_submit() or case.status != "pending":
+        flash(_("Choose an interviewer for a case that is still open."), "error")
+        return redirect(request.referrer or url_for(".cases", slug=slug))
+    previous = case.claimed_by
+    reassign(session, case, form.interviewer.data, g.user.id)
+    audit.record("case_reassigned", "case", case.id, to=form.interviewer.data, claimed_by=previous)
+    session.commit()
+    flash(_("Case %(id)d reassigned.", id=case.id), "success")
+    return redirect(url_for(".cases", slug=slug, status=request.args.get("status", "all")))
+
+
+@bp.post("/<slug>/cases/<int:case_id>/release")
+def release_case(slug: str, case_id: int):
+    """End an interviewer's hold on a case so the queue offers it again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    case = _case(slug, case_id)
+    previous = case.claimed_by
+    release_claim(case)
+    audit.record("case_claim_released", "case", case.id, claimed_by=previous)
+    session.commit()
+    flash(_("Case %(id)d is back in the queue.", id=case.id), "success")
+    return redirect(url_for(".cases", slug=slug, status="claimed"))
+
+
+@bp.get("/<slug>/sample")
+def sample(slug: str):
+    """Import a frame or call records, draw, and invite."""
+    session = db_session()
+    item = _survey(slug)
+    rules = post_call.PostCallRules.for_survey(item)
+    call_form = CallDrawForm(
+        rate=rules.rate,
+        min_talk_seconds=rules.min_talk_seconds,
+        due_hours=rules.due_hours,
+        mode=rules.mode,
+    )
+    return render_template(
+        "fieldwork/sample.html",
+        survey=item,
+        upload_form=UploadForm(),
+        draw_form=DrawForm(),
+        call_form=call_form,
+        action_form=ActionForm(),
+        draws=session.scalars(
+            select(SampleDraw).where(SampleDraw.survey_id == item.id).order_by(SampleDraw.id.desc())
+        ).all(),
+        jobs=session.scalars(
+            select(ImportJob)
+            .where(ImportJob.survey_id == item.id)
+            .order_by(ImportJob.id.desc())
+            .limit(10)
+        ).all(),
+        new_calls=session.scalar(
+            select(func.count()).where(
+                HotlineCall.survey_id == item.id, HotlineCall.status == "new"
+            )
+        ),
+        strata=progress.stratum_progress(session, item),
+        now=utcnow(),
+        interrupted=import_jobs.is_interrupted,
+    )
+
+
+@bp.post("/<slug>/imports/<kind>")
+def upload(slug: str, kind: str):
+    """Store the upload as a job and check it in the background; show its progress."""
+    if kind not in import_jobs.IMPORTERS:
+        abort(404)
+    form = UploadForm()
+    session = db_session()
+    item = _survey(slug)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(url_for(".sample", slug=slug))
+    upload = form.file.data
+    job = import_jobs.create_job(
+        session,
+        item,
+        kind,
+        upload.filename or "upload",
+        upload.read(),
+        form.valid_only.data,
+        g.user.id,
+    )
+    session.flush()
+    audit.record("import_started", "survey", item.id, kind=kind, job=job.id)
+    session.commit()
+    import_jobs.start(current_app._get_current_object(), job.id)
+    return redirect(url_for(".import_job", slug=slug, job_id=job.id))
+
+
+@bp.get("/<slug>/imports/<int:job_id>")
+def import_job(slug: str, job_id: int):
+    """An import's progress bar (the page refreshes itself until it ends), then its report."""
+    item = _survey(slug)
+    job = db_session().get(ImportJob, job_id)
+    if job is None or job.survey_id != item.id:
+        abort(404)
+    return render_template(
+        "fieldwork/import.html", survey=item, job=job, interrupted=import_jobs.is_interrupted(job)
+    )
+
+
+@bp.post("/<slug>/draw")
+def draw(slug: str):
+    """Draw a recorded, seeded sample from the frame."""
+    form = DrawForm()
+    session = db_session()
+    item = _survey(slug)
+    if not form.validate_on_submit():
+        flash(_("Check the draw: a size, a method and at least one replicate."), "error")
+        return redirect(url_for(".sample", slug=slug))
+    try:
+        record = sampling.draw(
+            session,
+            item,
+            form.size.data,
+            form.method.data,
+            form.minimum.data or 0,
+            None,
+            form.replicates.data,
+        )
+    except sampling.DrawError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".sample", slug=slug))
+    record.created_by = g.user.id
+    session.flush()
+    audit.record("sample_draw", "survey", item.id, draw=record.id, size=record.size)
+    session.commit()
+    flash(
+        _("Drew %(size)d customers (seed %(seed)d).", size=record.size, seed=record.seed), "success"
+    )
+    return redirect(url_for(".survey", slug=slug))
+
+
+@bp.post("/<slug>/calls/draw")
+def draw_calls(slug: str):
+    """Draw the post-call sample; the system draws, no one picks calls."""
+    form = CallDrawForm()
+    session = db_session()
+    item = _survey(slug)
+    try:
+        if not form.validate_on_submit():
+            raise ValueError(_("Check the rate (0 to 1), the talk time and the hours."))
+        rules = post_call.PostCallRules.for_survey(
+            item,
+            rate=float(form.rate.data),
+            min_talk_seconds=form.min_talk_seconds.data,
+            due_hours=form.due_hours.data,
+            mode=form.mode.data,
+        )
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".sample", slug=slug))
+    record = post_call.draw_calls(
+        session, item, rules, user_id=g.user.id, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    )
+    session.flush()
+    audit.record("calls_draw", "survey", item.id, draw=record.id, size=record.size)
+    session.commit()
+    flash(
+        _("Drew %(size)d of %(calls)d calls.", size=record.size, calls=record.parameters["calls"]),
+        "success",
+    )
+    if rules.mode == "web":
+        return _send_invitations(session, item)
+    return redirect(url_for(".sample", slug=slug))
+
+
+def _send_invitations(session, item: Survey):
+    queued, sent, failed = messaging.queue_and_deliver(
+        session, item, current_app.config, current_app.instance_path
+    )
+    flash(
+        _(
+            "Queued %(queued)d invitations; sent %(sent)d, failed %(failed)d.",
+            queued=queued,
+            sent=sent,
+            failed=failed,
+        ),
+        "error" if failed else "success",
+    )
+    return redirect(url_for(".sample", slug=item.slug))
+
+
+@bp.post("/<slug>/invitations")
+def send_invitations(slug: str):
+    """Invite every released customer not yet invited (SMS or e-mail, through the outbox)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    item = _survey(slug)
+    audit.record("invitations_sent", "survey", item.id)
+    return _send_invitations(session, item)

@@ -17,6 +17,7 @@ from ..questionnaire.model import ScreenOut
 from ..questionnaire.routing import scope_for, visible_questions
 from ..questionnaire.submission import submit
 from ..questionnaire_versions import questionnaire_of
+from ..quotas import close_full_cells
 from ..responses import hash_token, load_answers, lock_response, save_answers
 
 PERSONAL_FIELDS = ("title", "name")
@@ -185,6 +186,8 @@ def apply_page(
     response.position = outcome.position
     if outcome.position == END:
         _finish(response, outcome.screen_out)
+        session.flush()
+        close_full_cells(session, response.survey)
     return PageResult()
 
 
