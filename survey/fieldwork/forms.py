@@ -3,7 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from ..labels import DRAW_METHOD
@@ -30,7 +37,7 @@ class DrawForm(FlaskForm):
     size = IntegerField(_l("Sample size"), validators=[required_number(), NumberRange(min=1)])
     method = SelectField(
         _l("Method"),
-        choices=[(m, DRAW_METHOD[m]) for m in DRAW_METHODS],
+        choices=[SelectChoice(m, DRAW_METHOD[m]) for m in DRAW_METHODS],
         default="proportional",
     )
     minimum = IntegerField(
@@ -57,7 +64,10 @@ class CallDrawForm(FlaskForm):
     due_hours = IntegerField(
         _l("Reach the customer within (hours)"), validators=[required_number(), NumberRange(min=1)]
     )
-    mode = SelectField(_l("How"), choices=[("cati", _l("Telephone")), ("web", _l("Web link"))])
+    mode = SelectField(
+        _l("How"),
+        choices=[SelectChoice("cati", _l("Telephone")), SelectChoice("web", _l("Web link"))],
+    )
 
 
 class ReleaseForm(FlaskForm):

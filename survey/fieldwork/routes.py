@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from .. import audit, import_jobs, messaging, post_call, quotas, sampling
 from ..aapor import DISPOSITIONS
@@ -207,6 +208,12 @@ def cases(slug: str):
     )
 
 
+def _interviewer_choices(session) -> list[SelectChoice]:
+    return [
+        SelectChoice(u.id, u.display_name or u.username) for u in progress.interviewers(session)
+    ]
+
+
 def _case(slug: str, case_id: int) -> CatiCase:
     item = _survey(slug)
     case = db_session().get(CatiCase, case_id)
@@ -220,7 +227,7 @@ def reassign_case(slug: str, case_id: int):
     """Give a case to an interviewer (an "only me" appointment for them)."""
     session = db_session()
     form = ReassignForm()
-    form.interviewer.choices = [(u.id, u.username) for u in progress.interviewers(session)]
+    form.interviewer.choices = _interviewer_choices(session)
     case = _case(slug, case_id)
     if not form.validate_on_submit() or case.status != "pending":
         flash(_("Choose an interviewer for a case that is still open."), "error")
@@ -263,7 +270,8 @@ def sample(slug: str):
     return render_template(
         "fieldwork/sample.html",
         survey=item,
-        upload_form=UploadForm(),
+        sample_form=UploadForm(prefix="sample"),
+        calls_form=UploadForm(prefix="calls"),
         draw_form=DrawForm(),
         call_form=call_form,
         action_form=ActionForm(),
@@ -292,7 +300,7 @@ def upload(slug: str, kind: str):
     """Store the upload as a job and check it in the background; show its progress."""
     if kind not in import_jobs.IMPORTERS:
         abort(404)
-    form = UploadForm()
+    form = UploadForm(prefix=kind)
     session = db_session()
     item = _survey(slug)
     if not form.validate_on_submit():
