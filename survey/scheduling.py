@@ -215,3 +215,14 @@ def reassign(
         session.add(appointment)
     appointment.interviewer_id = interviewer_id
     return appointment
+
+
+def close_answered_case(session: Session, invitation_id: int, code: str) -> int:
+    """Close the phone case of an invitation answered on the web: either channel completes
+    the same response, and no one should call a customer who has already answered."""
+    return session.execute(
+        update(CatiCase)
+        .where(CatiCase.invitation_id == invitation_id, CatiCase.status == "pending")
+        .values(status="final", final_disposition=code, next_call_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount

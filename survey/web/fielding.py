@@ -19,6 +19,7 @@ from ..questionnaire.submission import submit
 from ..questionnaire_versions import questionnaire_of
 from ..quotas import close_full_cells
 from ..responses import hash_token, load_answers, lock_response, save_answers
+from ..scheduling import close_answered_case
 
 PERSONAL_FIELDS = ("title", "name")
 
@@ -187,6 +188,8 @@ def apply_page(
     if outcome.position == END:
         _finish(response, outcome.screen_out)
         session.flush()
+        if response.invitation_id is not None:
+            close_answered_case(session, response.invitation_id, response.disposition)
         close_full_cells(session, response.survey)
     return PageResult()
 

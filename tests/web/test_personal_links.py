@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from survey.models import Answer, Invitation, Response, Survey, utcnow
+from survey.models import Answer, CatiCase, Invitation, Response, Survey, utcnow
 from tests.conftest import csrf_token_from
 
 COUNTER_PAGE_1 = {
@@ -261,3 +261,15 @@ def test_invitation_is_marked_opened_and_hash_only(client, token, db):
     assert invitation.opened_at is not None
     assert token not in invitation.token_hash
     assert len(invitation.token_hash) == 64
+
+
+def test_answering_on_the_web_closes_the_shared_phone_case(client, token, db, counter):
+    invitation = db.scalar(select(Invitation))
+    db.add(
+        CatiCase(survey_id=counter, contact_id=invitation.contact_id, invitation_id=invitation.id)
+    )
+    db.commit()
+    complete(client, token)
+    db.rollback()
+    case = db.scalar(select(CatiCase))
+    assert (case.status, case.final_disposition) == ("final", "1.1")

@@ -1,0 +1,80 @@
+"""The demo's fieldwork: a sample, invitations and a call history with every class of
+outcome, consistent with the responses it stored; and the synthetic respondent it uses."""
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from survey.models import CatiCase, Contact, OutboxMessage, Response, Survey
+from survey.questionnaire import load_file
+from survey.rates import final_dispositions, survey_rates
+from survey.synthetic import answer_all
+from tests.conftest import QUESTIONNAIRES
+
+
+@pytest.fixture
+def demo(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return {s.slug.rsplit("-", 2)[0]: s for s in db.scalars(select(Survey))}
+
+
+def test_the_demo_fields_a_sample_with_every_class_of_outcome(db, demo):
+    counts = {k: 0 for k in ("I", "P", "R", "NC", "O", "UH", "UO", "NE")}
+    for key in ("branch-counter", "hotline-post-call"):
+        for name, value in survey_rates(db, demo[key]).counts.items():
+            counts[name] += value
+    assert all(counts.values()), counts
+    counter = demo["branch-counter"]
+    assert db.scalar(select(func.count()).where(Contact.survey_id == counter.id)) == 600
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) > 0
+    assert db.scalar(select(func.count()).where(CatiCase.status == "pending")) > 0
+
+
+def test_every_final_complete_has_its_complete_response(db, demo):
+    for survey in (demo["branch-counter"], demo["hotline-post-call"]):
+        completes = sum(1 for code in final_dispositions(db, survey).values() if code == "1.1")
+        stored = db.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(Response.survey_id == survey.id, Response.status == "complete")
+        )
+        assert completes == stored > 0
+
+
+def test_running_the_demo_again_keeps_its_fieldwork(runner, db, demo):
+    before = db.scalar(select(func.count()).select_from(Response))
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Response)) == before
+
+
+@pytest.mark.parametrize(
+    "name", ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
+)
+@pytest.mark.parametrize("mode", ["web", "cati"])
+def test_synthetic_respondents_finish_every_questionnaire(name, mode):
+    questionnaire = load_file(f"{QUESTIONNAIRES}/{name}.yaml").questionnaire
+    rng = np.random.default_rng(3)
+    for latent in (0.1, 0.5, 0.9):
+        answers, _others, position, _screen_out = answer_all(
+            questionnaire, rng, latent, "zh-Hans", mode, {"title": "王先生"}
+        )
+        assert position == "end"
+        assert answers
+
+
+def test_latent_satisfaction_moves_the_scores():
+    questionnaire = load_file(f"{QUESTIONNAIRES}/hotline-post-call.yaml").questionnaire
+    overall = questionnaire.analysis.overall
+    rng = np.random.default_rng(5)
+
+    def mean(latent):
+        scores = []
+        for _ in range(60):
+            answers = answer_all(questionnaire, rng, latent, "en")[0]
+            if overall in answers:
+                scores.append(float(answers[overall]))
+        return sum(scores) / len(scores)
+
+    assert mean(0.2) + 1 < mean(0.8)
