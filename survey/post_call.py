@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .i18n import language_for_tag
@@ -178,7 +178,10 @@ def import_calls(
     )
     if report.problems and not accept_valid:
         return report
-    session.add_all(HotlineCall(survey_id=survey.id, **record) for record in records)
+    if records:
+        for record in records:
+            record["survey_id"] = survey.id
+        session.connection().execute(insert(HotlineCall.__table__), records)
     report.imported = len(records)
     return report
 

@@ -1,10 +1,14 @@
 """Sample import: clean files, a corpus of bad ones, duplicates, XLSX and GBK-encoded CSV."""
 
+import random
+
+import phonenumbers
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from survey.models import Contact
+from survey.sample_import import normalise_phone
 
 GOOD = """customer_ref,title,name,phone,email,language,branch,tier
 C001,王先生,王伟,138 0013 8000,,zh-Hans,SZ-001,gold
@@ -123,3 +127,23 @@ def test_unreadable_files(runner, survey_slug, tmp_path, name, content, message)
     result = run(runner, survey_slug, path)
     assert result.exit_code == 1
     assert message in result.output
+
+
+@pytest.mark.parametrize("region", ["CN", "HK", "GB"])
+def test_the_fast_mobile_path_agrees_with_the_full_parser(region):
+    rng = random.Random(7)
+    numbers = [str(rng.randint(10**10, 2 * 10**10 - 1)) for _ in range(4000)]
+    numbers += [str(rng.randint(10**7, 10**8 - 1)) for _ in range(2000)]
+    numbers += ["07700900123", "+8613800138000", "013800138000", "138 0013 8000"]
+    for value in numbers:
+        try:
+            ours = normalise_phone(value, region)
+        except (ValueError, phonenumbers.NumberParseException):
+            ours = None
+        try:
+            parsed = phonenumbers.parse(value, region)
+            valid = phonenumbers.is_valid_number(parsed)
+            reference = phonenumbers.format_number(parsed, 0) if valid else None
+        except phonenumbers.NumberParseException:
+            reference = None
+        assert ours == reference, value
