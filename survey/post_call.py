@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import phonenumbers
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .i18n import language_for_tag
@@ -39,7 +39,7 @@ from .models import (
     Survey,
     utcnow,
 )
-from .sample_import import ImportReport, Problem, check_rows, normalise_phone, read_rows
+from .sample_import import ImportReport, Problem, import_rows, normalise_phone, read_rows
 from .sampling import SUPPRESSION_DAYS
 
 ALIASES = {
@@ -163,27 +163,16 @@ def import_calls(
     missing = [key for key in REQUIRED if key not in mapping]
     if missing:
         raise CallFileError(f"{name}: no column for {', '.join(missing)}")
-    existing = set(
-        session.scalars(select(HotlineCall.call_id).where(HotlineCall.survey_id == survey.id))
-    )
-    report, records = check_rows(
-        header,
-        rows,
-        mapping,
-        "call_id",
+    return import_rows(
+        session,
+        HotlineCall,
+        (header, rows, mapping),
+        ("call_id", "was imported before"),
         lambda line, cells, problems: _call(line, cells, region, zone, problems),
-        existing,
-        "was imported before",
+        {"survey_id": survey.id},
+        accept_valid,
         progress,
     )
-    if report.problems and not accept_valid:
-        return report
-    if records:
-        for record in records:
-            record["survey_id"] = survey.id
-        session.connection().execute(insert(HotlineCall.__table__), records)
-    report.imported = len(records)
-    return report
 
 
 def _unreachable(session: Session, survey: Survey, calls: list[HotlineCall], now):
