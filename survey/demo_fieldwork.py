@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from . import messaging, post_call, sampling
 from .aapor import DISPOSITIONS
+from .fielding import segment_attributes
 from .invitations import invite
 from .models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
 from .questionnaire_versions import questionnaire_of
 from .responses import save_answers
 from .scheduling import CallingRules, close_answered_case, next_callable, record_outcome
 from .synthetic import answer_all
-from .web.fielding import segment_attributes
 
 BRANCHES = {  # branch: (time zone, language, latent satisfaction)
     "SZ-001": ("Asia/Shanghai", "zh-Hans", 0.72),

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from .i18n import NATIVE_NAMES
+
 SURVEY_STATUS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
 SURVEY_MODE = {"web": _l("Web"), "cati": _l("Telephone")}
 
@@ -57,6 +59,7 @@ def _labels() -> dict:
         "rate_help": RATE_HELP,
         "class_help": CLASS_HELP,
         "method_labels": DRAW_METHOD,
+        "native_names": NATIVE_NAMES,
     }
 
 

@@ -94,12 +94,21 @@ def record_outcome(
     zone: str,
     note: str | None = None,
     now: datetime | None = None,
+    started_at: datetime | None = None,
+    callback: datetime | None = None,
 ) -> CallAttempt:
-    """Record a call's outcome, then close the case or schedule its next call; the claim ends."""
+    """Record a call's outcome, then close the case or schedule its next call; the claim ends.
+
+    ``callback`` (UTC) is a time agreed with the customer: it replaces the retry delay.
+    """
     now = now or utcnow()
     outcome = DISPOSITIONS[code]
     attempt = CallAttempt(
-        interviewer_id=interviewer_id, started_at=now, ended_at=now, disposition=code, note=note
+        interviewer_id=interviewer_id,
+        started_at=started_at or now,
+        ended_at=now,
+        disposition=code,
+        note=note,
     )
     case.attempts.append(attempt)
     codes = [a.disposition for a in case.attempts if a.disposition]
@@ -108,11 +117,12 @@ def record_outcome(
     exhausted = case.attempt_count >= rules.max_attempts or (
         outcome.max_uses is not None and uses >= outcome.max_uses
     )
-    following = (
-        None
-        if outcome.final or exhausted
-        else next_callable(rules, zone, now + timedelta(seconds=rules.retry(code)))
-    )
+    if outcome.final or exhausted:
+        following = None
+    elif callback is not None:
+        following = callback
+    else:
+        following = next_callable(rules, zone, now + timedelta(seconds=rules.retry(code)))
     if following is not None and case.due_by is not None and following >= case.due_by:
         following = None  # past the case's deadline (a post-call interview goes stale)
     if following is None:
@@ -226,3 +236,27 @@ def close_answered_case(session: Session, invitation_id: int, code: str) -> int:
         .values(status="final", final_disposition=code, next_call_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def next_due(session: Session, survey_id: int, rules: CallingRules, now=None) -> datetime | None:
+    """When the next case of the survey may be called (in a calling window), or None.
+
+    Looks at the earliest-scheduled open cases only: enough to tell an interviewer when to
+    come back, without reading the whole queue.
+    """
+    now = now or utcnow()
+    rows = session.execute(
+        select(CatiCase.next_call_at, Contact.time_zone)
+        .join(Contact, Contact.id == CatiCase.contact_id)
+        .where(
+            CatiCase.survey_id == survey_id,
+            CatiCase.status == "pending",
+            or_(CatiCase.due_by.is_(None), CatiCase.due_by > now),
+        )
+        .order_by(CatiCase.next_call_at)
+        .limit(100)
+    )
+    times = [
+        next_callable(rules, zone or "Asia/Shanghai", max(now, when or now)) for when, zone in rows
+    ]
+    return min((t for t in times if t is not None), default=None)

@@ -5,8 +5,6 @@ Answers live in the admin's session only: a preview never creates a response.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
@@ -14,10 +12,11 @@ from ..database import db_session
 from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion
-from ..questionnaire.interview import END, previous_position, step_at, submit_step
+from ..questionnaire.interview import END, step_at
 from ..questionnaire.model import LANGUAGES
-from ..questionnaire.presentation import question_view, script_text
+from ..questionnaire.presentation import script_text
 from ..questionnaire_versions import questionnaire_of
+from ..rehearsal import advance, fresh_state, screen_out_of, screen_views
 from .routes import bp
 
 MODES = ("web", "cati")
@@ -52,68 +51,36 @@ def preview(version_id: int, mode: str, language: str):
     questionnaire = questionnaire_of(version)
     key = _state_key(version_id, mode)
     if request.args.get("restart") or key not in session:
-        session[key] = {
-            "answers": {},
-            "other": {},
-            "position": None,
-            "seed": secrets.randbelow(2**31),
-        }
+        session[key] = fresh_state()
     state = session[key]
     contact = {**SAMPLE_CONTACT[language], **SEGMENTS}
     interviewer = {"name": g.user.display_name, "staff_id": str(g.user.id)}
-    step = step_at(questionnaire, state["answers"], state["position"], contact, language, mode)
-    errors, submitted, screen_out = {}, None, None
+    errors, submitted, status = {}, None, 200
     if request.method == "POST":
-        if request.form.get("action") == "back":
-            state["position"] = previous_position(
-                questionnaire, state["answers"], step.position, contact, language, mode
-            )
-        elif not step.finished:
-            form = request.form.to_dict(flat=False)
-            outcome = submit_step(
-                questionnaire, state["answers"], state["other"], step, form, contact, language, mode
-            )
-            if outcome.submission.ok:
-                state.update(
-                    answers=outcome.answers, other=outcome.other_texts, position=outcome.position
-                )
-                state["screen_out"] = outcome.screen_out.disposition if outcome.screen_out else None
-            else:
-                errors, submitted = outcome.submission.errors, form
+        errors, submitted = advance(
+            questionnaire, state, request.form.to_dict(flat=False), contact, language, mode
+        )
         session[key] = state
         if not errors:
             return redirect(
                 url_for(".preview", version_id=version_id, mode=mode, language=language)
             )
         status = 400
-    else:
-        status = 200
     step = step_at(questionnaire, state["answers"], state["position"], contact, language, mode)
-    if step.finished and state.get("screen_out"):
-        screen_out = next(
-            (
-                q.screen_out
-                for q in questionnaire.questions()
-                if q.screen_out and q.screen_out.disposition == state["screen_out"]
-            ),
-            None,
-        )
-    views = [
-        question_view(
-            questionnaire,
-            q,
-            state["answers"],
-            state["other"],
-            errors,
-            state["seed"],
-            contact,
-            language,
-            mode,
-            interviewer,
-            submitted,
-        )
-        for q in step.questions
-    ]
+    screen_out = screen_out_of(questionnaire, state.get("screen_out")) if step.finished else None
+    views = screen_views(
+        questionnaire,
+        step,
+        state["answers"],
+        state["other"],
+        errors,
+        state["seed"],
+        contact,
+        language,
+        mode,
+        interviewer,
+        submitted,
+    )
     return render_template(
         "admin/preview.html",
         version=version,

@@ -1,18 +1,359 @@
-"""The interviewer's home."""
+"""The interviewer's console: the day's board, the next case, the script, the call outcome,
+and a practice mode that stores nothing."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit, fielding
+from ..aapor import DISPOSITIONS
 from ..auth.session import protect
 from ..database import db_session
-from ..models import Role
-from ..surveys import list_surveys
+from ..i18n import current_language
+from ..models import CatiCase, Contact, Role, Survey, utcnow
+from ..questionnaire.interview import END, step_at
+from ..questionnaire.model import LANGUAGES
+from ..questionnaire.presentation import script_text
+from ..questionnaire_versions import questionnaire_of
+from ..rehearsal import advance, fresh_state, screen_out_of, screen_views
+from ..responses import load_answers
+from ..scheduling import CallingRules, claim_next_case, next_due
+from . import boards, console
+from .forms import outcome_form
 
 bp = Blueprint("cati", __name__, url_prefix="/cati")
 protect(bp, [Role.INTERVIEWER])
 
 
+def _zone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _open_surveys() -> list[Survey]:
+    return [
+        s
+        for s in db_session().scalars(
+            select(Survey).where(Survey.status == "open").order_by(Survey.name)
+        )
+        if "cati" in s.modes
+    ]
+
+
 @bp.get("/")
 def index():
-    """Open surveys fielded by phone."""
-    surveys = [s for s in list_surveys(db_session(), ("open",)) if "cati" in s.modes]
-    return render_template("cati/index.html", surveys=surveys)
+    """The interviewer's board: the day so far, appointments due, and where to call next."""
+    return render_template(
+        "cati/index.html",
+        surveys=_open_surveys(),
+        day=boards.my_day(db_session(), g.user, _zone()),
+        now=utcnow(),
+    )
+
+
+@bp.post("/<slug>/next")
+def next_case(slug: str):
+    """Claim the next case of a survey (atomically: never two interviewers on one case)."""
+    session_ = db_session()
+    survey = session_.scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
+    if survey.status != "open" or "cati" not in survey.modes:
+        abort(404)
+    rules = CallingRules.from_settings(survey.settings)
+    case = claim_next_case(session_, survey.id, g.user.id, rules)
+    session_.commit()
+    if case is None:
+        due = next_due(session_, survey.id, rules)
+        if due is None:
+            flash(_("No case is left to call in %(survey)s.", survey=survey.name), "info")
+        else:
+            flash(
+                _(
+                    "No case is due in %(survey)s now; the next one is due at %(time)s.",
+                    survey=survey.name,
+                    time=format_datetime(due, "short"),
+                ),
+                "info",
+            )
+        return redirect(url_for(".index"))
+    return redirect(url_for(".case", case_id=case.id))
+
+
+def _held(case_id: int):
+    """The case in this interviewer's hands, or a redirect home saying why not."""
+    case = console.held_case(db_session(), case_id, g.user)
+    if case is None:
+        flash(
+            _("That case is no longer yours: it was finished, reassigned or left too long."),
+            "error",
+        )
+    return case
+
+
+@bp.get("/case/<int:case_id>")
+def case(case_id: int):
+    """The customer, the number to dial, the history of calls, and the greeting to read."""
+    session_ = db_session()
+    item = _held(case_id)
+    if item is None:
+        return redirect(url_for(".index"))
+    survey = session_.get(Survey, item.survey_id)
+    contact = session_.get(Contact, item.contact_id)
+    questionnaire = questionnaire_of(survey.questionnaire_version)
+    language = contact.language if contact.language in survey.languages else survey.default_language
+    scope = {**(contact.attributes or {}), "title": contact.title or "", "name": contact.name or ""}
+    interviewer = console.interviewer_scope(g.user)
+    audit.record("phone_revealed", "case", item.id, contact=contact.id)
+    session_.commit()
+    scripts = {
+        part: script_text(questionnaire, part, {}, scope, language, "cati", interviewer)
+        for part in ("greeting", "screener", "answering_machine")
+    }
+    return render_template(
+        "cati/case.html",
+        case=item,
+        survey=survey,
+        contact=contact,
+        language=language,
+        scripts=scripts,
+        response=console.case_response(session_, item),
+        attempts=item.attempts,
+        labels={code: d.label(current_language()) for code, d in DISPOSITIONS.items()},
+        local_now=utcnow().astimezone(ZoneInfo(contact.time_zone)),
+    )
+
+
+@bp.post("/case/<int:case_id>/start")
+def start(case_id: int):
+    """The customer answered and agreed: start the interview, or resume the partial one."""
+    session_ = db_session()
+    item = _held(case_id)
+    if item is None:
+        return redirect(url_for(".index"))
+    contact = session_.get(Contact, item.contact_id)
+    survey = session_.get(Survey, item.survey_id)
+    language = request.form.get("language")
+    if language not in survey.languages:
+        language = (
+            contact.language if contact.language in survey.languages else survey.default_language
+        )
+    console.start_interview(session_, item, language)
+    session_.commit()
+    return redirect(url_for(".interview", case_id=case_id))
+
+
+def _scope(contact: Contact) -> dict:
+    return {**(contact.attributes or {}), "title": contact.title or "", "name": contact.name or ""}
+
+
+@bp.route("/case/<int:case_id>/interview", methods=["GET", "POST"])
+def interview(case_id: int):
+    """One question a screen; each answer is stored as it is keyed (Enter)."""
+    session_ = db_session()
+    item = _held(case_id)
+    if item is None:
+        return redirect(url_for(".index"))
+    response = console.case_response(session_, item)
+    if response is None:
+        return redirect(url_for(".case", case_id=case_id))
+    contact = session_.get(Contact, item.contact_id)
+    errors, submitted, status = {}, None, 200
+    if request.method == "POST" and response.status == "partial":
+        response = fielding.locked(session_, response)
+        action = request.form.get("action", "next")
+        if action == "stop":
+            session_.commit()
+            return redirect(url_for(".outcome", case_id=case_id, stopped=1))
+        if action.startswith("language:") and action[9:] in response.survey.languages:
+            response.language, action = action[9:], "language"
+        result = fielding.apply_page(
+            session_, response, request.form.to_dict(flat=False), action, _scope(contact), "cati"
+        )
+        for answer_id, (before, after) in result.changed.items():
+            audit.record(
+                "answer_changed",
+                "response",
+                response.id,
+                question=answer_id,
+                before=before,
+                after=after,
+            )
+        if response.status != "partial":
+            console.finish_interview(session_, item, g.user, response)
+            session_.commit()
+            return redirect(url_for(".done", case_id=case_id))
+        session_.commit()
+        if result.errors:
+            errors, submitted, status = result.errors, result.submitted, 422
+        elif not result.stale:
+            return redirect(url_for(".interview", case_id=case_id))
+        else:
+            status = 409
+    return _render_interview(item, response, contact, errors, submitted, status)
+
+
+def _render_interview(item, response, contact, errors, submitted, status):
+    session_ = db_session()
+    questionnaire = questionnaire_of(response.questionnaire_version)
+    answers, others = load_answers(session_, response, questionnaire)
+    scope = _scope(contact)
+    interviewer = console.interviewer_scope(g.user)
+    step = step_at(questionnaire, answers, response.position, scope, response.language, "cati")
+    views = screen_views(
+        questionnaire,
+        step,
+        answers,
+        others,
+        errors,
+        response.random_seed,
+        scope,
+        response.language,
+        "cati",
+        interviewer,
+        submitted,
+    )
+    return render_template(
+        "cati/interview.html",
+        case=item,
+        survey=response.survey,
+        contact=contact,
+        questionnaire=questionnaire,
+        step=step,
+        views=views,
+        language=response.language,
+        finished=response.status != "partial",
+        screen_out=screen_out_of(questionnaire, response.disposition),
+        closing=script_text(
+            questionnaire, "closing", answers, scope, response.language, "cati", interviewer
+        ),
+        practice=False,
+        end=END,
+    ), status
+
+
+@bp.get("/case/<int:case_id>/done")
+def done(case_id: int):
+    """The closing script after an interview this interviewer has just finished."""
+    session_ = db_session()
+    item = session_.get(CatiCase, case_id)
+    last = item.attempts[-1] if item is not None and item.attempts else None
+    if last is None or last.interviewer_id != g.user.id:
+        abort(404)
+    response = console.case_response(session_, item)
+    return _render_interview(item, response, session_.get(Contact, item.contact_id), {}, None, 200)
+
+
+@bp.route("/case/<int:case_id>/outcome", methods=["GET", "POST"])
+def outcome(case_id: int):
+    """Record how the call ended: a disposition by number, a note, a callback; then next."""
+    session_ = db_session()
+    item = _held(case_id)
+    if item is None:
+        return redirect(url_for(".index"))
+    contact = session_.get(Contact, item.contact_id)
+    form = outcome_form(current_language(), stopped=bool(request.args.get("stopped")))
+    if form.validate_on_submit():
+        try:
+            console.record_call(
+                session_, item, g.user, form.code.data, form.note.data, form.callback()
+            )
+        except console.OutcomeError as error:
+            form.attach(error)
+        else:
+            session_.commit()
+            flash(
+                _(
+                    "Call recorded: %(label)s.",
+                    label=DISPOSITIONS[form.code.data].label(current_language()),
+                ),
+                "success",
+            )
+            if form.then.data == "next":
+                return next_case(session_.get(Survey, item.survey_id).slug)
+            return redirect(url_for(".index"))
+    return render_template(
+        "cati/outcome.html",
+        case=item,
+        contact=contact,
+        survey=session_.get(Survey, item.survey_id),
+        form=form,
+        now=utcnow(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/<slug>/practice", methods=["GET", "POST"])
+def practice(slug: str):
+    """Rehearse a survey's script with a sample customer: nothing is stored."""
+    survey = db_session().scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
+    questionnaire = questionnaire_of(survey.questionnaire_version)
+    language = request.args.get("lang", survey.default_language)
+    if language not in LANGUAGES:
+        abort(404)
+    key = f"practice:{survey.id}:{language}"
+    if request.args.get("restart") or key not in session:
+        session[key] = fresh_state()
+    state = session[key]
+    scope = {
+        "title": "王先生" if language != "en" else "Mr Wang",
+        "name": "王伟",
+        "branch": "SZ-001",
+        "tier": "gold",
+    }
+    interviewer = console.interviewer_scope(g.user)
+    errors, submitted, status = {}, None, 200
+    if request.method == "POST":
+        errors, submitted = advance(
+            questionnaire, state, request.form.to_dict(flat=False), scope, language, "cati"
+        )
+        session[key] = state
+        if not errors:
+            return redirect(url_for(".practice", slug=slug, lang=language))
+        status = 422
+    step = step_at(questionnaire, state["answers"], state["position"], scope, language, "cati")
+    views = screen_views(
+        questionnaire,
+        step,
+        state["answers"],
+        state["other"],
+        errors,
+        state["seed"],
+        scope,
+        language,
+        "cati",
+        interviewer,
+        submitted,
+    )
+    return render_template(
+        "cati/interview.html",
+        case=None,
+        survey=survey,
+        contact=scope,
+        questionnaire=questionnaire,
+        step=step,
+        views=views,
+        language=language,
+        finished=step.finished,
+        screen_out=screen_out_of(questionnaire, state.get("screen_out")) if step.finished else None,
+        closing=script_text(
+            questionnaire, "closing", state["answers"], scope, language, "cati", interviewer
+        ),
+        opening=script_text(
+            questionnaire, "greeting", state["answers"], scope, language, "cati", interviewer
+        ),
+        practice=True,
+        end=END,
+    ), status

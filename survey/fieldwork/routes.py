@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 from .. import audit, import_jobs, messaging, post_call, quotas, sampling
 from ..aapor import DISPOSITIONS
 from ..auth.session import protect
+from ..cati import boards
 from ..database import db_session
 from ..i18n import current_language
 from ..models import CatiCase, HotlineCall, ImportJob, Role, SampleDraw, Survey, utcnow
@@ -46,8 +47,26 @@ def _survey(slug: str) -> Survey:
 
 @bp.get("/")
 def index():
-    """Every survey with its status and progress."""
-    return render_template("fieldwork/index.html", surveys=list_surveys(db_session()))
+    """Every survey with its status and progress, and who is on a call now."""
+    session = db_session()
+    return render_template(
+        "fieldwork/index.html", surveys=list_surveys(session), on_call=boards.live_board(session)
+    )
+
+
+@bp.get("/<slug>/interviewers")
+def interviewers(slug: str):
+    """Who is on which case now, and each interviewer's productivity on this survey."""
+    session = db_session()
+    item = _survey(slug)
+    on_call = [row for row in boards.live_board(session) if row.survey == item.name]
+    return render_template(
+        "fieldwork/interviewers.html",
+        survey=item,
+        on_call=on_call,
+        rows=boards.productivity(session, item, current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+        small_base=boards.SMALL_BASE,
+    )
 
 
 def _eligible_share() -> tuple[float | None, str | None]:

@@ -58,6 +58,8 @@ class QuestionView:
 
 
 KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
+# On a scale the interviewer types the point itself (0–10), not its position in the list.
+SCALES = ("rating", "nps", "matrix")
 
 
 def _text(text: Text | None, questionnaire, scope) -> str | None:
@@ -80,9 +82,14 @@ def question_view(
     """The view of one question; ``submitted`` re-shows what was posted with its messages."""
     scope = scope_for(questionnaire, answers, contact, language, mode, interviewer)
     language = scope.language
+    scale = question.type in SCALES
     choices = tuple(
         ChoiceView(
-            c.code, c.label.get_in(language), c.exclusive, c.other, KEYS[i] if i < len(KEYS) else ""
+            c.code,
+            c.label.get_in(language),
+            c.exclusive,
+            c.other,
+            c.code if scale else (KEYS[i] if i < len(KEYS) else ""),
         )
         for i, c in enumerate(ordered_choices(question, seed))
     )

@@ -16,7 +16,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from .. import contact_rules
+from .. import contact_rules, fielding
 from ..database import db_session
 from ..i18n import negotiate, use_language
 from ..models import Response, Survey
@@ -24,7 +24,6 @@ from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
 from ..questionnaire_versions import questionnaire_of
 from ..responses import client_key, hash_token
-from . import fielding
 
 bp = Blueprint("web", __name__)
 OPEN_LINK_COOKIE = "survey_resume_{}"

@@ -1,4 +1,5 @@
-"""Web fielding: find the link's response, start it, and apply a posted page in one transaction."""
+"""Fielding a response, web or CATI: find the link's response, start it, and apply a posted
+screen (a page on the web, a question by phone) in one transaction."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import Invitation, InvitationToken, Response, Survey, utcnow
-from ..questionnaire import Questionnaire
-from ..questionnaire.interview import END, previous_position, step_at, submit_step
-from ..questionnaire.model import ScreenOut
-from ..questionnaire.routing import scope_for, visible_questions
-from ..questionnaire.submission import submit
-from ..questionnaire_versions import questionnaire_of
-from ..quotas import close_full_cells
-from ..responses import hash_token, load_answers, lock_response, save_answers
-from ..scheduling import close_answered_case
+from .models import Invitation, InvitationToken, Response, Survey, utcnow
+from .questionnaire import Questionnaire
+from .questionnaire.interview import END, previous_position, step_at, submit_step
+from .questionnaire.model import ScreenOut
+from .questionnaire.routing import question_sequence, scope_for, visible_questions
+from .questionnaire.submission import submit
+from .questionnaire_versions import questionnaire_of
+from .quotas import close_full_cells
+from .responses import hash_token, load_answers, lock_response, save_answers
+from .scheduling import close_answered_case
 
 PERSONAL_FIELDS = ("title", "name")
 
@@ -31,6 +32,7 @@ class PageResult:
     errors: dict = field(default_factory=dict)
     submitted: dict | None = None
     stale: bool = False
+    changed: dict = field(default_factory=dict)  # answer id -> (stored before, now)
 
 
 def find_invitation(session: Session, token: str) -> Invitation | None:
@@ -87,6 +89,7 @@ def start_response(
     invitation: Invitation | None = None,
     resume_key: str | None = None,
     client: str | None = None,
+    mode: str = "web",
 ) -> Response:
     """Create the response; a second start for the same invitation finds the first (no double)."""
     contact = invitation.contact if invitation else None
@@ -96,7 +99,7 @@ def start_response(
         invitation_id=invitation.id if invitation else None,
         resume_key_hash=hash_token(resume_key) if resume_key else None,
         client_key=client,
-        mode="web",
+        mode=mode,
         status="partial",
         language=language,
         attributes=segment_attributes(invitation),
@@ -129,27 +132,38 @@ def recent_open_starts(session: Session, survey: Survey, client: str, hours: int
     )
 
 
-def _reachable_pages(
-    questionnaire: Questionnaire, answers, position, contact, language
+def _reachable_screens(
+    questionnaire: Questionnaire, answers, position, contact, language, mode
 ) -> list[str]:
-    """Pages the respondent has reached: those up to the current one (all once at the end)."""
-    scope = scope_for(questionnaire, answers, contact, language)
-    ids = [p.id for p in questionnaire.pages if visible_questions(p, scope)]
-    current = step_at(questionnaire, answers, position, contact, language).position
+    """Screens reached so far: those up to the current one (all of them once at the end)."""
+    scope = scope_for(questionnaire, answers, contact, language, mode)
+    if mode == "cati":
+        ids = [q.id for q in question_sequence(questionnaire, scope)]
+    else:
+        ids = [p.id for p in questionnaire.pages if visible_questions(p, scope)]
+    current = step_at(questionnaire, answers, position, contact, language, mode).position
     return ids if current == END else ids[: ids.index(current) + 1]
 
 
 def apply_page(
-    session: Session, response: Response, form: dict, action: str, contact: dict
+    session: Session,
+    response: Response,
+    form: dict,
+    action: str,
+    contact: dict,
+    mode: str = "web",
 ) -> PageResult:
-    """Apply one posted page to a locked response: save, move, finish, or return messages."""
+    """Apply one posted screen to a locked response: save, move, finish, or return messages."""
     questionnaire = questionnaire_of(response.questionnaire_version)
     answers, others = load_answers(session, response, questionnaire)
     language = response.language
     posted = (form.get("page") or [""])[0]
-    if posted not in _reachable_pages(questionnaire, answers, response.position, contact, language):
-        return PageResult(stale=True)  # a page not reached, hidden, or from a stale tab
-    step = step_at(questionnaire, answers, posted, contact, language)
+    reachable = _reachable_screens(
+        questionnaire, answers, response.position, contact, language, mode
+    )
+    if posted not in reachable:
+        return PageResult(stale=True)  # a screen not reached, hidden, or from a stale tab
+    step = step_at(questionnaire, answers, posted, contact, language, mode)
     if action in ("back", "language"):
         kept = submit(
             questionnaire,
@@ -158,21 +172,21 @@ def apply_page(
             answers,
             contact,
             language,
-            "web",
+            mode,
             lenient=True,
         )
         save_answers(session, response, questionnaire, kept.answers, kept.answers, kept.other_texts)
         if action == "back":
             response.position = (
                 previous_position(
-                    questionnaire, {**answers, **kept.answers}, posted, contact, language
+                    questionnaire, {**answers, **kept.answers}, posted, contact, language, mode
                 )
                 or posted
             )
         else:
             response.position = posted
         return PageResult()
-    outcome = submit_step(questionnaire, answers, others, step, form, contact, language, "web")
+    outcome = submit_step(questionnaire, answers, others, step, form, contact, language, mode)
     if not outcome.submission.ok:
         return PageResult(errors=outcome.submission.errors, submitted=form)
     screen_ids = {aid for q in step.questions for aid in q.answer_ids}
@@ -185,13 +199,18 @@ def apply_page(
         outcome.other_texts,
     )
     response.position = outcome.position
+    changed = {
+        aid: (answers[aid], outcome.answers.get(aid))
+        for aid in screen_ids | outcome.dropped
+        if aid in answers and answers[aid] != outcome.answers.get(aid)
+    }
     if outcome.position == END:
         _finish(response, outcome.screen_out)
         session.flush()
         if response.invitation_id is not None:
             close_answered_case(session, response.invitation_id, response.disposition)
         close_full_cells(session, response.survey)
-    return PageResult()
+    return PageResult(changed=changed)
 
 
 def _finish(response: Response, screen_out: ScreenOut | None) -> None:

@@ -1,0 +1,163 @@
+"""The telephone interview as a service: the case in hand, its response, each keyed answer
+saved at once, and the call's outcome.
+
+A case belongs to the interviewer who claimed it while the claim is fresh; every action
+renews the claim, so a long interview never expires under the interviewer. The response is
+the one the customer's invitation opens (created here if the customer was never invited on
+the web), so web and phone complete one response; each screen is one question, saved in its
+own transaction through the same fielding code as the web. A break-off leaves a partial
+that resumes at the right question on the callback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import fielding
+from ..aapor import DISPOSITIONS
+from ..invitations import invite
+from ..models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
+from ..scheduling import CLAIM_MINUTES, CallingRules, may_call, record_outcome
+
+# Outcomes an interviewer records by hand: a complete (1.1) and a screen-out are recorded by
+# the interview itself, and "not attempted" is no outcome of a call.
+HAND_CODES = tuple(code for code in DISPOSITIONS if code not in ("1.1", "3.11"))
+
+
+class OutcomeError(ValueError):
+    """An outcome that cannot be recorded as given: the message says which field and why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def held_case(session: Session, case_id: int, user: User, now=None) -> CatiCase | None:
+    """The case if this interviewer holds it now (claim renewed), else None."""
+    now = now or utcnow()
+    case = session.get(CatiCase, case_id)
+    fresh = now - timedelta(minutes=CLAIM_MINUTES)
+    if case is None or case.claimed_by != user.id or case.claimed_at < fresh:
+        return None
+    case.claimed_at = now
+    return case
+
+
+def interviewer_scope(user: User) -> dict:
+    """What the script may pipe about the interviewer."""
+    return {"name": user.display_name or user.username, "staff_id": user.username}
+
+
+def invitation_for(session: Session, case: CatiCase) -> Invitation:
+    """The invitation the case shares with the web link; made now if there is none."""
+    if case.invitation_id is not None:
+        return session.get(Invitation, case.invitation_id)
+    survey = session.get(Survey, case.survey_id)
+    invitation, _token = invite(session, survey, session.get(Contact, case.contact_id))
+    session.flush()
+    case.invitation_id = invitation.id
+    return invitation
+
+
+def start_interview(session: Session, case: CatiCase, language: str) -> Response:
+    """The case's response, started by phone, or the partial one to resume."""
+    invitation = invitation_for(session, case)
+    response = fielding.response_for_invitation(session, invitation)
+    if response is None:
+        response = fielding.start_response(
+            session, invitation.survey, language, invitation=invitation, mode="cati"
+        )
+    elif response.status == "partial":
+        response.mode = "cati"
+    return response
+
+
+def case_response(session: Session, case: CatiCase) -> Response | None:
+    if case.invitation_id is None:
+        return None
+    return session.scalar(select(Response).where(Response.invitation_id == case.invitation_id))
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A time agreed with the customer, in their local time."""
+
+    day: date
+    at: time
+    only_me: bool
+    definite: bool
+
+    def utc(self, zone: str) -> datetime:
+        return datetime.combine(self.day, self.at, ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+
+
+def record_call(
+    session: Session,
+    case: CatiCase,
+    user: User,
+    code: str,
+    note: str | None,
+    callback: Callback | None,
+    now=None,
+):
+    """Record the call's outcome (with a callback appointment); the claim ends."""
+    now = now or utcnow()
+    disposition = DISPOSITIONS.get(code)
+    if disposition is None:
+        raise OutcomeError("code", "unknown")
+    note = (note or "").strip() or None
+    if disposition.note_required and not note:
+        raise OutcomeError("note", "required")
+    survey = session.get(Survey, case.survey_id)
+    contact = session.get(Contact, case.contact_id)
+    rules = CallingRules.from_settings(survey.settings)
+    due = None
+    if callback is not None:
+        if disposition.final:
+            raise OutcomeError("callback", "final")
+        due = callback.utc(contact.time_zone)
+        if due <= now:
+            raise OutcomeError("callback", "past")
+        if not may_call(rules, contact.time_zone, due):
+            raise OutcomeError("callback", "window")
+    _keep_appointments(session, case, now)
+    attempt = record_outcome(
+        session, case, user.id, code, rules, contact.time_zone, note, now, case.claimed_at, due
+    )
+    if due is not None and case.status == "pending":
+        session.add(
+            Appointment(
+                case_id=case.id,
+                due_at=due,
+                definite=callback.definite,
+                interviewer_id=user.id if callback.only_me else None,
+                created_by=user.id,
+            )
+        )
+    return attempt
+
+
+def _keep_appointments(session: Session, case: CatiCase, now) -> None:
+    """Appointments already due are kept by this call, whatever its outcome."""
+    session.execute(
+        update(Appointment)
+        .where(
+            Appointment.case_id == case.id,
+            Appointment.kept_at.is_(None),
+            Appointment.due_at <= now + timedelta(minutes=CLAIM_MINUTES),
+        )
+        .values(kept_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def finish_interview(session: Session, case: CatiCase, user: User, response: Response, now=None):
+    """The interview reached its end: record a complete, or the screen-out's disposition."""
+    code = response.disposition or "1.1"
+    note = "screened out by the questionnaire" if response.status == "screened_out" else None
+    record_call(session, case, user, code, note, None, now)
