@@ -77,6 +77,16 @@ def _value(question: Question, latent: float, language: str, rng, today: date) -
     return []
 
 
+def screen_form(step, latent: float, language: str, rng, today: date | None = None) -> dict:
+    """A posted form answering one screen, as a respondent or an interviewer would send it."""
+    today = today or date.today()
+    form = {"page": [step.position]}
+    for question in step.questions:
+        for answer_id in question.answer_ids:
+            form[answer_id] = _value(question, latent, language, rng, today)
+    return form
+
+
 def answer_all(
     questionnaire: Questionnaire,
     rng: np.random.Generator,
@@ -99,10 +109,7 @@ def answer_all(
         if step.finished or (stop_after is not None and screens >= stop_after):
             return answers, others, step.position, None
         for _ in range(ATTEMPTS_PER_SCREEN):
-            form = {"page": [step.position]}
-            for question in step.questions:
-                for answer_id in question.answer_ids:
-                    form[answer_id] = _value(question, latent, language, rng, today)
+            form = screen_form(step, latent, language, rng, today)
             outcome = submit_step(
                 questionnaire, answers, others, step, form, contact, language, mode
             )

@@ -24,9 +24,14 @@ from ..invitations import invite
 from ..models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
 from ..scheduling import CLAIM_MINUTES, CallingRules, may_call, record_outcome
 
-# Outcomes an interviewer records by hand: a complete (1.1) and a screen-out are recorded by
-# the interview itself, and "not attempted" is no outcome of a call.
-HAND_CODES = tuple(code for code in DISPOSITIONS if code not in ("1.1", "3.11"))
+# Outcomes an interviewer records by hand, the most frequent first so their number keys are
+# short. A complete (1.1) and a screen-out are recorded by the interview itself; "not
+# attempted" (3.11) is no outcome of a call, and "quota filled" (4.80) is the system's.
+HAND_CODES = (
+    "3.13", "3.12", "3.14", "2.221", "2.222", "2.21", "2.11", "2.111", "2.12", "1.2",
+    "4.31", "4.32", "4.20", "4.50", "4.10", "4.70", "3.16", "3.21", "3.90",
+    "2.33", "2.32", "2.31", "2.35",
+)  # fmt: skip
 
 
 class OutcomeError(ValueError):
