@@ -218,3 +218,37 @@ def fielded(app):
 
     field.invite = make_invitation
     return field
+
+
+@pytest.fixture
+def cati_survey(app, db, fielded):
+    """Field a shipped questionnaire by phone, with released customers and their cases, and
+    calling windows open round the clock (so a test never depends on the hour):
+    ``cati_survey(name, customers=3)`` → the Survey."""
+    from survey.models import CatiCase, Contact, Survey, utcnow
+
+    def make(name="hotline-post-call", customers=3, language="zh-Hans", **contact):
+        survey_id = fielded(name, slug=f"{name}-cati")
+        db.rollback()  # a fresh snapshot that sees the new survey
+        survey = db.get(Survey, survey_id)
+        survey.settings = {"calling_windows": [["00:00", "23:59:59"]] * 7}
+        for n in range(customers):
+            person = Contact(
+                survey_id=survey.id,
+                customer_ref=f"K{n}",
+                title="王先生" if language != "en" else "Mr Wang",
+                name="王伟",
+                phone=f"+8613800000{n:03d}",
+                language=language,
+                time_zone="America/New_York",
+                attributes={"branch": "SZ-001", "queue": "cards"},
+                released_at=utcnow(),
+                **contact,
+            )
+            db.add(person)
+            db.flush()
+            db.add(CatiCase(survey_id=survey.id, contact_id=person.id, next_call_at=utcnow()))
+        db.commit()
+        return survey
+
+    return make

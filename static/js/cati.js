@@ -47,6 +47,24 @@
     return true;
   }
 
+  /* After a choice in one row of a matrix, the next row takes the keys. */
+  function advance(form, name) {
+    var names = groups(form), at = names.indexOf(name);
+    var chosen = form.querySelector('input[name="' + CSS.escape(name) + '"]:checked');
+    if (!chosen || chosen.type !== "radio" || at < 0 || at + 1 >= names.length) { return; }
+    var next = form.querySelector('input[name="' + CSS.escape(names[at + 1]) + '"]');
+    if (next && !(document.activeElement && document.activeElement.type === "text")) { next.focus(); }
+  }
+
+  /* Could more digits still make a longer key of this group (1, then 10)? */
+  function longer(form, name, prefix) {
+    var found = false;
+    form.querySelectorAll('input[name="' + CSS.escape(name) + '"][data-key]').forEach(function (input) {
+      if (input.dataset.key.length > prefix.length && input.dataset.key.indexOf(prefix) === 0) { found = true; }
+    });
+    return found;
+  }
+
   function typing(target) {
     return target && (target.tagName === "TEXTAREA" ||
       (target.tagName === "INPUT" && /^(text|date|time|number|search)$/.test(target.type)) ||
@@ -77,19 +95,33 @@
     if (!/^[0-9a-z]$/.test(key)) { return; }
     var name = activeGroup(form);
     if (!name) { return; }
-    if (/^[0-9]$/.test(key)) {
-      buffer = buffer + key;
-      clearTimeout(timer);
-      timer = setTimeout(function () { buffer = ""; }, 800);
-      if (!choose(form, name, buffer)) { buffer = key; choose(form, name, key); }
+    event.preventDefault();
+    clearTimeout(timer);
+    if (!/^[0-9]$/.test(key)) {
+      buffer = "";
+      if (choose(form, name, key)) { advance(form, name); }
+      return;
+    }
+    var pending = buffer !== "";
+    buffer = buffer + key;
+    if (!choose(form, name, buffer)) {
+      if (pending) {  /* "1" was complete after all: this digit is for the next row */
+        advance(form, name);
+        name = activeGroup(form);
+      }
+      buffer = key;
+      if (!choose(form, name, key)) { buffer = ""; return; }
+    }
+    if (longer(form, name, buffer)) {
+      timer = setTimeout(function () { buffer = ""; advance(form, name); }, 800);
     } else {
       buffer = "";
-      choose(form, name, key);
+      advance(form, name);
     }
-    event.preventDefault();
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.documentElement.dataset.keys = "ready";  /* the keys work from now on */
     var form = document.querySelector("form[data-cati]");
     if (!form) { return; }
     var first = form.querySelector("input:checked, input[type=text], textarea, input[data-key]");

@@ -1,13 +1,8 @@
 """50 respondents complete at once over real HTTP against gunicorn: 50 responses, no duplicate."""
 
 import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response
+from tests.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).parent.parent.parent
 RESPONDENTS = 50
@@ -33,51 +29,11 @@ PAGES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(app):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SURVEY_DATABASE_URL": app.config["SURVEY_DATABASE_URL"],
-        "SURVEY_SECURE_COOKIES": "0",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--threads",
-            "8",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("gunicorn did not start")
+    process, base = start_gunicorn(app.config["SURVEY_DATABASE_URL"])
     yield base
-    server.terminate()
-    server.wait(timeout=20)
+    stop(process)
 
 
 def _respondent(base: str, token: str, barrier: threading.Barrier) -> None:
