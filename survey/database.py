@@ -69,7 +69,9 @@ def make_engine(url: str, **options) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"prepare_threshold": None}, **options
+    )
 
 
 class Database:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from .aapor import DISPOSITIONS, final_disposition
+from .database import begin_write
 from .models import Appointment, CallAttempt, CatiCase, Contact, utcnow
 
 WEEKDAY_WINDOW = (time(9, 0), time(20, 30))
@@ -137,34 +138,71 @@ def record_outcome(
     return attempt
 
 
+def survey_zones(session: Session, survey_id: int, fresh: bool = False) -> list[str]:
+    """The time zones of a survey's customers.
+
+    They are few and change only when sample is imported, so each app server keeps them
+    for a minute rather than reading every contact at every claim; a claim that finds
+    nothing asks again with ``fresh`` (a zone just imported is never missed for long).
+    """
+    key = (str(session.get_bind().url), survey_id)
+    cached = _ZONES.get(key)
+    if fresh or cached is None or cached[0] < utcnow() - timedelta(minutes=1):
+        zones = session.scalars(
+            select(Contact.time_zone).where(Contact.survey_id == survey_id).distinct()
+        ).all()
+        cached = _ZONES[key] = (utcnow(), sorted({zone or "Asia/Shanghai" for zone in zones}))
+    return cached[1]
+
+
+_ZONES: dict[tuple[str, int], tuple[datetime, list[str]]] = {}
+
+
 def claim_next_case(
     session: Session,
     survey_id: int,
     interviewer_id: int,
     rules: CallingRules,
     now: datetime | None = None,
-    batch: int = 50,
 ) -> CatiCase | None:
-    """Claim the next case this interviewer should call, atomically; None when nothing is due."""
+    """Claim the next case this interviewer should call, atomically; None when nothing is due.
+
+    The claim is one statement, ``UPDATE … WHERE id = (the head of the queue)``: a due
+    appointment first (kept for this interviewer, or for anyone), else the highest priority,
+    then the fewest attempts, then the oldest case, among the cases callable now in the
+    customer's own time. On PostgreSQL the head is read ``FOR UPDATE SKIP LOCKED``, so a case
+    another interviewer is claiming at this instant is passed over, never waited for; SQLite
+    runs the statement under its write lock. Two interviewers can never hold one case. The
+    caller commits.
+    """
     now = now or utcnow()
-    expiry = now - timedelta(minutes=CLAIM_MINUTES)
+    case = _claim(session, survey_id, interviewer_id, rules, now, survey_zones(session, survey_id))
+    if case is None:  # perhaps a time zone imported since the list was read
+        case = _claim(
+            session, survey_id, interviewer_id, rules, now, survey_zones(session, survey_id, True)
+        )
+    return case
+
+
+def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | None:
+    zones = [zone for zone in zones if may_call(rules, zone, now)]
+    if not zones:
+        return None
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if not postgresql and not session.in_transaction():
+        begin_write(session)  # SQLite: read the head of the queue under the write lock
     free = or_(
         CatiCase.claimed_by.is_(None),
-        CatiCase.claimed_at < expiry,
+        CatiCase.claimed_at < now - timedelta(minutes=CLAIM_MINUTES),
         CatiCase.claimed_by == interviewer_id,
-    )
-    due_appointment = select(Appointment.case_id).where(
-        Appointment.kept_at.is_(None),
-        Appointment.due_at <= now,
-        or_(Appointment.interviewer_id.is_(None), Appointment.interviewer_id == interviewer_id),
     )
     others_appointment = select(Appointment.case_id).where(
         Appointment.kept_at.is_(None),
         Appointment.interviewer_id.is_not(None),
         Appointment.interviewer_id != interviewer_id,
     )
-    query = (
-        select(CatiCase, Contact.time_zone)
+    callable_now = (
+        select(CatiCase.id)
         .join(Contact, Contact.id == CatiCase.contact_id)
         .where(
             CatiCase.survey_id == survey_id,
@@ -174,27 +212,50 @@ def claim_next_case(
             or_(CatiCase.due_by.is_(None), CatiCase.due_by > now),
             CatiCase.id.not_in(others_appointment),
             Contact.do_not_contact.is_(False),
+            Contact.time_zone.in_(zones),
         )
-        .order_by(
-            CatiCase.id.in_(due_appointment).desc(),
-            CatiCase.priority.desc(),
-            CatiCase.attempt_count,
-            CatiCase.id,
-        )
-        .limit(batch)
     )
-    for case, zone in session.execute(query).all():
-        if not may_call(rules, zone or "Asia/Shanghai", now):
-            continue
-        claimed = session.execute(
-            update(CatiCase)
-            .where(and_(CatiCase.id == case.id, CatiCase.status == "pending", free))
-            .values(claimed_by=interviewer_id, claimed_at=now)
-            .execution_options(synchronize_session=False)
+    mine_or_anyones = or_(
+        Appointment.interviewer_id.is_(None), Appointment.interviewer_id == interviewer_id
+    )
+    # The appointments due now are few: found by their own index first, so the planner
+    # never weighs them against the whole queue.
+    due = session.scalars(
+        select(Appointment.case_id)
+        .join(CatiCase, CatiCase.id == Appointment.case_id)
+        .where(
+            Appointment.kept_at.is_(None),
+            Appointment.due_at <= now,
+            mine_or_anyones,
+            CatiCase.survey_id == survey_id,
+            CatiCase.status == "pending",
         )
-        if claimed.rowcount == 1:
-            session.refresh(case)
-            return case
+        .order_by(Appointment.due_at)
+        .limit(50)
+    ).all()
+    due_appointment = (
+        callable_now.where(CatiCase.id.in_(due))
+        .join(Appointment, Appointment.case_id == CatiCase.id)
+        .where(Appointment.kept_at.is_(None), Appointment.due_at <= now, mine_or_anyones)
+        .order_by(Appointment.due_at)
+    )
+    # The queue's order, which the (survey, status, priority DESC, attempts, id) index serves.
+    by_priority = callable_now.order_by(
+        CatiCase.priority.desc(), CatiCase.attempt_count, CatiCase.id
+    )
+    for head in (due_appointment, by_priority) if due else (by_priority,):
+        head = head.limit(1)
+        if postgresql:
+            head = head.with_for_update(of=CatiCase, skip_locked=True)
+        case_id = session.execute(
+            update(CatiCase)
+            .where(CatiCase.id == head.scalar_subquery(), CatiCase.status == "pending", free)
+            .values(claimed_by=interviewer_id, claimed_at=now)
+            .returning(CatiCase.id)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+        if case_id is not None:
+            return session.get(CatiCase, case_id, populate_existing=True)
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -14,7 +14,18 @@ class CatiCase(Base):
     """One contact to be interviewed by phone; claimed by one interviewer at a time."""
 
     __tablename__ = "cati_cases"
-    __table_args__ = (Index("ix_cati_cases_queue", "survey_id", "status", "next_call_at"),)
+    __table_args__ = (
+        Index("ix_cati_cases_queue", "survey_id", "status", "next_call_at"),
+        # The next-case order: highest priority, then fewest attempts, then the oldest case.
+        Index(
+            "ix_cati_cases_order",
+            "survey_id",
+            "status",
+            text("priority DESC"),
+            "attempt_count",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
@@ -56,6 +67,10 @@ class Appointment(Base):
     """A callback agreed with the respondent, stored in UTC."""
 
     __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_case_id", "case_id"),
+        Index("ix_appointments_due", "kept_at", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cati_cases.id", ondelete="CASCADE"))
