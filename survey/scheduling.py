@@ -176,6 +176,8 @@ def claim_next_case(
     caller commits.
     """
     now = now or utcnow()
+    if session.get_bind().dialect.name != "postgresql" and not session.in_transaction():
+        begin_write(session)  # SQLite: read the head of the queue under the write lock
     case = _claim(session, survey_id, interviewer_id, rules, now, survey_zones(session, survey_id))
     if case is None:  # perhaps a time zone imported since the list was read
         case = _claim(
@@ -189,8 +191,6 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
     if not zones:
         return None
     postgresql = session.get_bind().dialect.name == "postgresql"
-    if not postgresql and not session.in_transaction():
-        begin_write(session)  # SQLite: read the head of the queue under the write lock
     free = or_(
         CatiCase.claimed_by.is_(None),
         CatiCase.claimed_at < now - timedelta(minutes=CLAIM_MINUTES),
