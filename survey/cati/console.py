@@ -53,6 +53,11 @@ def held_case(session: Session, case_id: int, user: User, now=None) -> CatiCase 
     return case
 
 
+def customer_language(contact: Contact, survey: Survey) -> str:
+    """The customer's language where the survey offers it, else the survey's own."""
+    return contact.language if contact.language in survey.languages else survey.default_language
+
+
 def interviewer_scope(user: User) -> dict:
     """What the script may pipe about the interviewer."""
     return {"name": user.display_name or user.username, "staff_id": user.username}

@@ -114,8 +114,8 @@ def case(case_id: int):
     survey = session_.get(Survey, item.survey_id)
     contact = session_.get(Contact, item.contact_id)
     questionnaire = questionnaire_of(survey.questionnaire_version)
-    language = contact.language if contact.language in survey.languages else survey.default_language
-    scope = {**(contact.attributes or {}), "title": contact.title or "", "name": contact.name or ""}
+    language = console.customer_language(contact, survey)
+    scope = _scope(contact)
     interviewer = console.interviewer_scope(g.user)
     audit.record("phone_revealed", "case", item.id, contact=contact.id)
     session_.commit()
@@ -148,9 +148,7 @@ def start(case_id: int):
     survey = session_.get(Survey, item.survey_id)
     language = request.form.get("language")
     if language not in survey.languages:
-        language = (
-            contact.language if contact.language in survey.languages else survey.default_language
-        )
+        language = console.customer_language(contact, survey)
     console.start_interview(session_, item, language)
     session_.commit()
     return redirect(url_for(".interview", case_id=case_id))

@@ -12,36 +12,33 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import SelectChoice
 
-from .. import audit, import_jobs, messaging, post_call, quotas, sampling
+from .. import audit, quotas, sampling
 from ..aapor import DISPOSITIONS
 from ..auth.session import protect
 from ..cati import boards
 from ..database import db_session
 from ..i18n import current_language
-from ..models import CatiCase, HotlineCall, ImportJob, Role, SampleDraw, Survey, utcnow
+from ..models import CatiCase, Role, Survey, utcnow
 from ..rates import survey_rates
 from ..scheduling import reassign, release_claim
 from ..surveys import list_surveys
 from . import progress
 from .forms import (
     ActionForm,
-    CallDrawForm,
-    DrawForm,
     QuotaForm,
     ReassignForm,
     ReleaseForm,
     TargetForm,
-    UploadForm,
 )
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 protect(bp, [Role.SUPERVISOR])
 
 
-def _survey(slug: str) -> Survey:
+def find_survey(slug: str) -> Survey:
     return db_session().scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
 
 
@@ -58,7 +55,7 @@ def index():
 def interviewers(slug: str):
     """Who is on which case now, and each interviewer's productivity on this survey."""
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     on_call = [row for row in boards.live_board(session) if row.survey == item.name]
     return render_template(
         "fieldwork/interviewers.html",
@@ -87,7 +84,7 @@ def _eligible_share() -> tuple[float | None, str | None]:
 def survey(slug: str):
     """Progress per stratum and quota, the dispositions, the AAPOR rates and the replicates."""
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     e, e_error = _eligible_share()
     return render_template(
         "fieldwork/survey.html",
@@ -114,7 +111,7 @@ def release(slug: str):
     if not form.validate_on_submit():
         abort(400)
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     count = sampling.release(session, item, form.replicate.data)
     audit.record("sample_release", "survey", item.id, replicate=form.replicate.data, count=count)
     session.commit()
@@ -137,7 +134,7 @@ def set_target(slug: str):
         flash(_("A target is a whole number of completes."), "error")
         return redirect(url_for(".survey", slug=slug))
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     targets = dict((item.settings or {}).get("targets", {}))
     if form.target.data is None:
         targets.pop(form.stratum.data, None)
@@ -156,7 +153,7 @@ def add_quota(slug: str):
     """Add a quota; its cell closes (phone cases end as quota filled) once met."""
     form = QuotaForm()
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     if not form.validate_on_submit():
         for field, errors in form.errors.items():
             flash(f"{getattr(form, field).label.text}: {' '.join(map(str, errors))}", "error")
@@ -186,7 +183,7 @@ def delete_quota(slug: str, index: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     cells = quotas.definitions(item)
     if not 0 <= index < len(cells):
         abort(404)
@@ -201,7 +198,7 @@ def delete_quota(slug: str, index: int):
 def cases(slug: str):
     """The phone cases (numbers masked), who holds which, and reassignment."""
     session = db_session()
-    item = _survey(slug)
+    item = find_survey(slug)
     status = request.args.get("status", "all")
     if status not in progress.CASE_FILTERS:
         status = "all"
@@ -234,7 +231,7 @@ def _interviewer_choices(session) -> list[SelectChoice]:
 
 
 def _case(slug: str, case_id: int) -> CatiCase:
-    item = _survey(slug)
+    item = find_survey(slug)
     case = db_session().get(CatiCase, case_id)
     if case is None or case.survey_id != item.id:
         abort(404)
@@ -272,177 +269,3 @@ def release_case(slug: str, case_id: int):
     session.commit()
     flash(_("Case %(id)d is back in the queue.", id=case.id), "success")
     return redirect(url_for(".cases", slug=slug, status="claimed"))
-
-
-@bp.get("/<slug>/sample")
-def sample(slug: str):
-    """Import a frame or call records, draw, and invite."""
-    session = db_session()
-    item = _survey(slug)
-    rules = post_call.PostCallRules.for_survey(item)
-    call_form = CallDrawForm(
-        rate=rules.rate,
-        min_talk_seconds=rules.min_talk_seconds,
-        due_hours=rules.due_hours,
-        mode=rules.mode,
-    )
-    return render_template(
-        "fieldwork/sample.html",
-        survey=item,
-        sample_form=UploadForm(prefix="sample"),
-        calls_form=UploadForm(prefix="calls"),
-        draw_form=DrawForm(),
-        call_form=call_form,
-        action_form=ActionForm(),
-        draws=session.scalars(
-            select(SampleDraw).where(SampleDraw.survey_id == item.id).order_by(SampleDraw.id.desc())
-        ).all(),
-        jobs=session.scalars(
-            select(ImportJob)
-            .where(ImportJob.survey_id == item.id)
-            .order_by(ImportJob.id.desc())
-            .limit(10)
-        ).all(),
-        new_calls=session.scalar(
-            select(func.count()).where(
-                HotlineCall.survey_id == item.id, HotlineCall.status == "new"
-            )
-        ),
-        strata=progress.stratum_progress(session, item),
-        now=utcnow(),
-        interrupted=import_jobs.is_interrupted,
-    )
-
-
-@bp.post("/<slug>/imports/<kind>")
-def upload(slug: str, kind: str):
-    """Store the upload as a job and check it in the background; show its progress."""
-    if kind not in import_jobs.IMPORTERS:
-        abort(404)
-    form = UploadForm(prefix=kind)
-    session = db_session()
-    item = _survey(slug)
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(map(str, errors)), "error")
-        return redirect(url_for(".sample", slug=slug))
-    upload = form.file.data
-    job = import_jobs.create_job(
-        session,
-        item,
-        kind,
-        upload.filename or "upload",
-        upload.read(),
-        form.valid_only.data,
-        g.user.id,
-    )
-    session.flush()
-    audit.record("import_started", "survey", item.id, kind=kind, job=job.id)
-    session.commit()
-    import_jobs.start(current_app._get_current_object(), job.id)
-    return redirect(url_for(".import_job", slug=slug, job_id=job.id))
-
-
-@bp.get("/<slug>/imports/<int:job_id>")
-def import_job(slug: str, job_id: int):
-    """An import's progress bar (the page refreshes itself until it ends), then its report."""
-    item = _survey(slug)
-    job = db_session().get(ImportJob, job_id)
-    if job is None or job.survey_id != item.id:
-        abort(404)
-    return render_template(
-        "fieldwork/import.html", survey=item, job=job, interrupted=import_jobs.is_interrupted(job)
-    )
-
-
-@bp.post("/<slug>/draw")
-def draw(slug: str):
-    """Draw a recorded, seeded sample from the frame."""
-    form = DrawForm()
-    session = db_session()
-    item = _survey(slug)
-    if not form.validate_on_submit():
-        flash(_("Check the draw: a size, a method and at least one replicate."), "error")
-        return redirect(url_for(".sample", slug=slug))
-    try:
-        record = sampling.draw(
-            session,
-            item,
-            form.size.data,
-            form.method.data,
-            form.minimum.data or 0,
-            None,
-            form.replicates.data,
-        )
-    except sampling.DrawError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".sample", slug=slug))
-    record.created_by = g.user.id
-    session.flush()
-    audit.record("sample_draw", "survey", item.id, draw=record.id, size=record.size)
-    session.commit()
-    flash(
-        _("Drew %(size)d customers (seed %(seed)d).", size=record.size, seed=record.seed), "success"
-    )
-    return redirect(url_for(".survey", slug=slug))
-
-
-@bp.post("/<slug>/calls/draw")
-def draw_calls(slug: str):
-    """Draw the post-call sample; the system draws, no one picks calls."""
-    form = CallDrawForm()
-    session = db_session()
-    item = _survey(slug)
-    try:
-        if not form.validate_on_submit():
-            raise ValueError(_("Check the rate (0 to 1), the talk time and the hours."))
-        rules = post_call.PostCallRules.for_survey(
-            item,
-            rate=float(form.rate.data),
-            min_talk_seconds=form.min_talk_seconds.data,
-            due_hours=form.due_hours.data,
-            mode=form.mode.data,
-        )
-    except ValueError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".sample", slug=slug))
-    record = post_call.draw_calls(
-        session, item, rules, user_id=g.user.id, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    )
-    session.flush()
-    audit.record("calls_draw", "survey", item.id, draw=record.id, size=record.size)
-    session.commit()
-    flash(
-        _("Drew %(size)d of %(calls)d calls.", size=record.size, calls=record.parameters["calls"]),
-        "success",
-    )
-    if rules.mode == "web":
-        return _send_invitations(session, item)
-    return redirect(url_for(".sample", slug=slug))
-
-
-def _send_invitations(session, item: Survey):
-    queued, sent, failed = messaging.queue_and_deliver(
-        session, item, current_app.config, current_app.instance_path
-    )
-    flash(
-        _(
-            "Queued %(queued)d invitations; sent %(sent)d, failed %(failed)d.",
-            queued=queued,
-            sent=sent,
-            failed=failed,
-        ),
-        "error" if failed else "success",
-    )
-    return redirect(url_for(".sample", slug=item.slug))
-
-
-@bp.post("/<slug>/invitations")
-def send_invitations(slug: str):
-    """Invite every released customer not yet invited (SMS or e-mail, through the outbox)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    session = db_session()
-    item = _survey(slug)
-    audit.record("invitations_sent", "survey", item.id)
-    return _send_invitations(session, item)
