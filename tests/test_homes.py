@@ -13,8 +13,11 @@ def test_home_lists_open_surveys(auth, client, fielded, role):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "网点柜面 2026-11" in html
-    assert "进行中" in html  # the status label, translated
-    assert "电话" in html  # the CATI mode label
+    if role == "interviewer":  # only open telephone surveys, each with its next-case button
+        assert "下一个样本" in html
+    else:
+        assert "进行中" in html  # the status label, translated
+        assert "电话" in html  # the CATI mode label
 
 
 def test_draft_surveys_are_not_offered_to_interviewers(auth, client, fielded):
