@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import messaging, post_call, sampling
 from .aapor import DISPOSITIONS
-from .fielding import segment_attributes
+from .fielding import contact_scope, segment_attributes
 from .invitations import invite
 from .models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
 from .questionnaire_versions import questionnaire_of
@@ -104,7 +104,7 @@ def _store_response(session, survey, invitation, mode, rng, latent, started, sto
     questionnaire = questionnaire_of(survey.questionnaire_version)
     contact = invitation.contact
     language = contact.language if contact.language in survey.languages else survey.default_language
-    scope = {**segment_attributes(invitation), "title": contact.title or "", "name": ""}
+    scope = contact_scope(invitation)
     answers, others, position, screen_out = answer_all(
         questionnaire, rng, latent, language, mode, scope, stop_after, started.date()
     )
@@ -155,8 +155,9 @@ def _call_history(session: Session, survey: Survey, rng, interviewers: list[int]
         moment = base + timedelta(hours=float(rng.uniform(0, min(30, hours / 2))))
         caller = interviewers[0]
         if invitation and "web" in survey.modes and rng.random() < 0.18:
-            _store_response(session, survey, invitation, "web", rng, _latent(contact, rng), moment)
-            close_answered_case(session, invitation.id, "1.1")
+            latent = _latent(contact, rng)
+            response = _store_response(session, survey, invitation, "web", rng, latent, moment)
+            close_answered_case(session, invitation.id, response.disposition)
             continue
         while case.status == "pending":
             moment = next_callable(rules, contact.time_zone, moment)

@@ -69,13 +69,17 @@ def segment_attributes(invitation: Invitation | None) -> dict:
     return {**(contact_attributes or {}), **(invitation.attributes or {})}
 
 
-def contact_scope(invitation: Invitation | None) -> dict:
+def person_scope(contact, invitation_attributes: dict | None = None) -> dict:
     """What pipes may show: segment attributes plus the contact's own title and name."""
-    scope = segment_attributes(invitation)
-    contact = invitation.contact if invitation else None
+    scope = {**((contact.attributes if contact else None) or {}), **(invitation_attributes or {})}
     if contact:
         scope.update({name: getattr(contact, name) or "" for name in PERSONAL_FIELDS})
     return scope
+
+
+def contact_scope(invitation: Invitation | None) -> dict:
+    """The piping scope of a link's customer (web, and a phone case's shared invitation)."""
+    return person_scope(invitation.contact, invitation.attributes) if invitation else {}
 
 
 def response_for_invitation(session: Session, invitation: Invitation) -> Response | None:

@@ -24,11 +24,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .i18n import language_for_tag
 from .models import (
     CatiCase,
     Contact,
@@ -39,7 +37,15 @@ from .models import (
     Survey,
     utcnow,
 )
-from .sample_import import ImportReport, Problem, import_rows, normalise_phone, read_rows
+from .sample_import import (
+    ImportReport,
+    Problem,
+    column_key,
+    import_rows,
+    language_cell,
+    phone_cell,
+    read_rows,
+)
 from .sampling import SUPPRESSION_DAYS
 
 ALIASES = {
@@ -128,17 +134,8 @@ def _call(line: int, cells: dict, region: str, zone: str, problems: list[Problem
     if transferred not in YES | NO:
         problems.append(Problem(line, "transferred", transferred, "use yes or no (是/否)"))
     record["transferred"] = transferred in YES
-    phone = cells.get("phone", "").strip()
-    record["phone"] = None
-    if phone:
-        try:
-            record["phone"] = normalise_phone(phone, region)
-        except (ValueError, phonenumbers.NumberParseException):
-            problems.append(Problem(line, "phone", phone, "not a valid phone number"))
-    language = cells.get("language", "").strip()
-    record["language"] = language_for_tag(language) if language else None
-    if language and record["language"] is None:
-        problems.append(Problem(line, "language", language, "use zh-Hans, zh-Hant or en"))
+    record["phone"] = phone_cell(line, "phone", cells, region, problems)
+    record["language"] = language_cell(line, cells, problems)
     return record if len(problems) == before else None
 
 
@@ -157,8 +154,7 @@ def import_calls(
     header, rows = read_rows(raw, name)
     mapping = {}
     for index, title in enumerate(header):
-        key = next((k for k, names in ALIASES.items() if title.lower() in names), None)
-        if key:
+        if key := column_key(title, ALIASES):
             mapping[key] = index
     missing = [key for key in REQUIRED if key not in mapping]
     if missing:

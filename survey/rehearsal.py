@@ -5,10 +5,12 @@ session cookie; every rule is the engine's, as in a real interview."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import MutableMapping
+from dataclasses import dataclass
 
 from .questionnaire import Questionnaire
 from .questionnaire.interview import previous_position, step_at, submit_step
-from .questionnaire.presentation import question_view
+from .questionnaire.presentation import question_view, script_text
 
 
 def fresh_state() -> dict:
@@ -70,4 +72,57 @@ def screen_out_of(questionnaire: Questionnaire, disposition: str | None):
             if q.screen_out and q.screen_out.disposition == disposition
         ),
         None,
+    )
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """One request of a rehearsal: the screen to show, or ``saved`` (redirect to show it)."""
+
+    saved: bool
+    state: dict
+    step: object = None
+    views: list | None = None
+    screen_out: object = None
+    opening: str | None = None
+    closing: str | None = None
+
+
+def rehearse(
+    questionnaire: Questionnaire,
+    store: MutableMapping,
+    key: str,
+    restart: bool,
+    form: dict | None,
+    contact,
+    language: str,
+    mode: str,
+    interviewer: dict,
+) -> Rehearsal:
+    """Apply a posted screen (``form``) or show the current one; the state lives in ``store``
+    (the signed session) under ``key``."""
+    if restart or key not in store:
+        store[key] = fresh_state()
+    state = store[key]
+    errors, posted = {}, None
+    if form is not None:
+        errors, posted = advance(questionnaire, state, form, contact, language, mode)
+        store[key] = state
+        if not errors:
+            return Rehearsal(True, state)
+    answers = state["answers"]
+    step = step_at(questionnaire, answers, state["position"], contact, language, mode)
+    views = screen_views(
+        questionnaire, step, answers, state["other"], errors, state["seed"], contact,
+        language, mode, interviewer, posted,
+    )  # fmt: skip
+    opening = "greeting" if mode == "cati" else "intro"
+    return Rehearsal(
+        False,
+        state,
+        step,
+        views,
+        screen_out_of(questionnaire, state.get("screen_out")) if step.finished else None,
+        script_text(questionnaire, opening, answers, contact, language, mode, interviewer),
+        script_text(questionnaire, "closing", answers, contact, language, mode, interviewer),
     )

@@ -97,11 +97,36 @@ def read_rows(raw: bytes, name: str) -> tuple[list[str], Iterator[list[str]]]:
     return [h.strip() for h in header], rows
 
 
+def column_key(title: str, aliases: dict[str, set[str]]) -> str | None:
+    """The field a header names (English or Chinese, any case), or None."""
+    return next((key for key, names in aliases.items() if title.lower() in names), None)
+
+
+def phone_cell(line: int, key: str, cells: dict, region: str, problems: list) -> str | None:
+    """A phone column's number in E.164 (None when empty); a bad one is a located problem."""
+    value = cells.get(key, "").strip()
+    if not value:
+        return None
+    try:
+        return normalise_phone(value, region)
+    except (ValueError, phonenumbers.NumberParseException):
+        problems.append(Problem(line, key, value, "not a valid phone number"))
+        return None
+
+
+def language_cell(line: int, cells: dict, problems: list) -> str | None:
+    """The language column as zh-Hans, zh-Hant or en (None when empty)."""
+    value = cells.get("language", "").strip()
+    language = language_for_tag(value) if value else None
+    if value and language is None:
+        problems.append(Problem(line, "language", value, "use zh-Hans, zh-Hant or en"))
+    return language
+
+
 def _columns(header: list[str], name: str) -> dict[str, int]:
     mapping = {}
     for index, title in enumerate(header):
-        key = next((k for k, names in ALIASES.items() if title.lower() in names), None)
-        mapping[key or f"attr:{title}"] = index
+        mapping[column_key(title, ALIASES) or f"attr:{title}"] = index
     if "customer_ref" not in mapping:
         raise SampleFileError(f"{name}: no customer reference column (customer_ref or 客户号)")
     return mapping
@@ -144,22 +169,13 @@ def _contact(
     record = {"customer_ref": ref, "attributes": {}}
     for key in ("title", "name"):
         record[key] = cells.get(key, "").strip()[:200] or None
-    for key in ("phone", "phone_alt"):
-        value = cells.get(key, "").strip()
-        record[key] = None  # every record has the same keys, so the INSERT is batched
-        if value:
-            try:
-                record[key] = normalise_phone(value, region)
-            except (ValueError, phonenumbers.NumberParseException):
-                problems.append(Problem(line, key, value, "not a valid phone number"))
+    for key in ("phone", "phone_alt"):  # always set: the same keys batch the INSERT
+        record[key] = phone_cell(line, key, cells, region, problems)
     email = cells.get("email", "").strip()
     if email and not EMAIL.match(email):
         problems.append(Problem(line, "email", email, "not an e-mail address"))
     record["email"] = email or None
-    language = cells.get("language", "").strip()
-    record["language"] = language_for_tag(language) if language else None
-    if language and record["language"] is None:
-        problems.append(Problem(line, "language", language, "use zh-Hans, zh-Hant or en"))
+    record["language"] = language_cell(line, cells, problems)
     zone = cells.get("time_zone", "").strip() or default_zone
     try:
         zoneinfo.ZoneInfo(zone)

@@ -12,11 +12,10 @@ from ..database import db_session
 from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion
-from ..questionnaire.interview import END, step_at
+from ..questionnaire.interview import END
 from ..questionnaire.model import LANGUAGES
-from ..questionnaire.presentation import script_text
 from ..questionnaire_versions import questionnaire_of
-from ..rehearsal import advance, fresh_state, screen_out_of, screen_views
+from ..rehearsal import rehearse
 from .routes import bp
 
 MODES = ("web", "cati")
@@ -49,62 +48,29 @@ def preview(version_id: int, mode: str, language: str):
     version = db_session().get(QuestionnaireVersion, version_id) or abort(404)
     use_language(language)  # the page's own words follow the previewed language
     questionnaire = questionnaire_of(version)
-    key = _state_key(version_id, mode)
-    if request.args.get("restart") or key not in session:
-        session[key] = fresh_state()
-    state = session[key]
     contact = {**SAMPLE_CONTACT[language], **SEGMENTS}
     interviewer = {"name": g.user.display_name, "staff_id": str(g.user.id)}
-    errors, submitted, status = {}, None, 200
-    if request.method == "POST":
-        errors, submitted = advance(
-            questionnaire, state, request.form.to_dict(flat=False), contact, language, mode
-        )
-        session[key] = state
-        if not errors:
-            return redirect(
-                url_for(".preview", version_id=version_id, mode=mode, language=language)
-            )
-        status = 400
-    step = step_at(questionnaire, state["answers"], state["position"], contact, language, mode)
-    screen_out = screen_out_of(questionnaire, state.get("screen_out")) if step.finished else None
-    views = screen_views(
-        questionnaire,
-        step,
-        state["answers"],
-        state["other"],
-        errors,
-        state["seed"],
-        contact,
-        language,
-        mode,
-        interviewer,
-        submitted,
-    )
+    form = request.form.to_dict(flat=False) if request.method == "POST" else None
+    shown = rehearse(
+        questionnaire, session, _state_key(version_id, mode), bool(request.args.get("restart")),
+        form, contact, language, mode, interviewer,
+    )  # fmt: skip
+    if shown.saved:
+        return redirect(url_for(".preview", version_id=version_id, mode=mode, language=language))
     return render_template(
         "admin/preview.html",
         version=version,
         questionnaire=questionnaire,
         mode=mode,
         language=language,
-        step=step,
-        views=views,
-        answers=state["answers"],
-        screen_out=screen_out,
+        step=shown.step,
+        views=shown.views,
+        answers=shown.state["answers"],
+        screen_out=shown.screen_out,
         end=END,
-        opening=script_text(
-            questionnaire,
-            "greeting" if mode == "cati" else "intro",
-            state["answers"],
-            contact,
-            language,
-            mode,
-            interviewer,
-        ),
-        closing=script_text(
-            questionnaire, "closing", state["answers"], contact, language, mode, interviewer
-        ),
+        opening=shown.opening,
+        closing=shown.closing,
         contact=contact,
         languages_list=LANGUAGES,
         modes=MODES,
-    ), status
+    ), (400 if form is not None else 200)

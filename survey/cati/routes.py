@@ -26,12 +26,12 @@ from ..aapor import DISPOSITIONS
 from ..auth.session import protect
 from ..database import db_session
 from ..i18n import current_language
-from ..models import CatiCase, Contact, Role, Survey, utcnow
+from ..models import CatiCase, Contact, Invitation, Role, Survey, utcnow
 from ..questionnaire.interview import END, step_at
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire.presentation import script_text
 from ..questionnaire_versions import questionnaire_of
-from ..rehearsal import advance, fresh_state, screen_out_of, screen_views
+from ..rehearsal import rehearse, screen_out_of, screen_views
 from ..responses import load_answers
 from ..scheduling import CallingRules, claim_next_case, next_due
 from . import boards, console
@@ -115,7 +115,7 @@ def case(case_id: int):
     contact = session_.get(Contact, item.contact_id)
     questionnaire = questionnaire_of(survey.questionnaire_version)
     language = console.customer_language(contact, survey)
-    scope = _scope(contact)
+    scope = _scope(item, contact)
     interviewer = console.interviewer_scope(g.user)
     audit.record("phone_revealed", "case", item.id, contact=contact.id)
     session_.commit()
@@ -154,8 +154,10 @@ def start(case_id: int):
     return redirect(url_for(".interview", case_id=case_id))
 
 
-def _scope(contact: Contact) -> dict:
-    return {**(contact.attributes or {}), "title": contact.title or "", "name": contact.name or ""}
+def _scope(item: CatiCase, contact: Contact) -> dict:
+    """The customer's piping scope, as the web gives it for the same shared invitation."""
+    invitation = db_session().get(Invitation, item.invitation_id) if item.invitation_id else None
+    return fielding.person_scope(contact, invitation.attributes if invitation else None)
 
 
 @bp.route("/case/<int:case_id>/interview", methods=["GET", "POST"])
@@ -179,7 +181,12 @@ def interview(case_id: int):
         if action.startswith("language:") and action[9:] in response.survey.languages:
             response.language, action = action[9:], "language"
         result = fielding.apply_page(
-            session_, response, request.form.to_dict(flat=False), action, _scope(contact), "cati"
+            session_,
+            response,
+            request.form.to_dict(flat=False),
+            action,
+            _scope(item, contact),
+            "cati",
         )
         for answer_id, (before, after) in result.changed.items():
             audit.record(
@@ -208,7 +215,7 @@ def _render_interview(item, response, contact, errors, submitted, status):
     session_ = db_session()
     questionnaire = questionnaire_of(response.questionnaire_version)
     answers, others = load_answers(session_, response, questionnaire)
-    scope = _scope(contact)
+    scope = _scope(item, contact)
     interviewer = console.interviewer_scope(g.user)
     step = step_at(questionnaire, answers, response.position, scope, response.language, "cati")
     views = screen_views(
@@ -301,57 +308,33 @@ def practice(slug: str):
     language = request.args.get("lang", survey.default_language)
     if language not in LANGUAGES:
         abort(404)
-    key = f"practice:{survey.id}:{language}"
-    if request.args.get("restart") or key not in session:
-        session[key] = fresh_state()
-    state = session[key]
     scope = {
         "title": "王先生" if language != "en" else "Mr Wang",
         "name": "王伟",
         "branch": "SZ-001",
         "tier": "gold",
     }
-    interviewer = console.interviewer_scope(g.user)
-    errors, submitted, status = {}, None, 200
-    if request.method == "POST":
-        errors, submitted = advance(
-            questionnaire, state, request.form.to_dict(flat=False), scope, language, "cati"
-        )
-        session[key] = state
-        if not errors:
-            return redirect(url_for(".practice", slug=slug, lang=language))
-        status = 422
-    step = step_at(questionnaire, state["answers"], state["position"], scope, language, "cati")
-    views = screen_views(
-        questionnaire,
-        step,
-        state["answers"],
-        state["other"],
-        errors,
-        state["seed"],
-        scope,
-        language,
-        "cati",
-        interviewer,
-        submitted,
-    )
+    form = request.form.to_dict(flat=False) if request.method == "POST" else None
+    shown = rehearse(
+        questionnaire, session, f"practice:{survey.id}:{language}",
+        bool(request.args.get("restart")), form, scope, language, "cati",
+        console.interviewer_scope(g.user),
+    )  # fmt: skip
+    if shown.saved:
+        return redirect(url_for(".practice", slug=slug, lang=language))
     return render_template(
         "cati/interview.html",
         case=None,
         survey=survey,
         contact=scope,
         questionnaire=questionnaire,
-        step=step,
-        views=views,
+        step=shown.step,
+        views=shown.views,
         language=language,
-        finished=step.finished,
-        screen_out=screen_out_of(questionnaire, state.get("screen_out")) if step.finished else None,
-        closing=script_text(
-            questionnaire, "closing", state["answers"], scope, language, "cati", interviewer
-        ),
-        opening=script_text(
-            questionnaire, "greeting", state["answers"], scope, language, "cati", interviewer
-        ),
+        finished=shown.step.finished,
+        screen_out=shown.screen_out,
+        closing=shown.closing,
+        opening=shown.opening,
         practice=True,
         end=END,
-    ), status
+    ), (422 if form is not None else 200)
