@@ -23,7 +23,6 @@ from ..models import (
     User,
     utcnow,
 )
-from ..rates import final_dispositions
 from ..scheduling import CLAIM_MINUTES
 
 PAGE_SIZE = 50
@@ -121,9 +120,12 @@ class DispositionRow:
     attempts: int  # call attempts that ended with it
 
 
-def disposition_table(session: Session, survey: Survey, language: str) -> list[DispositionRow]:
-    """Every disposition code used, with its cases (final) and its call attempts."""
-    finals = Counter(final_dispositions(session, survey).values())
+def disposition_table(
+    session: Session, survey: Survey, finals: dict[str, str], language: str
+) -> list[DispositionRow]:
+    """Every disposition code used, with its cases (``finals``: each case's final
+    disposition, as the rates use them) and its call attempts."""
+    finals = Counter(finals.values())
     attempts = dict(
         session.execute(
             select(CallAttempt.disposition, func.count())

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from .. import audit, quotas, sampling
-from ..aapor import DISPOSITIONS
+from ..aapor import DISPOSITIONS, class_counts, outcome_rates
 from ..auth.session import protect
 from ..cati import boards
 from ..database import db_session
 from ..i18n import current_language
 from ..models import CatiCase, Role, Survey, utcnow
-from ..rates import survey_rates
+from ..rates import final_dispositions
 from ..scheduling import reassign, release_claim
 from ..surveys import list_surveys
 from . import progress
@@ -86,13 +86,14 @@ def survey(slug: str):
     session = db_session()
     item = find_survey(slug)
     e, e_error = _eligible_share()
+    finals = final_dispositions(session, item)  # read once: the rates and the table share it
     return render_template(
         "fieldwork/survey.html",
         survey=item,
         strata=progress.stratum_progress(session, item),
         quotas=quotas.quota_status(session, item),
-        dispositions=progress.disposition_table(session, item, current_language()),
-        rates=survey_rates(session, item, e),
+        dispositions=progress.disposition_table(session, item, finals, current_language()),
+        rates=outcome_rates(class_counts(finals.values()), e),
         e_error=e_error,
         replicates=progress.replicates(session, item),
         appointments=progress.appointments_due(session, item),
