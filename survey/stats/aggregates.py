@@ -9,10 +9,12 @@ The results equal the row path's (``estimators.mean``) to rounding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .comparisons import Comparison
 from .design import DesignError
 from .estimate import Estimate, design_effects
 from .estimators import EstimationError
@@ -184,4 +186,40 @@ def mean_from_psu_sums(sums: PsuSums, kind: str = "mean", scale: float = 1.0) ->
     )
     return Estimate(
         centre, variance, df, nobs, kind, deff, deff_replace, nobs, scale, domain_df=domain_df
+    )
+
+
+def _influence_sums(sums: StratumSums) -> tuple[np.ndarray, np.ndarray]:
+    """Per stratum, Σz and Σz² of the domain mean's influence z = w (y − ȳ)/W."""
+    total_weight = float(sums.w.sum())
+    if total_weight == 0:
+        raise EstimationError("the domain has no observation with a non-zero weight")
+    centre = float(sums.wy.sum()) / total_weight
+    first = (sums.wy - centre * sums.w) / total_weight
+    second = (sums.wwyy - 2 * centre * sums.wwy + centre**2 * sums.ww) / total_weight**2
+    return first, second
+
+
+def contrast_from_sums(first: StratumSums, second: StratumSums, scale: float = 1.0) -> Comparison:
+    """first − second for two disjoint domains of one design (a segment against the rest,
+    one month against the next), with their covariance: the influence of the difference
+    is z₁ − z₂, and no row is in both, so Σ(z₁ − z₂)² = Σz₁² + Σz₂²."""
+    first_1, second_1 = _influence_sums(first)
+    first_2, second_2 = _influence_sums(second)
+    in_data = first.present_count > 0
+    variance = _stratified_variance(first, first_1 - first_2, second_1 + second_2, in_data)
+    difference = float(first.wy.sum() / first.w.sum() - second.wy.sum() / second.w.sum())
+    df = int(first.present_count.sum()) - int(in_data.sum())
+    return Comparison(difference * scale, math.sqrt(max(variance, 0.0)) * scale, df)
+
+
+def combine(parts: list[StratumSums]) -> StratumSums:
+    """The sums of the union of disjoint domains of one design (months into a quarter)."""
+    head = parts[0]
+    return replace(
+        head,
+        **{
+            name: sum(getattr(p, name) for p in parts)
+            for name in ("count", "w", "wy", "wyy", "ww", "wwy", "wwyy")
+        },
     )
