@@ -10,6 +10,7 @@ from flask import Flask
 from . import commands, i18n, labels, security
 from . import config as configuration
 from .admin import bp as admin_bp
+from .api import bp as api_bp
 from .auth import bp as auth_bp
 from .auth.session import load_signed_in_user
 from .cati import bp as cati_bp
@@ -49,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     app.before_request(load_signed_in_user)
 
-    for blueprint in (health_bp, auth_bp, admin_bp, cati_bp, fieldwork_bp, reports_bp, web_bp):
+    for blueprint in (health_bp, auth_bp, admin_bp, api_bp, cati_bp, fieldwork_bp, reports_bp, web_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     commands.init_app(app)

@@ -171,9 +171,10 @@ def design_columns(session: Session, survey: Survey) -> dict[str, dict]:
 
 
 def export_rows(
-    session: Session, survey: Survey, statuses=("complete", "partial")
+    session: Session, survey: Survey, statuses=("complete", "partial"), conditions=()
 ) -> tuple[list[str], list[Variable], Iterator[dict]]:
-    """The header, the codebook and the rows (streamed in batches of responses)."""
+    """The header, the codebook and the rows (streamed in batches of responses);
+    ``conditions`` narrow the responses (a manager's branches)."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
     attributes = _attribute_names(session, survey)
     variables = question_variables(questionnaire)
@@ -191,6 +192,7 @@ def export_rows(
                     Response.survey_id == survey.id,
                     Response.status.in_(statuses),
                     Response.id > last_id,
+                    *conditions,
                 )
                 .order_by(Response.id)
                 .limit(BATCH)

@@ -19,7 +19,7 @@ def _columns(value: str | None) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()] if value else []
 
 
-def _entry(estimate, var, stat, domain, by_column, confidence_level, method) -> dict:
+def estimate_entry(estimate, var, stat, domain, by_column, confidence_level, method) -> dict:
     ci = estimate.confidence_interval(confidence_level, method)
     return {
         "by": None if by_column is None else {by_column: domain},
@@ -134,7 +134,7 @@ def stats_command(
             else [(None, estimator(design, y))]
         )
         entries = [
-            _entry(e, var, stat, domain, by_column, confidence_level, method)
+            estimate_entry(e, var, stat, domain, by_column, confidence_level, method)
             for domain, e in results
         ]
     except (TableError, DesignError, EstimationError, ValueError) as error:

@@ -1,6 +1,6 @@
 """Administrators' home: staff accounts."""
 
-from . import preview  # noqa: F401  (registers the preview views on bp)
+from . import preview, tokens  # noqa: F401  (register their views on bp)
 from .routes import bp
 
 __all__ = ["bp"]

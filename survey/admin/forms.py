@@ -41,3 +41,16 @@ class NewUserForm(FlaskForm):
 
 class UserActionForm(FlaskForm):
     """A CSRF-protected button acting on one account (unlock, deactivate, activate)."""
+
+
+class ApiTokenForm(FlaskForm):
+    """Issue an API token for the estimates API, optionally limited to some branches."""
+
+    name = StringField(_l("What the token is for"), validators=[required(), length(max=120)])
+    branches = StringField(
+        _l("Only these branches (comma-separated; empty: all)"),
+        validators=[
+            length(max=500),
+            Regexp(r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")),
+        ],
+    )

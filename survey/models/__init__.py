@@ -15,10 +15,11 @@ from .contacts import (
 from .jobs import ImportJob
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, Response
-from .users import AuditEvent, Role, User
+from .users import ApiToken, AuditEvent, Role, User
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Appointment",
     "AuditEvent",
     "Base",

@@ -1,14 +1,40 @@
-"""The manager's home."""
+"""The manager's reports: overview, segments, trends, attributes, cross-tabs and comments.
 
-from flask import Blueprint, render_template
+Views only read the filters, call ``survey.reporting`` and render; the numbers come from
+database aggregates handed to the statistics engine.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
 
 from ..auth.session import protect
 from ..database import db_session
 from ..models import Role
+from ..reporting import attributes as attribute_report
+from ..reporting.charts import axis_of, interval_chart, paired_chart, quadrant_chart, trend_chart
+from ..reporting.crosstab import cross_tab
+from ..reporting.fieldwork_rates import report_rates
+from ..reporting.labels import segment_choices
+from ..reporting.measures import headline_measures
+from ..reporting.verbatims import PAGE_SIZE, verbatims
+from ..reporting.views import headline, measure_named, response_counts, segment_figures, trend
 from ..surveys import list_surveys
+from .context import dimension_label, load_report, quadrant_label, touchpoint_label
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp, [Role.MANAGER])
+for helper in (
+    axis_of,
+    interval_chart,
+    paired_chart,
+    quadrant_chart,
+    trend_chart,
+    touchpoint_label,
+    dimension_label,
+    quadrant_label,
+):
+    bp.add_app_template_global(helper)
 
 
 @bp.get("/")
@@ -16,3 +42,126 @@ def index():
     """Surveys that have been fielded, with their responses so far."""
     surveys = list_surveys(db_session(), ("open", "closed"))
     return render_template("reports/index.html", surveys=surveys)
+
+
+@bp.get("/<slug>/")
+def overview(slug):
+    """Where satisfaction stands: the headline indices with intervals, and the fieldwork."""
+    report = load_report(slug)
+    session = db_session()
+    return render_template(
+        "reports/overview.html",
+        report=report,
+        headline=headline(session, report.survey, report.scope, report.design),
+        counts=response_counts(session, report.survey, report.scope),
+        rates=report_rates(session, report.survey, report.scope),
+    )
+
+
+@bp.get("/<slug>/segments")
+def segments(slug):
+    """One index by a segment, each segment tested against the rest."""
+    report = load_report(slug)
+    choices = segment_choices(report.questionnaire, report.attributes)
+    by = request.args.get("by") or (choices[0] if choices else None)
+    if by not in choices:
+        abort(404)
+    measure = measure_named(report.questionnaire, request.args.get("measure"))
+    session = db_session()
+    whole = headline(session, report.survey, report.scope, report.design)
+    return render_template(
+        "reports/segments.html",
+        report=report,
+        choices=choices,
+        by=by,
+        measure=measure,
+        measures=headline_measures(report.questionnaire),
+        overall=next(h.figure for h in whole if h.measure.key == measure.key),
+        figures=segment_figures(session, report.survey, report.scope, report.design, measure, by),
+    )
+
+
+@bp.get("/<slug>/trends")
+def trends(slug):
+    """The index per month or quarter across the questionnaire's surveys."""
+    report = load_report(slug)
+    measure = measure_named(report.questionnaire, request.args.get("measure"))
+    grain = "quarter" if request.args.get("grain") == "quarter" else "month"
+    return render_template(
+        "reports/trends.html",
+        report=report,
+        measure=measure,
+        measures=headline_measures(report.questionnaire),
+        grain=grain,
+        points=trend(db_session(), report.survey, report.scope, measure.key, grain),
+    )
+
+
+@bp.get("/<slug>/attributes")
+def attributes(slug):
+    """Touchpoints and attributes, key drivers, the quadrant and SERVQUAL."""
+    report = load_report(slug)
+    session = db_session()
+    args = (session, report.questionnaire, report.scope, report.design)
+    drivers, driver_rows, driver_problem = attribute_report.key_drivers(*args)
+    servqual = attribute_report.servqual_rows(*args)
+    touchpoints = attribute_report.touchpoint_figures(*args)
+    return render_template(
+        "reports/attributes.html",
+        report=report,
+        touchpoints=touchpoints,
+        touchpoint_rows=[
+            (f, touchpoint_label(name) if i == 0 else "· " + report.text(f.label))
+            for name, figures in touchpoints.items()
+            for i, f in enumerate(figures)
+        ],
+        drivers=drivers,
+        driver_rows=driver_rows,
+        driver_problem=driver_problem,
+        quadrant_points=[
+            (report.text(r.attribute), r.relative_weight, r.performance, r.quadrant)
+            for r in driver_rows
+        ],
+        servqual=servqual,
+        servqual_pairs=[(r.expectation, r.perception) for r in servqual],
+        servqual_names=[dimension_label(r.dimension) for r in servqual],
+    )
+
+
+@bp.get("/<slug>/crosstab")
+def crosstab(slug):
+    """Any two questions or segments against each other, with the Rao–Scott test."""
+    report = load_report(slug)
+    choices = segment_choices(report.questionnaire, report.attributes, every_question=True)
+    rows = request.args.get("rows") or (choices[0] if choices else None)
+    columns = request.args.get("columns") or (choices[1] if len(choices) > 1 else None)
+    if rows not in choices or columns not in choices:
+        abort(404)
+    table = None
+    if rows != columns:
+        table = cross_tab(
+            db_session(), report.questionnaire, report.scope, report.design, rows, columns
+        )
+    return render_template(
+        "reports/crosstab.html", report=report, choices=choices, rows=rows, columns=columns, table=table
+    )
+
+
+@bp.get("/<slug>/comments")
+def comments(slug):
+    """Open comments with their score and segment; searched and paged."""
+    report = load_report(slug)
+    search = (request.args.get("q") or "")[:100]
+    page = request.args.get("page", 1, type=int) or 1
+    found, total = verbatims(
+        db_session(), report.questionnaire, report.survey.id, report.scope, search, page
+    )
+    return render_template(
+        "reports/comments.html",
+        report=report,
+        verbatims=found,
+        total=total,
+        search=search,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )

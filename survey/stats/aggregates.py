@@ -223,3 +223,22 @@ def combine(parts: list[StratumSums]) -> StratumSums:
             for name in ("count", "w", "wy", "wyy", "ww", "wwy", "wwyy")
         },
     )
+
+
+def total_from_sums(sums: StratumSums) -> Estimate:
+    """The weighted total (svytotal) from per-stratum sums: the influence is w·y itself."""
+    total_weight = float(sums.w.sum())
+    nobs = int(sums.count.sum())
+    if total_weight == 0 or nobs == 0:
+        raise EstimationError("the domain has no observation with a non-zero weight")
+    estimate = float(sums.wy.sum())
+    in_data = sums.present_count > 0
+    variance = _stratified_variance(sums, sums.wy, sums.wwyy, in_data)
+    centre = estimate / total_weight
+    spread = float(
+        (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight
+    )
+    svyvar = spread * nobs / (nobs - 1) if nobs > 1 else float("nan")
+    deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs, total_weight**2)
+    df = int(sums.present_count.sum()) - int(in_data.sum())
+    return Estimate(estimate, variance, df, nobs, "total", deff, deff_replace, nobs)

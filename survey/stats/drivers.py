@@ -117,6 +117,34 @@ def key_drivers(outcome, attributes: Mapping[str, Sequence], weights=None) -> Dr
     )
 
 
+def drivers_from_correlation(names: Sequence[str], correlation: np.ndarray, n: int) -> Drivers:
+    """Importance from a correlation matrix (attributes first, outcome last), as a database
+    aggregate gives it; rank correlations need the rows, so ``spearman`` is left empty."""
+    if n < len(names) + 2:
+        raise EstimationError(
+            f"only {n} respondents answered every item: too few for {len(names)} attributes"
+        )
+    return Drivers(
+        tuple(names),
+        tuple(correlation[:-1, -1]),
+        (),
+        tuple(relative_weights(correlation)),
+        tuple(shapley_values(correlation)),
+        _r_squared(correlation, tuple(range(len(names)))),
+        n,
+    )
+
+
+def correlation_from_moments(total_weight: float, sums: np.ndarray, products: np.ndarray):
+    """The weighted correlation matrix from Σw, Σwx and Σwxxᵀ (as ``_weighted_correlation``)."""
+    centre = sums / total_weight
+    covariance = products / total_weight - np.outer(centre, centre)
+    scale = np.sqrt(np.diag(covariance))
+    if (scale <= 1e-12).any():
+        raise EstimationError("an attribute or the outcome does not vary among the respondents")
+    return covariance / np.outer(scale, scale)
+
+
 QUADRANTS = {
     (True, False): "concentrate_here",
     (True, True): "keep_up_the_good_work",

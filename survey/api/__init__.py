@@ -1,0 +1,5 @@
+"""The JSON API: estimates for other systems (DESIGN.md contract)."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,71 @@
+"""`GET /api/v1/surveys/SLUG/estimates`: for a signed-in manager or admin (session cookie),
+or an admin-issued API token (``Authorization: Bearer …``); 401 without either, 403 for
+other roles. Errors are JSON with the parameter at fault."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+
+from ..database import db_session
+from ..models import Survey
+from ..reports.context import REPORTABLE
+from ..reporting.estimates import EstimatesError, estimates
+from ..reporting.scope import ReportScope, ScopeError
+from .tokens import token_reader
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+READERS = {"manager", "admin"}
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="survey"'
+    return response
+
+
+def _reader():
+    """(allowed, branches): who asks, from the bearer token or the session."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        token = token_reader(db_session(), header[len("Bearer ") :].strip())
+        return (None, None) if token is None else (True, token.branches or None)
+    user = g.get("user")
+    if user is None:
+        return None, None
+    if user.role not in READERS:
+        return False, None
+    return True, (user.branches or None) if user.role == "manager" else None
+
+
+@bp.get("/surveys/<slug>/estimates")
+def survey_estimates(slug):
+    """Design-based estimates of one question, optionally by a segment."""
+    allowed, branches = _reader()
+    if allowed is None:
+        return _error(401, "sign in or send an API token (Authorization: Bearer …)")
+    if not allowed:
+        return _error(403, "only managers and admins may read estimates")
+    session = db_session()
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None or survey.status not in REPORTABLE:
+        return _error(404, f"no survey {slug!r} with responses to report")
+    args = request.args
+    if not args.get("var"):
+        return _error(400, "var is required: a question id")
+    try:
+        scope = ReportScope.from_args(args, branches)
+        level = float(args.get("confidence_level", 0.95))
+        chosen = scope.segments.get("branch")
+        if branches and chosen and chosen not in branches:
+            return _error(403, f"branch {chosen!r} is outside the branches this reader may see")
+        result = estimates(
+            session, survey, scope, args["var"], args.get("stat", "mean"), args.get("by") or None, level
+        )
+    except (EstimatesError, ScopeError) as error:
+        return _error(400, str(error))
+    except ValueError:
+        return _error(400, "confidence_level must be a number between 0 and 1")
+    return jsonify(result)

@@ -1,0 +1,163 @@
+"""Touchpoints and attributes, key drivers with the importance–performance quadrant, and
+the SERVQUAL gaps: each from database sums, never the rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Answer, Response
+from ..stats.drivers import (
+    Drivers,
+    correlation_from_moments,
+    drivers_from_correlation,
+    importance_performance,
+)
+from ..stats.estimators import EstimationError
+from .figures import Figure, figure
+from .measures import attribute_measures, scale_of, servqual_measures
+from .scope import ReportScope
+from .sums import SurveyDesign, collect
+
+
+def touchpoint_figures(session, questionnaire, scope, design) -> dict[str, list[Figure]]:
+    """Per touchpoint: its 0–100 score first, then each attribute's."""
+    return {
+        touchpoint: [
+            figure(measure.key, collect(session, design, measure.source, scope).estimate(measure))
+            for measure in measures
+        ]
+        for touchpoint, measures in attribute_measures(questionnaire).items()
+    }
+
+
+@dataclass(frozen=True)
+class ServqualRow:
+    dimension: str
+    expectation: Figure
+    perception: Figure
+    gap: Figure
+
+
+def servqual_rows(session, questionnaire, scope, design) -> list[ServqualRow]:
+    rows = []
+    for name, *measures in servqual_measures(questionnaire):
+        figures = [
+            figure(name, collect(session, design, m.source, scope).estimate(m)) for m in measures
+        ]
+        rows.append(ServqualRow(name, *figures))
+    return rows
+
+
+@dataclass(frozen=True)
+class DriverRow:
+    attribute: str
+    correlation: float
+    relative_weight: float  # share of R², %
+    shapley: float  # share of R², %
+    performance: float  # 0–100
+    quadrant: str
+
+
+def attribute_ids(questionnaire) -> list[str]:
+    """The distinct attributes of the touchpoints, without the overall question itself."""
+    overall = questionnaire.analysis.overall
+    seen = []
+    for ids in questionnaire.analysis.touchpoints.values():
+        seen += [a for a in ids if a != overall and a not in seen]
+    return seen
+
+
+def _moments(session: Session, design: SurveyDesign, scope: ReportScope, ids: list[str]):
+    """Σw, Σwx and Σwxxᵀ over respondents who answered every item (one GROUP BY stratum)."""
+    columns = [
+        func.max(case((Answer.question_id == a, Answer.value_num))).label(f"x{i}")
+        for i, a in enumerate(ids)
+    ]
+    wide = (
+        select(Answer.response_id, *columns)
+        .where(
+            Answer.survey_id == design.survey_id,
+            Answer.item == "",
+            Answer.value_num.is_not(None),
+            Answer.question_id.in_(ids),
+        )
+        .group_by(Answer.response_id)
+        .having(func.count(Answer.question_id) == len(ids))
+        .subquery()
+    )
+    x = [wide.c[f"x{i}"] for i in range(len(ids))]
+    k = len(ids)
+    pairs = [(i, j) for i in range(k) for j in range(i, k)]
+    groups = [Response.stratum] if design.weighted else []
+    query = (
+        select(
+            *groups,
+            func.count(),
+            *[func.sum(c) for c in x],
+            *[func.sum(x[i] * x[j]) for i, j in pairs],
+        )
+        .select_from(Response.__table__.join(wide, wide.c.response_id == Response.id))
+        .where(
+            Response.survey_id == design.survey_id,
+            Response.status == "complete",
+            *scope.conditions(),
+            *design.conditions(),
+        )
+    )
+    if groups:
+        query = query.group_by(*groups)
+    index = {label: h for h, label in enumerate(design.labels)}
+    total, n = 0.0, 0
+    sums, products = np.zeros(k), np.zeros((k, k))
+    for row in session.execute(query):
+        row = list(row)
+        weight = design.weights[index[row.pop(0)]] if design.weighted else 1.0
+        count = int(row[0] or 0)
+        if not count:
+            continue
+        n += count
+        total += weight * count
+        sums += weight * np.array([float(v) for v in row[1 : k + 1]])
+        for (i, j), value in zip(pairs, row[k + 1 :], strict=True):
+            products[i, j] += weight * float(value)
+            products[j, i] = products[i, j]
+    return total, sums, products, n
+
+
+def key_drivers(session, questionnaire, scope, design) -> tuple[Drivers | None, list[DriverRow], str | None]:
+    """Importance of each attribute for overall satisfaction, with its quadrant; or why not."""
+    overall = questionnaire.analysis.overall
+    ids = attribute_ids(questionnaire)
+    if not overall or len(ids) < 2:
+        return None, [], "roles"
+    total, sums, products, n = _moments(session, design, scope, ids + [overall])
+    try:
+        if n == 0:
+            raise EstimationError("no respondent answered every item")
+        drivers = drivers_from_correlation(
+            ids, correlation_from_moments(total, sums, products), n
+        )
+    except EstimationError as error:
+        return None, [], str(error)
+    performance = {}
+    for i, answer_id in enumerate(ids):
+        scale = scale_of(questionnaire, answer_id)
+        performance[answer_id] = (sums[i] / total - scale.low) / (scale.high - scale.low) * 100
+    share = {a: w / drivers.r_squared * 100 for a, w in zip(ids, drivers.relative_weights, strict=True)}
+    quadrants = importance_performance(share, performance)
+    rows = [
+        DriverRow(
+            a,
+            drivers.pearson[i],
+            share[a],
+            drivers.shapley[i] / drivers.r_squared * 100,
+            performance[a],
+            quadrants[a],
+        )
+        for i, a in enumerate(ids)
+    ]
+    return drivers, sorted(rows, key=lambda r: -r.relative_weight), None

@@ -1,0 +1,81 @@
+"""Names a manager reads: question texts, code labels and segment names in their language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Response
+from ..questionnaire.presentation import SPECIAL_LABELS
+from .scope import FILTERS, ReportScope, attribute, month_of
+
+SEGMENT_QUESTION_TYPES = {"single", "yesno", "rating", "nps"}
+KNOWN_ATTRIBUTES = ("branch", "channel", "tier", "queue", "staff_id", "agent")
+
+
+def question_text(questionnaire, answer_id: str, language: str) -> str:
+    question = questionnaire.question_of_answer(answer_id)
+    if question is None:
+        return answer_id
+    if question.items:
+        item = next((i for i in question.items if i.id == answer_id), None)
+        if item is not None:
+            return item.text.get_in(language)
+    return question.text.get_in(language)
+
+
+def code_label(questionnaire, name: str, code, language: str) -> str:
+    """A segment value as a manager reads it: a choice's label, an attribute's raw value."""
+    if code is None or code == "":
+        return "—"
+    question = questionnaire.question(name)
+    if question is not None:
+        choice = question.choice(str(code))
+        if choice is not None:
+            return choice.label.get_in(language)
+        kind = questionnaire.special_kind(str(code))
+        if kind:
+            return SPECIAL_LABELS[kind][language]
+    return str(code)
+
+
+def attribute_names(session: Session, survey_id: int) -> list[str]:
+    """The segment attributes responses carry (read from a few responses, not all)."""
+    names = set()
+    for (values,) in session.execute(
+        select(Response.attributes).where(Response.survey_id == survey_id).limit(200)
+    ):
+        names.update((values or {}).keys())
+    return [n for n in KNOWN_ATTRIBUTES if n in names] + sorted(names - set(KNOWN_ATTRIBUTES))
+
+
+def segment_choices(questionnaire, attributes: list[str], every_question: bool = False) -> list[str]:
+    """What a table can be broken down by: attributes, then segment questions."""
+    questions = list(questionnaire.analysis.segments)
+    if every_question:
+        questions += [
+            q.id
+            for q in questionnaire.questions()
+            if q.type in SEGMENT_QUESTION_TYPES and q.id not in questions and not q.items
+        ]
+    return attributes + questions
+
+
+def filter_options(session: Session, survey_id: int, scope: ReportScope) -> dict:
+    """Values to filter by (branch, channel, tier) and the months with completes."""
+    limited = ReportScope(branches=scope.branches)
+    rows = session.execute(
+        select(*[attribute(n) for n in FILTERS])
+        .where(Response.survey_id == survey_id, Response.status == "complete", *limited.conditions())
+        .group_by(*[attribute(n) for n in FILTERS])
+    ).all()
+    options = {name: sorted({r[i] for r in rows if r[i]}) for i, name in enumerate(FILTERS)}
+    month = month_of(Response.completed_at, session.get_bind().dialect.name)
+    months = session.scalars(
+        select(month).distinct().where(Response.survey_id == survey_id, Response.status == "complete")
+    ).all()
+    months = sorted(m for m in months if m)
+    quarters = sorted({f"{m[:4]}-Q{(int(m[5:7]) + 2) // 3}" for m in months})
+    options["period"] = months + quarters
+    return options
+

@@ -1,0 +1,107 @@
+"""Which responses a report reads: the filters in the address and the manager's branches.
+
+A filter is a *subset* of the survey's design, as R's ``subset(design, …)``: the strata and
+their sample sizes stay those of the whole survey, so the intervals stay honest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
+from ..models import Answer, Response
+
+FILTERS = ("branch", "channel", "tier")
+PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+
+
+class ScopeError(ValueError):
+    """A filter in the address that cannot be read."""
+
+
+def attribute(name: str):
+    """A segment attribute copied onto the response (branch, tier, channel, …) as text."""
+    return Response.attributes[name].as_string()
+
+
+def month_of(column, dialect: str):
+    """YYYY-MM of a timestamp, in the database (months add up into quarters in Python)."""
+    if dialect == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def quarter_of(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}-Q{(int(number) + 2) // 3}"
+
+
+def period_bounds(period: str) -> tuple[datetime, datetime]:
+    """The first instant of a month (YYYY-MM) or quarter (YYYY-Qn) and of the next one, in
+    UTC as the database and the export keep times."""
+    match = PERIOD.match(period)
+    if not match:
+        raise ScopeError(f"period {period!r} is neither a month (2026-10) nor a quarter (2026-Q4)")
+    year = int(match.group(1))
+    first = int(match.group(2)) if match.group(2) else (int(match.group(3)) - 1) * 3 + 1
+    months = 1 if match.group(2) else 3
+    after = first + months
+    end = datetime(year + (after - 1) // 12, (after - 1) % 12 + 1, 1, tzinfo=UTC)
+    return datetime(year, first, 1, tzinfo=UTC), end
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The filters of one report view; ``branches`` is the manager's limit (None: all)."""
+
+    period: str | None = None
+    segments: dict = field(default_factory=dict)  # attribute name → value
+    branches: tuple[str, ...] | None = None
+    weighted: bool = True
+
+    @classmethod
+    def from_args(cls, args, branches=None) -> ReportScope:
+        """Read ?period=&branch=&channel=&tier=&weights=off; a bad period is an error."""
+        period = (args.get("period") or "").strip() or None
+        if period:
+            period_bounds(period)
+        segments = {name: args[name] for name in FILTERS if (args.get(name) or "").strip()}
+        return cls(period, segments, tuple(branches) if branches else None, args.get("weights") != "off")
+
+    def conditions(self, dated_by=None) -> list:
+        """WHERE clauses over ``Response`` for the filters and the manager's branches; the
+        period applies to the completion time (or ``dated_by``, e.g. the start)."""
+        clauses = []
+        if self.period:
+            start, end = period_bounds(self.period)
+            column = Response.completed_at if dated_by is None else dated_by
+            clauses += [column >= start, column < end]
+        for name, value in self.segments.items():
+            clauses.append(attribute(name) == value)
+        if self.branches is not None:
+            clauses.append(attribute("branch").in_(self.branches))
+        return clauses
+
+    def without_period(self) -> ReportScope:
+        return ReportScope(None, self.segments, self.branches, self.weighted)
+
+    def args(self, **changes) -> dict:
+        """The query arguments of this view, with changes (for links that keep the filters)."""
+        values = {"period": self.period, **self.segments}
+        if not self.weighted:
+            values["weights"] = "off"
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+def segment_expression(name: str, questionnaire):
+    """The grouping expression of a segment: a response attribute or a segment question's
+    code (joined from the answers). Returns (expression, the joined answers alias or None)."""
+    if questionnaire is not None and questionnaire.question(name) is not None:
+        answer = aliased(Answer)
+        return answer.code, answer
+    return attribute(name), None

@@ -1,0 +1,196 @@
+"""Per-stratum sums from one GROUP BY, and the survey's design they are weighed with.
+
+The design is the export's (DESIGN.md): a complete response in stratum h weighs N_h/n_h —
+the frame's count over the completes, which post-stratifies to the frame — with N_h as the
+finite-population correction. Completes whose stratum has no frame count are outside the
+design and left out of weighted figures. Unweighted, every complete weighs 1 in one stratum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Response, StratumPopulation, Survey
+from ..stats.aggregates import StratumSums, mean_from_sums
+from ..stats.estimate import Estimate
+from .measures import Measure, Source
+from .scope import ReportScope, month_of, segment_expression
+
+LONELY_PSU = "adjust"  # one complete in a stratum must not blank a manager's page
+
+
+@dataclass(frozen=True, eq=False)
+class SurveyDesign:
+    """The strata of a survey's completes: sample size, weight and fpc factor per stratum."""
+
+    survey_id: int
+    labels: tuple[str, ...]
+    n_psu: np.ndarray
+    fpc_factor: np.ndarray
+    weights: np.ndarray
+    weighted: bool
+    has_frame: bool  # the survey has frame counts (a probability sample)
+    outside: int  # completes left out of the weighted design
+
+    def conditions(self) -> list:
+        return [Response.stratum.in_(self.labels)] if self.weighted else []
+
+
+def survey_design(session: Session, survey: Survey, weighted: bool = True) -> SurveyDesign:
+    """The design from the frame counts and the completes per stratum (one small GROUP BY)."""
+    populations = dict(
+        session.execute(
+            select(StratumPopulation.stratum, StratumPopulation.population).where(
+                StratumPopulation.survey_id == survey.id
+            )
+        ).all()
+    )
+    completes = dict(
+        session.execute(
+            select(Response.stratum, func.count())
+            .where(Response.survey_id == survey.id, Response.status == "complete")
+            .group_by(Response.stratum)
+        ).all()
+    )
+    covered = sorted(s for s in completes if s is not None and populations.get(s))
+    if not weighted or not covered:
+        total = sum(completes.values())
+        one = np.ones(1)
+        return SurveyDesign(
+            survey.id, ("",), np.array([float(total)]), one, one, False, bool(covered), 0
+        )
+    n = np.array([float(completes[s]) for s in covered])
+    big_n = np.array([float(populations[s]) for s in covered])
+    return SurveyDesign(
+        survey.id,
+        tuple(covered),
+        n,
+        (big_n - n) / big_n,
+        big_n / n,
+        True,
+        True,
+        sum(completes.values()) - int(n.sum()),
+    )
+
+
+ALL = object()
+
+
+@dataclass(frozen=True, eq=False)
+class SourceSums:
+    """count, Σy and Σy² of each column of a source, per (domain, stratum)."""
+
+    design: SurveyDesign
+    source: Source
+    cells: dict  # (domain, stratum index) → array [count, Σy₁, Σy₁², Σy₂, …]
+
+    @property
+    def domains(self) -> list:
+        return sorted({domain for domain, _ in self.cells}, key=lambda d: (d is None, str(d)))
+
+    def _counts(self, domains) -> np.ndarray:
+        strata = len(self.design.labels)
+        width = 1 + 2 * len(self.source.columns)
+        totals = np.zeros((strata, width))
+        for (domain, h), values in self.cells.items():
+            if domains is ALL or domain in domains:
+                totals[h] += values
+        return totals
+
+    def stratum_sums(self, column: str, domains=ALL) -> StratumSums:
+        """The sums of ``column`` over the rows of the given domains (a set), or all rows."""
+        design = self.design
+        j = 1 + 2 * self.source.columns.index(column)
+        every, chosen = self._counts(ALL), self._counts(domains)
+        w = design.weights
+        count, s1, s2 = chosen[:, 0], chosen[:, j], chosen[:, j + 1]
+        return StratumSums(
+            design.labels,
+            design.n_psu,
+            design.fpc_factor,
+            every[:, 0],
+            count,
+            w * count,
+            w * s1,
+            w * s2,
+            w * w * count,
+            w * w * s1,
+            w * w * s2,
+            LONELY_PSU,
+        )
+
+    def estimate(self, measure: Measure, domains=ALL) -> Estimate | None:
+        """The measure over the domains' rows; None where no row answered."""
+        sums = self.stratum_sums(measure.column, domains)
+        if sums.count.sum() == 0:
+            return None
+        scale = 100.0 if measure.kind == "nps" else 1.0
+        return mean_from_sums(sums, measure.kind, scale)
+
+
+def collect(
+    session: Session,
+    design: SurveyDesign,
+    source: Source,
+    scope: ReportScope,
+    by: str | None = None,
+    questionnaire=None,
+) -> SourceSums:
+    """One GROUP BY stratum (and domain) over the source's per-response values."""
+    values = source.query([design.survey_id]).subquery()
+    groups = [Response.stratum] if design.weighted else []
+    query_from = Response.__table__.join(values, values.c.response_id == Response.id)
+    domain = None
+    if by == "month":
+        domain = month_of(Response.completed_at, session.get_bind().dialect.name)
+    elif by:
+        domain, answers = segment_expression(by, questionnaire)
+        if answers is not None:
+            query_from = query_from.outerjoin(
+                answers,
+                and_(
+                    answers.response_id == Response.id,
+                    answers.question_id == by,
+                    answers.item == "",
+                ),
+            )
+    if domain is not None:
+        groups.append(domain)
+    aggregates = [func.count(values.c.value)]
+    for column in source.columns:
+        aggregates += [func.sum(values.c[column]), func.sum(values.c[column] * values.c[column])]
+    query = (
+        select(*groups, *aggregates)
+        .select_from(query_from)
+        .where(
+            Response.survey_id == design.survey_id,
+            Response.status == "complete",
+            values.c.value.is_not(None),
+            *scope.conditions(),
+            *design.conditions(),
+        )
+    )
+    if groups:
+        query = query.group_by(*groups)
+    index = {label: h for h, label in enumerate(design.labels)}
+    cells = {}
+    for row in session.execute(query):
+        row = list(row)
+        h = index[row.pop(0)] if design.weighted else 0
+        key = row.pop(0) if domain is not None else None
+        cells[(key, h)] = np.array([float(v or 0.0) for v in row])
+    return SourceSums(design, source, cells)
+
+
+def merge_domains(sums: SourceSums, relabel) -> SourceSums:
+    """The same sums with domains renamed and merged (months into quarters)."""
+    cells = {}
+    for (domain, h), values in sums.cells.items():
+        key = (relabel(domain), h)
+        cells[key] = cells.get(key, 0) + values
+    return SourceSums(sums.design, sums.source, cells)
+

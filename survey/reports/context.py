@@ -1,0 +1,134 @@
+"""What every report page needs: the survey, the manager's scope, the design and the names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, g, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..database import db_session
+from ..i18n import current_language
+from ..models import Survey
+from ..questionnaire import Questionnaire
+from ..questionnaire_versions import questionnaire_of
+from ..reporting.labels import attribute_names, code_label, filter_options, question_text
+from ..reporting.scope import ReportScope, ScopeError
+from ..reporting.sums import SurveyDesign, survey_design
+
+REPORTABLE = ("open", "closed")
+
+
+def allowed_branches() -> tuple[str, ...] | None:
+    """A manager limited to some branches sees only those; admins and others see all."""
+    user = g.get("user")
+    if user is None or user.role != "manager" or not user.branches:
+        return None
+    return tuple(user.branches)
+
+
+def reportable_survey(slug: str) -> Survey:
+    survey = db_session().scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None or survey.status not in REPORTABLE:
+        abort(404)
+    return survey
+
+
+def read_scope(args) -> ReportScope:
+    """The filters in the address; a bad period is a 400, another branch than one's own a 403."""
+    branches = allowed_branches()
+    try:
+        scope = ReportScope.from_args(args, branches)
+    except ScopeError as error:
+        abort(400, description=str(error))
+    chosen = scope.segments.get("branch")
+    if branches is not None and chosen is not None and chosen not in branches:
+        abort(403)
+    return scope
+
+
+@dataclass
+class Report:
+    survey: Survey
+    questionnaire: Questionnaire
+    scope: ReportScope
+    design: SurveyDesign
+    language: str
+    attributes: list[str]
+    options: dict
+
+    def text(self, answer_id: str) -> str:
+        return question_text(self.questionnaire, answer_id, self.language)
+
+    def code(self, name: str, code) -> str:
+        return code_label(self.questionnaire, name, code, self.language)
+
+    def codes(self, name: str, figures) -> list[str]:
+        return [self.code(name, f.label) for f in figures]
+
+    def segment_name(self, name: str) -> str:
+        """An attribute's translated name, or a segment question's text."""
+        if self.questionnaire.question(name) is not None:
+            return self.text(name)
+        return attribute_label(name)
+
+
+def attribute_label(name: str) -> str:
+    labels = {
+        "branch": _("Branch"),
+        "channel": _("Channel"),
+        "tier": _("Customer tier"),
+        "queue": _("Hotline queue"),
+        "staff_id": _("Staff"),
+        "agent": _("Agent"),
+    }
+    return labels.get(name, name)
+
+
+def touchpoint_label(name: str) -> str:
+    labels = {
+        "counter": _("Counter"),
+        "lobby": _("Lobby"),
+        "self_service": _("ATM and self-service"),
+        "hotline": _("Phone hotline"),
+        "online": _("Online banking"),
+        "app": _("Mobile app"),
+    }
+    return labels.get(name, name)
+
+
+def dimension_label(name: str) -> str:
+    labels = {
+        "tangibles": _("Tangibles"),
+        "reliability": _("Reliability"),
+        "responsiveness": _("Responsiveness"),
+        "assurance": _("Assurance"),
+        "empathy": _("Empathy"),
+    }
+    return labels.get(name, name)
+
+
+def quadrant_label(name: str) -> str:
+    labels = {
+        "concentrate_here": _("Concentrate here"),
+        "keep_up_the_good_work": _("Keep up the good work"),
+        "low_priority": _("Low priority"),
+        "possible_overkill": _("Possible overkill"),
+    }
+    return labels.get(name, name)
+
+
+def load_report(slug: str) -> Report:
+    session = db_session()
+    survey = reportable_survey(slug)
+    scope = read_scope(request.args)
+    return Report(
+        survey,
+        questionnaire_of(survey.questionnaire_version),
+        scope,
+        survey_design(session, survey, scope.weighted),
+        current_language(),
+        attribute_names(session, survey.id),
+        filter_options(session, survey.id, scope),
+    )
