@@ -50,7 +50,16 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     app.before_request(load_signed_in_user)
 
-    for blueprint in (health_bp, auth_bp, admin_bp, api_bp, cati_bp, fieldwork_bp, reports_bp, web_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        admin_bp,
+        api_bp,
+        cati_bp,
+        fieldwork_bp,
+        reports_bp,
+        web_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     commands.init_app(app)

@@ -51,6 +51,8 @@ class ApiTokenForm(FlaskForm):
         _l("Only these branches (comma-separated; empty: all)"),
         validators=[
             length(max=500),
-            Regexp(r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")),
+            Regexp(
+                r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")
+            ),
         ],
     )

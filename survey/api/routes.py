@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from ..database import db_session
 from ..models import Survey
-from ..reports.context import REPORTABLE
 from ..reporting.estimates import EstimatesError, estimates
 from ..reporting.scope import ReportScope, ScopeError
+from ..reports.context import REPORTABLE
 from .tokens import token_reader
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -62,7 +62,13 @@ def survey_estimates(slug):
         if branches and chosen and chosen not in branches:
             return _error(403, f"branch {chosen!r} is outside the branches this reader may see")
         result = estimates(
-            session, survey, scope, args["var"], args.get("stat", "mean"), args.get("by") or None, level
+            session,
+            survey,
+            scope,
+            args["var"],
+            args.get("stat", "mean"),
+            args.get("by") or None,
+            level,
         )
     except (EstimatesError, ScopeError) as error:
         return _error(400, str(error))

@@ -18,7 +18,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, name: str, branches=None, created_by=None) -> tuple[str, ApiToken]:
+def issue_token(
+    session: Session, name: str, branches=None, created_by=None
+) -> tuple[str, ApiToken]:
     token = PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         name=name.strip()[:120],

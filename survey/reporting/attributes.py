@@ -128,7 +128,9 @@ def _moments(session: Session, design: SurveyDesign, scope: ReportScope, ids: li
     return total, sums, products, n
 
 
-def key_drivers(session, questionnaire, scope, design) -> tuple[Drivers | None, list[DriverRow], str | None]:
+def key_drivers(
+    session, questionnaire, scope, design
+) -> tuple[Drivers | None, list[DriverRow], str | None]:
     """Importance of each attribute for overall satisfaction, with its quadrant; or why not."""
     overall = questionnaire.analysis.overall
     ids = attribute_ids(questionnaire)
@@ -138,16 +140,16 @@ def key_drivers(session, questionnaire, scope, design) -> tuple[Drivers | None, 
     try:
         if n == 0:
             raise EstimationError("no respondent answered every item")
-        drivers = drivers_from_correlation(
-            ids, correlation_from_moments(total, sums, products), n
-        )
+        drivers = drivers_from_correlation(ids, correlation_from_moments(total, sums, products), n)
     except EstimationError as error:
         return None, [], str(error)
     performance = {}
     for i, answer_id in enumerate(ids):
         scale = scale_of(questionnaire, answer_id)
         performance[answer_id] = (sums[i] / total - scale.low) / (scale.high - scale.low) * 100
-    share = {a: w / drivers.r_squared * 100 for a, w in zip(ids, drivers.relative_weights, strict=True)}
+    share = {
+        a: w / drivers.r_squared * 100 for a, w in zip(ids, drivers.relative_weights, strict=True)
+    }
     quadrants = importance_performance(share, performance)
     rows = [
         DriverRow(

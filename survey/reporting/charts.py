@@ -69,8 +69,14 @@ def _bounds(figures: list[Figure], axis) -> tuple[float, float]:
 
 
 def interval_chart(
-    figures: list[Figure], labels: list[str], title: str, description: str, axis=None,
-    reference: float | None = None, unit: str = "", suppressed_text: str = "n < 10",
+    figures: list[Figure],
+    labels: list[str],
+    title: str,
+    description: str,
+    axis=None,
+    reference: float | None = None,
+    unit: str = "",
+    suppressed_text: str = "n < 10",
 ) -> Markup:
     """Estimates as dots with 95 % interval whiskers, one row each; an optional reference
     line (the whole sample); flagged rows coloured, small bases hollow, withheld rows named."""
@@ -90,9 +96,13 @@ def interval_chart(
         )
     for i, (fig, label) in enumerate(zip(figures, labels, strict=True)):
         y = PAD + i * ROW + ROW / 2
-        body.append(f'<text class="label" x="{LABEL - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>')
+        body.append(
+            f'<text class="label" x="{LABEL - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>'
+        )
         if fig.suppressed:
-            body.append(f'<text class="withheld" x="{left + 4}" y="{y + 4:.1f}">{escape(suppressed_text)}</text>')
+            body.append(
+                f'<text class="withheld" x="{left + 4}" y="{y + 4:.1f}">{escape(suppressed_text)}</text>'
+            )
             continue
         kind = "est--" + fig.flag if fig.flag else "est--small" if fig.small else ""
         body.append(
@@ -104,7 +114,9 @@ def interval_chart(
     return _svg(WIDTH, height, title, description, body)
 
 
-def trend_chart(figures: list[Figure], title: str, description: str, axis=None, unit: str = "") -> Markup:
+def trend_chart(
+    figures: list[Figure], title: str, description: str, axis=None, unit: str = ""
+) -> Markup:
     """A line through the periods' estimates over a band of their 95 % intervals; a period
     whose change from the one before is significant is marked with a ring."""
     shown = [f for f in figures if not f.suppressed]
@@ -153,7 +165,9 @@ def paired_chart(rows, labels, names, title, description, axis=None) -> Markup:
     body = _axis(low, high, x, PAD - 6, height - PAD - 36, "")
     for i, (pair, label) in enumerate(zip(rows, labels, strict=True)):
         top = PAD + i * ROW * 2
-        body.append(f'<text class="label" x="{LABEL - 8}" y="{top + ROW:.1f}" text-anchor="end">{escape(label)}</text>')
+        body.append(
+            f'<text class="label" x="{LABEL - 8}" y="{top + ROW:.1f}" text-anchor="end">{escape(label)}</text>'
+        )
         for k, fig in enumerate(pair):
             if fig.suppressed:
                 continue

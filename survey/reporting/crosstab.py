@@ -66,12 +66,16 @@ def cross_tab(
         .where(*where)
         .group_by(*groups, row_expr, column_expr)
     ).all()
-    in_scope = session.execute(
-        select(*groups, func.count())
-        .select_from(Response.__table__)
-        .where(*where)
-        .group_by(*groups)
-    ).all() if groups else [(session.scalar(select(func.count()).select_from(Response.__table__).where(*where)),)]
+    in_scope = (
+        session.execute(
+            select(*groups, func.count())
+            .select_from(Response.__table__)
+            .where(*where)
+            .group_by(*groups)
+        ).all()
+        if groups
+        else [(session.scalar(select(func.count()).select_from(Response.__table__).where(*where)),)]
+    )
     strata = len(design.labels)
     index = {label: h for h, label in enumerate(design.labels)}
     scope_rows = np.zeros(strata)
@@ -104,8 +108,17 @@ def _tabulate(design, rows, columns, table, scope_rows) -> CrossTab:
         for j in range(len(columns)):
             count, hits = table[:, :, j].sum(axis=1), table[:, i, j]
             sums = StratumSums(
-                design.labels, design.n_psu, design.fpc_factor, present_count, count,
-                w * count, w * hits, w * hits, w * w * count, w * w * hits, w * w * hits,
+                design.labels,
+                design.n_psu,
+                design.fpc_factor,
+                present_count,
+                count,
+                w * count,
+                w * hits,
+                w * hits,
+                w * w * count,
+                w * w * hits,
+                w * w * hits,
                 LONELY_PSU,
             )
             estimate = mean_from_sums(sums, "proportion") if count.sum() else None

@@ -40,7 +40,9 @@ def _check(questionnaire, var: str, stat: str, by: str | None, attributes) -> No
     if stat == "prop" and question.type != "yesno":
         raise EstimatesError(f"stat prop needs a yes/no (0/1) question; {var} is {question.type}")
     if stat == "nps" and question.type != "nps":
-        raise EstimatesError(f"stat nps needs a 0–10 recommendation question; {var} is {question.type}")
+        raise EstimatesError(
+            f"stat nps needs a 0–10 recommendation question; {var} is {question.type}"
+        )
     if stat == "top2" and question.type not in ("rating", "matrix", "nps"):
         raise EstimatesError(f"stat top2 needs a rating scale; {var} is {question.type}")
     if by is not None and by not in segment_choices(questionnaire, attributes, every_question=True):
@@ -79,7 +81,18 @@ def estimates(
         except EstimationError as error:
             raise EstimatesError(str(error)) from None
         entry = estimate_entry(
-            estimate, var, stat, None if domain is None else str(domain), by, confidence_level, method
+            estimate,
+            var,
+            stat,
+            None if domain is None else str(domain),
+            by,
+            confidence_level,
+            method,
         )
-        entries.append({k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in entry.items()})
+        entries.append(
+            {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in entry.items()
+            }
+        )
     return {"estimates": entries}

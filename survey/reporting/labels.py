@@ -49,7 +49,9 @@ def attribute_names(session: Session, survey_id: int) -> list[str]:
     return [n for n in KNOWN_ATTRIBUTES if n in names] + sorted(names - set(KNOWN_ATTRIBUTES))
 
 
-def segment_choices(questionnaire, attributes: list[str], every_question: bool = False) -> list[str]:
+def segment_choices(
+    questionnaire, attributes: list[str], every_question: bool = False
+) -> list[str]:
     """What a table can be broken down by: attributes, then segment questions."""
     questions = list(questionnaire.analysis.segments)
     if every_question:
@@ -66,16 +68,19 @@ def filter_options(session: Session, survey_id: int, scope: ReportScope) -> dict
     limited = ReportScope(branches=scope.branches)
     rows = session.execute(
         select(*[attribute(n) for n in FILTERS])
-        .where(Response.survey_id == survey_id, Response.status == "complete", *limited.conditions())
+        .where(
+            Response.survey_id == survey_id, Response.status == "complete", *limited.conditions()
+        )
         .group_by(*[attribute(n) for n in FILTERS])
     ).all()
     options = {name: sorted({r[i] for r in rows if r[i]}) for i, name in enumerate(FILTERS)}
     month = month_of(Response.completed_at, session.get_bind().dialect.name)
     months = session.scalars(
-        select(month).distinct().where(Response.survey_id == survey_id, Response.status == "complete")
+        select(month)
+        .distinct()
+        .where(Response.survey_id == survey_id, Response.status == "complete")
     ).all()
     months = sorted(m for m in months if m)
     quarters = sorted({f"{m[:4]}-Q{(int(m[5:7]) + 2) // 3}" for m in months})
     options["period"] = months + quarters
     return options
-

@@ -63,7 +63,11 @@ class Source:
         )
         if self.kind == "value":
             value = Answer.value_num
-            top = case((value >= self.top_cut, 1.0), else_=0.0) if self.top_cut is not None else literal(None)
+            top = (
+                case((value >= self.top_cut, 1.0), else_=0.0)
+                if self.top_cut is not None
+                else literal(None)
+            )
             nps = case((value >= 9, 1.0), (value >= 7, 0.0), else_=-1.0)
             return select(
                 Answer.response_id, value.label("value"), top.label("top"), nps.label("nps")
@@ -125,7 +129,9 @@ def score_source(questionnaire: Questionnaire, key: str, weights: dict[str, floa
 
 def gap_source(key: str, perception, expectation) -> Source:
     """Perception − expectation per respondent (each side the mean of its items)."""
-    return Source(key, tuple((a, 0, 1, 1.0) for a in perception), "gap", expectation=tuple(expectation))
+    return Source(
+        key, tuple((a, 0, 1, 1.0) for a in perception), "gap", expectation=tuple(expectation)
+    )
 
 
 def headline_measures(questionnaire: Questionnaire) -> list[Measure]:
@@ -181,9 +187,26 @@ def servqual_measures(questionnaire: Questionnaire) -> list[tuple[str, Measure, 
         rows.append(
             (
                 name,
-                Measure(f"sq-e:{name}", _raw_mean(questionnaire, expectation, f"sq-e:{name}"), "value", "mean", scale),
-                Measure(f"sq-p:{name}", _raw_mean(questionnaire, perception, f"sq-p:{name}"), "value", "mean", scale),
-                Measure(f"sq-g:{name}", gap_source(f"sq-g:{name}", perception, expectation), "value", "mean"),
+                Measure(
+                    f"sq-e:{name}",
+                    _raw_mean(questionnaire, expectation, f"sq-e:{name}"),
+                    "value",
+                    "mean",
+                    scale,
+                ),
+                Measure(
+                    f"sq-p:{name}",
+                    _raw_mean(questionnaire, perception, f"sq-p:{name}"),
+                    "value",
+                    "mean",
+                    scale,
+                ),
+                Measure(
+                    f"sq-g:{name}",
+                    gap_source(f"sq-g:{name}", perception, expectation),
+                    "value",
+                    "mean",
+                ),
             )
         )
     return rows

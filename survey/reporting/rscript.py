@@ -31,9 +31,7 @@ def _filters(scope: ReportScope) -> list[str]:
 def r_script(survey, questionnaire, scope: ReportScope, weighted: bool, csv_name: str) -> str:
     """The script's text; it prints one CSV line per headline index."""
     measures = headline_measures(questionnaire)
-    specials = ", ".join(
-        c for c in questionnaire.special_codes.values() if c.lstrip("-").isdigit()
-    )
+    specials = ", ".join(c for c in questionnaire.special_codes.values() if c.lstrip("-").isdigit())
     lines = [
         f"# The headline figures of survey {survey.slug}, rebuilt from {csv_name}",
         "# with R's survey package (Rscript analysis.R, in the folder holding the CSV).",
@@ -50,14 +48,20 @@ def r_script(survey, questionnaire, scope: ReportScope, weighted: bool, csv_name
     for m in measures:
         if m.key == "csat":
             cut = scale_of(questionnaire, m.source.items[0][0]).top_cut
-            lines.append(f"d$csat <- ifelse(is.na(d${m.source.items[0][0]}), NA, as.numeric(d${m.source.items[0][0]} >= {cut:g}))")
+            lines.append(
+                f"d$csat <- ifelse(is.na(d${m.source.items[0][0]}), NA, as.numeric(d${m.source.items[0][0]} >= {cut:g}))"
+            )
         elif m.key == "mean":
             lines.append(f"d$mean <- d${m.source.items[0][0]}")
         elif m.key == "nps":
             q = m.source.items[0][0]
-            lines.append(f"d$nps <- ifelse(is.na(d${q}), NA, ifelse(d${q} >= 9, 1, ifelse(d${q} >= 7, 0, -1)))")
+            lines.append(
+                f"d$nps <- ifelse(is.na(d${q}), NA, ifelse(d${q} >= 9, 1, ifelse(d${q} >= 7, 0, -1)))"
+            )
         elif m.key == "csi":
-            lines.append("# CSI: each respondent's weighted 0-100 score over the indicators answered")
+            lines.append(
+                "# CSI: each respondent's weighted 0-100 score over the indicators answered"
+            )
             lines.append("num <- 0; den <- 0")
             for answer_id, low, high, weight in m.source.items:
                 lines.append(
@@ -79,11 +83,11 @@ def r_script(survey, questionnaire, scope: ReportScope, weighted: bool, csv_name
         "out <- NULL",
         "for (index in c(" + ", ".join(_r_string(m.key) for m in measures) + ")) {",
         "  dx <- des[!is.na(des$variables[[index]]), ]",
-        "  f <- as.formula(paste0(\"~\", index))",
-        "  scale <- if (index %in% c(\"csat\", \"nps\")) 100 else 1",
-        "  if (index == \"csat\") {",
-        "    r <- svyciprop(f, dx, method = \"logit\")",
-        "    ci <- attr(r, \"ci\"); est <- coef(r); se <- SE(r)",
+        '  f <- as.formula(paste0("~", index))',
+        '  scale <- if (index %in% c("csat", "nps")) 100 else 1',
+        '  if (index == "csat") {',
+        '    r <- svyciprop(f, dx, method = "logit")',
+        '    ci <- attr(r, "ci"); est <- coef(r); se <- SE(r)',
         "  } else {",
         "    r <- svymean(f, dx)",
         "    ci <- confint(r, df = degf(dx)); est <- coef(r); se <- SE(r)",

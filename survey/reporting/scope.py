@@ -70,7 +70,9 @@ class ReportScope:
         if period:
             period_bounds(period)
         segments = {name: args[name] for name in FILTERS if (args.get(name) or "").strip()}
-        return cls(period, segments, tuple(branches) if branches else None, args.get("weights") != "off")
+        return cls(
+            period, segments, tuple(branches) if branches else None, args.get("weights") != "off"
+        )
 
     def conditions(self, dated_by=None) -> list:
         """WHERE clauses over ``Response`` for the filters and the manager's branches; the

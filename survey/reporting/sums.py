@@ -193,4 +193,3 @@ def merge_domains(sums: SourceSums, relabel) -> SourceSums:
         key = (relabel(domain), h)
         cells[key] = cells.get(key, 0) + values
     return SourceSums(sums.design, sums.source, cells)
-

@@ -14,8 +14,20 @@ from .scope import FILTERS
 from .views import headline, segment_figures
 
 COLUMNS = [
-    "table", "index", "segment", "value", "estimate", "ci_low", "ci_high", "se",
-    "margin_of_error", "n", "deff", "flag", "p_adjusted", "note",
+    "table",
+    "index",
+    "segment",
+    "value",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "se",
+    "margin_of_error",
+    "n",
+    "deff",
+    "flag",
+    "p_adjusted",
+    "note",
 ]
 
 

@@ -123,7 +123,9 @@ def related_surveys(session: Session, survey: Survey) -> list[Survey]:
         session.scalars(
             select(Survey)
             .join(QuestionnaireVersion, Survey.questionnaire_version_id == QuestionnaireVersion.id)
-            .join(StoredQuestionnaire, QuestionnaireVersion.questionnaire_id == StoredQuestionnaire.id)
+            .join(
+                StoredQuestionnaire, QuestionnaireVersion.questionnaire_id == StoredQuestionnaire.id
+            )
             .where(StoredQuestionnaire.key == key, Survey.status.in_(("open", "closed")))
             .order_by(Survey.opens_on, Survey.id)
         )
@@ -193,4 +195,3 @@ def _change(previous, current, measure, factor) -> Figure:
         flag=flag,
         p_value=comparison.p_value,
     )
-

@@ -12,8 +12,8 @@ from flask import abort, render_template
 from .. import audit
 from ..database import db_session
 from ..export import codebook_rows, export_rows, write_csv, write_xlsx
-from ..reporting.rscript import r_script
 from ..questionnaire_versions import questionnaire_of
+from ..reporting.rscript import r_script
 from ..reporting.scope import ReportScope
 from ..reporting.spss import sav_bytes
 from ..reporting.tables import report_tables, write_tables_csv, write_tables_xlsx
@@ -51,10 +51,14 @@ def tables(slug, kind):
     rows = report_tables(session, report.survey, report.questionnaire, report.scope, report.design)
     buffer = io.StringIO() if kind == "csv" else io.BytesIO()
     (write_tables_csv if kind == "csv" else write_tables_xlsx)(buffer, rows)
-    audit.record("report_tables_exported", "survey", report.survey.id, format=kind, **report.scope.args())
+    audit.record(
+        "report_tables_exported", "survey", report.survey.id, format=kind, **report.scope.args()
+    )
     session.commit()
     body = buffer.getvalue()
-    return _download(body.encode("utf-8-sig") if kind == "csv" else body, f"{slug}-tables.{kind}", kind)
+    return _download(
+        body.encode("utf-8-sig") if kind == "csv" else body, f"{slug}-tables.{kind}", kind
+    )
 
 
 @bp.get("/<slug>/responses.<kind>")
@@ -77,7 +81,13 @@ def responses(slug, kind):
         body = buffer.getvalue()
     else:
         body = sav_bytes(header, variables, rows, questionnaire_of(survey.questionnaire_version))
-    audit.record("responses_exported", "survey", survey.id, format=kind, branches=list(branches or []) or None)
+    audit.record(
+        "responses_exported",
+        "survey",
+        survey.id,
+        format=kind,
+        branches=list(branches or []) or None,
+    )
     session.commit()
     return _download(body, f"{slug}-responses.{kind}", kind)
 
@@ -96,4 +106,3 @@ def analysis_script(slug):
     audit.record("r_script_exported", "survey", report.survey.id, **report.scope.args())
     db_session().commit()
     return _download(text, f"{slug}-analysis.R", "R")
-

@@ -143,7 +143,12 @@ def crosstab(slug):
             db_session(), report.questionnaire, report.scope, report.design, rows, columns
         )
     return render_template(
-        "reports/crosstab.html", report=report, choices=choices, rows=rows, columns=columns, table=table
+        "reports/crosstab.html",
+        report=report,
+        choices=choices,
+        rows=rows,
+        columns=columns,
+        table=table,
     )
 
 

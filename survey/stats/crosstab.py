@@ -93,7 +93,9 @@ def rao_scott(sums: CellSums) -> RaoScott:
     table = shares.reshape(c, r).T  # cells run row-fastest
     expected = np.outer(table.sum(axis=1), table.sum(axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        pearson = float(sums.rows * np.nansum(np.where(expected > 0, (table - expected) ** 2 / expected, 0.0)))
+        pearson = float(
+            sums.rows * np.nansum(np.where(expected > 0, (table - expected) ** 2 / expected, 0.0))
+        )
     cells = np.array([(i, j) for j in range(c) for i in range(r)])
     main = np.column_stack(
         [np.ones(r * c)]
