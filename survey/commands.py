@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import audit, demo, demo_fieldwork, export, rates, schema
+from . import audit, demo, demo_fieldwork, demo_reports, export, rates, schema
 from .auth.accounts import AccountError, create_user
 from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
@@ -91,6 +91,7 @@ def demo_command():
     begin_write(session)
     credentials = demo.build(session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
     demo_fieldwork.build(session, current_app.config, current_app.instance_path)
+    demo_reports.build(session)
     base_url = current_app.config["SURVEY_BASE_URL"]
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:

@@ -77,13 +77,19 @@ def _value(question: Question, latent: float, language: str, rng, today: date) -
     return []
 
 
-def screen_form(step, latent: float, language: str, rng, today: date | None = None) -> dict:
-    """A posted form answering one screen, as a respondent or an interviewer would send it."""
+def screen_form(
+    step, latent: float, language: str, rng, today: date | None = None, shifts=None
+) -> dict:
+    """A posted form answering one screen, as a respondent or an interviewer would send it;
+    ``shifts`` moves single answers off the respondent's latent (an attribute they rate
+    better or worse than the rest), so attributes differ in how they drive the overall."""
     today = today or date.today()
+    shifts = shifts or {}
     form = {"page": [step.position]}
     for question in step.questions:
         for answer_id in question.answer_ids:
-            form[answer_id] = _value(question, latent, language, rng, today)
+            own = latent + shifts.get(answer_id, 0.0)
+            form[answer_id] = _value(question, own, language, rng, today)
     return form
 
 
@@ -96,6 +102,7 @@ def answer_all(
     contact: dict | None = None,
     stop_after: int | None = None,
     today: date | None = None,
+    shifts=None,
 ) -> tuple[dict, dict, str, object]:
     """Answer screen after screen; return (answers, other texts, position, screen-out or None).
 
@@ -109,7 +116,7 @@ def answer_all(
         if step.finished or (stop_after is not None and screens >= stop_after):
             return answers, others, step.position, None
         for _ in range(ATTEMPTS_PER_SCREEN):
-            form = screen_form(step, latent, language, rng, today)
+            form = screen_form(step, latent, language, rng, today, shifts)
             outcome = submit_step(
                 questionnaire, answers, others, step, form, contact, language, mode
             )
