@@ -24,11 +24,25 @@ TREND = {"SZ-002": 0.025, "GZ-001": -0.015}  # latent change per month
 TIER_EFFECT = {"private": 0.06, "wealth": 0.04, "gold": 0.0, "silver": -0.01, "mass": -0.03}
 QUEUE_BASE = {"cards": 0.64, "loans": 0.58, "wealth": 0.74, "general": 0.67}
 PLANS = {  # questionnaire: (earlier months, completes a month, strata, stratum attribute)
-    "branch-counter": (5, 560, {b: (40000 + 9000 * i, v[2]) for i, (b, v) in enumerate(BRANCHES.items())}, "branch"),
-    "hotline-post-call": (3, 380, {q: (int(60000 * s), QUEUE_BASE[q]) for q, s in QUEUES.items()}, "queue"),
+    "branch-counter": (
+        5,
+        560,
+        {b: (40000 + 9000 * i, v[2]) for i, (b, v) in enumerate(BRANCHES.items())},
+        "branch",
+    ),
+    "hotline-post-call": (
+        3,
+        380,
+        {q: (int(60000 * s), QUEUE_BASE[q]) for q, s in QUEUES.items()},
+        "queue",
+    ),
 }
 CURRENT = {  # open surveys answered now: (completes, strata, stratum attribute)
-    "annual-csi": (900, {t: (int(500000 * s), 0.66 + TIER_EFFECT[t]) for t, s in TIERS.items()}, "tier"),
+    "annual-csi": (
+        900,
+        {t: (int(500000 * s), 0.66 + TIER_EFFECT[t]) for t, s in TIERS.items()},
+        "tier",
+    ),
     "complaint-follow-up": (160, {}, None),
 }
 
@@ -43,12 +57,26 @@ def _attributes(stratum_attribute, stratum, rng) -> dict:
     tiers, shares = list(TIERS), np.array(list(TIERS.values()))
     tier = str(rng.choice(tiers, p=shares / shares.sum()))
     if stratum_attribute == "queue":
-        return {"queue": stratum, "channel": "hotline", "tier": tier, "agent": f"A{int(rng.integers(1, 41)):03d}"}
+        return {
+            "queue": stratum,
+            "channel": "hotline",
+            "tier": tier,
+            "agent": f"A{int(rng.integers(1, 41)):03d}",
+        }
     if stratum_attribute == "tier":
         branch = str(rng.choice(list(BRANCHES)))
-        return {"branch": branch, "channel": str(rng.choice(["counter", "app", "online", "hotline"])), "tier": stratum}
+        return {
+            "branch": branch,
+            "channel": str(rng.choice(["counter", "app", "online", "hotline"])),
+            "tier": stratum,
+        }
     branch = stratum if stratum_attribute == "branch" else str(rng.choice(list(BRANCHES)))
-    return {"branch": branch, "channel": "counter", "tier": tier, "staff_id": f"T{int(rng.integers(0, 23)):03d}"}
+    return {
+        "branch": branch,
+        "channel": "counter",
+        "tier": tier,
+        "staff_id": f"T{int(rng.integers(0, 23)):03d}",
+    }
 
 
 def _shifts(questionnaire, drivers: dict, rng) -> dict:
@@ -78,12 +106,27 @@ def _respond(session, survey, questionnaire, plan, month: date, count: int, rng,
         stratum = names[int(rng.integers(len(names)))]
         attributes = _attributes(stratum_attribute, stratum, rng)
         base = strata[stratum][1] if stratum else 0.62
-        latent = base + TIER_EFFECT[attributes["tier"]] - TREND.get(attributes.get("branch"), 0) * months_ago
+        latent = (
+            base
+            + TIER_EFFECT[attributes["tier"]]
+            - TREND.get(attributes.get("branch"), 0) * months_ago
+        )
         latent = float(np.clip(latent + rng.normal(0, 0.15), 0, 1))
-        language = "zh-Hant" if attributes.get("branch") == "HK-001" else str(rng.choice(["zh-Hans", "zh-Hans", "zh-Hans", "en"]))
+        language = (
+            "zh-Hant"
+            if attributes.get("branch") == "HK-001"
+            else str(rng.choice(["zh-Hans", "zh-Hans", "zh-Hans", "en"]))
+        )
         partial = rng.random() < 0.06
         answers, others, position, screen_out = answer_all(
-            questionnaire, rng, latent, language, "web", attributes, 2 if partial else None, month,
+            questionnaire,
+            rng,
+            latent,
+            language,
+            "web",
+            attributes,
+            2 if partial else None,
+            month,
             _shifts(questionnaire, drivers, rng),
         )
         completed = datetime.combine(month, datetime.min.time(), UTC) + timedelta(
@@ -97,7 +140,11 @@ def _respond(session, survey, questionnaire, plan, month: date, count: int, rng,
                 "questionnaire_version_id": survey.questionnaire_version_id,
                 "mode": "cati" if rng.random() < 0.35 else "web",
                 "status": status,
-                "disposition": screen_out.disposition if screen_out else "1.1" if status == "complete" else None,
+                "disposition": screen_out.disposition
+                if screen_out
+                else "1.1"
+                if status == "complete"
+                else None,
                 "language": language,
                 "attributes": attributes,
                 "stratum": stratum,
@@ -115,7 +162,15 @@ def _respond(session, survey, questionnaire, plan, month: date, count: int, rng,
     for response_id, (answers, others) in zip(ids, answer_sets, strict=True):
         for answer_id, value in answers.items():
             for row in answer_rows(questionnaire, answer_id, value, others.get(answer_id)):
-                rows.append({"response_id": response_id, "survey_id": survey.id, "question_id": answer_id, "updated_at": now, **row})
+                rows.append(
+                    {
+                        "response_id": response_id,
+                        "survey_id": survey.id,
+                        "question_id": answer_id,
+                        "updated_at": now,
+                        **row,
+                    }
+                )
     if rows:
         session.execute(insert(Answer), rows)
     return len(ids)
@@ -123,7 +178,11 @@ def _respond(session, survey, questionnaire, plan, month: date, count: int, rng,
 
 def _populations(session, survey, strata) -> None:
     for stratum, (population, _) in strata.items():
-        session.add(StratumPopulation(survey_id=survey.id, stratum=stratum, population=population, source="frame"))
+        session.add(
+            StratumPopulation(
+                survey_id=survey.id, stratum=stratum, population=population, source="frame"
+            )
+        )
 
 
 def build(session: Session, today: date | None = None) -> int:
@@ -131,7 +190,10 @@ def build(session: Session, today: date | None = None) -> int:
     now = utcnow()
     today = today or now.date()
     rng = np.random.default_rng(8)
-    current = {s.slug.rsplit("-", 2)[0]: s for s in session.scalars(select(Survey).where(Survey.status == "open"))}
+    current = {
+        s.slug.rsplit("-", 2)[0]: s
+        for s in session.scalars(select(Survey).where(Survey.status == "open"))
+    }
     added = 0
     for key, (months, count, strata, attribute) in PLANS.items():
         survey = current.get(key)
@@ -158,13 +220,26 @@ def build(session: Session, today: date | None = None) -> int:
             session.add(past)
             session.flush()
             _populations(session, past, strata)
-            added += _respond(session, past, questionnaire, (strata, attribute), month, count, rng, now)
+            added += _respond(
+                session, past, questionnaire, (strata, attribute), month, count, rng, now
+            )
     for key, (count, strata, attribute) in CURRENT.items():
         survey = current.get(key)
-        if survey is None or session.scalar(select(func.count()).where(Response.survey_id == survey.id)):
+        if survey is None or session.scalar(
+            select(func.count()).where(Response.survey_id == survey.id)
+        ):
             continue
         _populations(session, survey, strata)
         questionnaire = questionnaire_of(survey.questionnaire_version)
-        added += _respond(session, survey, questionnaire, (strata, attribute), today.replace(day=1), count, rng, now)
+        added += _respond(
+            session,
+            survey,
+            questionnaire,
+            (strata, attribute),
+            today.replace(day=1),
+            count,
+            rng,
+            now,
+        )
     session.commit()
     return added

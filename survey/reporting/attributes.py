@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Answer, Response
 from ..stats.drivers import (
     Drivers,
-    correlation_from_moments,
     drivers_from_correlation,
     importance_performance,
+    pairwise_correlation,
 )
 from ..stats.estimators import EstimationError
 from .figures import Figure, figure
@@ -71,8 +71,10 @@ def attribute_ids(questionnaire) -> list[str]:
     return seen
 
 
-def _moments(session: Session, design: SurveyDesign, scope: ReportScope, ids: list[str]):
-    """Σw, Σwx and Σwxxᵀ over respondents who answered every item (one GROUP BY stratum)."""
+def _pair_sums(session: Session, design: SurveyDesign, scope: ReportScope, ids: list[str]):
+    """For every pair of items, weighted sums over respondents who answered both (one GROUP BY
+    stratum): returns Σw, Σwxᵢ, Σwxⱼ, Σwxᵢ², Σwxⱼ², Σwxᵢxⱼ as k×k matrices, the pairs' counts,
+    and each item's own Σw and Σwx (for its performance)."""
     columns = [
         func.max(case((Answer.question_id == a, Answer.value_num))).label(f"x{i}")
         for i, a in enumerate(ids)
@@ -86,20 +88,26 @@ def _moments(session: Session, design: SurveyDesign, scope: ReportScope, ids: li
             Answer.question_id.in_(ids),
         )
         .group_by(Answer.response_id)
-        .having(func.count(Answer.question_id) == len(ids))
         .subquery()
     )
     x = [wide.c[f"x{i}"] for i in range(len(ids))]
     k = len(ids)
-    pairs = [(i, j) for i in range(k) for j in range(i, k)]
+    pairs = [(i, j) for i in range(k) for j in range(k)]
+
+    def both(i, j, value):
+        return func.sum(case((and_(x[i].is_not(None), x[j].is_not(None)), value), else_=0.0))
+
+    aggregates = []
+    for i, j in pairs:
+        aggregates += [
+            both(i, j, 1.0),
+            both(i, j, x[i]),
+            both(i, j, x[i] * x[i]),
+            both(i, j, x[i] * x[j]),
+        ]
     groups = [Response.stratum] if design.weighted else []
     query = (
-        select(
-            *groups,
-            func.count(),
-            *[func.sum(c) for c in x],
-            *[func.sum(x[i] * x[j]) for i, j in pairs],
-        )
+        select(*groups, *aggregates)
         .select_from(Response.__table__.join(wide, wide.c.response_id == Response.id))
         .where(
             Response.survey_id == design.survey_id,
@@ -111,21 +119,18 @@ def _moments(session: Session, design: SurveyDesign, scope: ReportScope, ids: li
     if groups:
         query = query.group_by(*groups)
     index = {label: h for h, label in enumerate(design.labels)}
-    total, n = 0.0, 0
-    sums, products = np.zeros(k), np.zeros((k, k))
+    count, w, sx, sxx, sxy = (np.zeros((k, k)) for _ in range(5))
     for row in session.execute(query):
         row = list(row)
         weight = design.weights[index[row.pop(0)]] if design.weighted else 1.0
-        count = int(row[0] or 0)
-        if not count:
-            continue
-        n += count
-        total += weight * count
-        sums += weight * np.array([float(v) for v in row[1 : k + 1]])
-        for (i, j), value in zip(pairs, row[k + 1 :], strict=True):
-            products[i, j] += weight * float(value)
-            products[j, i] = products[i, j]
-    return total, sums, products, n
+        values = np.array([float(v or 0.0) for v in row]).reshape(k, k, 4)
+        count += values[:, :, 0]
+        w += weight * values[:, :, 0]
+        sx += weight * values[:, :, 1]
+        sxx += weight * values[:, :, 2]
+        sxy += weight * values[:, :, 3]
+    # sx[i, j] sums xᵢ over the pair's respondents; xⱼ's sums are the transpose.
+    return w, sx, sx.T, sxx, sxx.T, sxy, count
 
 
 def key_drivers(
@@ -136,17 +141,19 @@ def key_drivers(
     ids = attribute_ids(questionnaire)
     if not overall or len(ids) < 2:
         return None, [], "roles"
-    total, sums, products, n = _moments(session, design, scope, ids + [overall])
+    w, sx, sy, sxx, syy, sxy, count = _pair_sums(session, design, scope, ids + [overall])
     try:
+        n = int(count.min())
         if n == 0:
-            raise EstimationError("no respondent answered every item")
-        drivers = drivers_from_correlation(ids, correlation_from_moments(total, sums, products), n)
+            raise EstimationError("two items were never answered together")
+        drivers = drivers_from_correlation(ids, pairwise_correlation(w, sx, sy, sxx, syy, sxy), n)
     except EstimationError as error:
         return None, [], str(error)
     performance = {}
     for i, answer_id in enumerate(ids):
         scale = scale_of(questionnaire, answer_id)
-        performance[answer_id] = (sums[i] / total - scale.low) / (scale.high - scale.low) * 100
+        mean = sx[i, i] / w[i, i]
+        performance[answer_id] = (mean - scale.low) / (scale.high - scale.low) * 100
     share = {
         a: w / drivers.r_squared * 100 for a, w in zip(ids, drivers.relative_weights, strict=True)
     }

@@ -15,6 +15,7 @@ from .figures import Figure
 
 ROW = 28
 LABEL = 150
+MAX_LABEL = 280
 WIDTH = 640
 PAD = 24
 
@@ -37,6 +38,24 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
             break
     first = math.ceil(low / step) * step
     return [round(first + i * step, 10) for i in range(int((high - first) / step) + 1)]
+
+
+def _text_width(text: str) -> float:
+    """Rough rendered width at 12px: CJK characters are about twice as wide as Latin ones."""
+    return sum(12.0 if ord(ch) > 0x2E80 else 6.8 for ch in text)
+
+
+def _fit(text: str, room: float) -> str:
+    """The label shortened with an ellipsis to fit ``room`` pixels."""
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _label_room(labels) -> float:
+    return min(max([_text_width(t) for t in labels] + [0]) + 16, MAX_LABEL)
 
 
 def _svg(width, height, title, description, body) -> Markup:
@@ -77,13 +96,14 @@ def interval_chart(
     reference: float | None = None,
     unit: str = "",
     suppressed_text: str = "n < 10",
+    width: int = WIDTH,
 ) -> Markup:
     """Estimates as dots with 95 % interval whiskers, one row each; an optional reference
     line (the whole sample); flagged rows coloured, small bases hollow, withheld rows named."""
     low, high = _bounds(figures, axis)
     height = PAD * 2 + ROW * len(figures) + 10
-    left = LABEL if any(labels) else PAD
-    plot = WIDTH - left - PAD
+    left = _label_room(labels) if any(labels) else PAD
+    plot = width - left - PAD
 
     def x(value):
         return left + (min(max(value, low), high) - low) / (high - low) * plot
@@ -97,7 +117,8 @@ def interval_chart(
     for i, (fig, label) in enumerate(zip(figures, labels, strict=True)):
         y = PAD + i * ROW + ROW / 2
         body.append(
-            f'<text class="label" x="{LABEL - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>'
+            f'<text class="label" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">'
+            f"<title>{escape(label)}</title>{escape(_fit(label, left - 12))}</text>"
         )
         if fig.suppressed:
             body.append(
@@ -111,7 +132,7 @@ def interval_chart(
             f'<line x1="{x(fig.high):.1f}" x2="{x(fig.high):.1f}" y1="{y - 5:.1f}" y2="{y + 5:.1f}"/>'
             f'<circle cx="{x(fig.estimate):.1f}" cy="{y:.1f}" r="5"/></g>'
         )
-    return _svg(WIDTH, height, title, description, body)
+    return _svg(width, height, title, description, body)
 
 
 def trend_chart(
@@ -214,9 +235,11 @@ def quadrant_chart(points, title, description, axis_names) -> Markup:
         f'<text class="tick" x="{(size + pad) / 2}" y="{size - 12}" text-anchor="middle">{escape(axis_names[0])}</text>',
         f'<text class="tick" x="14" y="{(size - pad) / 2}" text-anchor="middle" transform="rotate(-90 14 {(size - pad) / 2})">{escape(axis_names[1])}</text>',
     ]
-    for label, importance, performance, quadrant in points:
+    for number, (label, importance, performance, quadrant) in enumerate(points, 1):
         body.append(
-            f'<g class="est q-{escape(quadrant)}"><circle cx="{x(importance):.1f}" cy="{y(performance):.1f}" r="5"/></g>'
-            f'<text class="label" x="{x(importance) + 8:.1f}" y="{y(performance) + 4:.1f}">{escape(label)}</text>'
+            f'<g class="est q-{escape(quadrant)}"><title>{escape(label)}</title>'
+            f'<circle cx="{x(importance):.1f}" cy="{y(performance):.1f}" r="9"/>'
+            f'<text class="marker" x="{x(importance):.1f}" y="{y(performance) + 4:.1f}" '
+            f'text-anchor="middle">{number}</text></g>'
         )
     return _svg(size, size, title, description, body)

@@ -135,14 +135,22 @@ def drivers_from_correlation(names: Sequence[str], correlation: np.ndarray, n: i
     )
 
 
-def correlation_from_moments(total_weight: float, sums: np.ndarray, products: np.ndarray):
-    """The weighted correlation matrix from Σw, Σwx and Σwxxᵀ (as ``_weighted_correlation``)."""
-    centre = sums / total_weight
-    covariance = products / total_weight - np.outer(centre, centre)
-    scale = np.sqrt(np.diag(covariance))
-    if (scale <= 1e-12).any():
-        raise EstimationError("an attribute or the outcome does not vary among the respondents")
-    return covariance / np.outer(scale, scale)
+def pairwise_correlation(w, sx, sy, sxx, syy, sxy) -> np.ndarray:
+    """Weighted correlations, each pair over the respondents who answered both.
+
+    Each argument is a k×k matrix of sums over those respondents: Σw, Σw·xᵢ, Σw·xⱼ,
+    Σw·xᵢ², Σw·xⱼ², Σw·xᵢxⱼ. Batteries where customers rate only the channels they use
+    leave few complete cases, so a report needs the pairwise matrix.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx, my = sx / w, sy / w
+        covariance = sxy / w - mx * my
+        spread = np.sqrt((sxx / w - mx**2) * (syy / w - my**2))
+        correlation = covariance / spread
+    if not np.isfinite(correlation).all():
+        raise EstimationError("two items were never answered together, or one does not vary")
+    np.fill_diagonal(correlation, 1.0)
+    return correlation
 
 
 QUADRANTS = {
