@@ -91,8 +91,20 @@ def _shifts(questionnaire, drivers: dict, rng) -> dict:
     return shifts
 
 
-def _respond(session, survey, questionnaire, plan, month: date, count: int, rng, now) -> int:
-    strata, stratum_attribute = plan
+def answer_survey(
+    session: Session,
+    survey: Survey,
+    strata: dict,
+    stratum_attribute,
+    month: date,
+    count: int,
+    rng,
+    now=None,
+) -> int:
+    """``count`` synthetic respondents in ``month``, drawn evenly over ``strata`` ({stratum:
+    (frame count, latent satisfaction)}), bulk-inserted; returns the responses added."""
+    now = now or utcnow()
+    questionnaire = questionnaire_of(survey.questionnaire_version)
     drivers_ids = attribute_ids(questionnaire)
     weights = rng.dirichlet(np.full(len(drivers_ids), 0.8)) * 1.2 if drivers_ids else []
     drivers = dict(zip(drivers_ids, weights, strict=True))
@@ -176,7 +188,8 @@ def _respond(session, survey, questionnaire, plan, month: date, count: int, rng,
     return len(ids)
 
 
-def _populations(session, survey, strata) -> None:
+def add_populations(session: Session, survey: Survey, strata: dict) -> None:
+    """The frame count of each stratum (the design's weights and fpc)."""
     for stratum, (population, _) in strata.items():
         session.add(
             StratumPopulation(
@@ -219,27 +232,16 @@ def build(session: Session, today: date | None = None) -> int:
             )
             session.add(past)
             session.flush()
-            _populations(session, past, strata)
-            added += _respond(
-                session, past, questionnaire, (strata, attribute), month, count, rng, now
-            )
+            add_populations(session, past, strata)
+            added += answer_survey(session, past, strata, attribute, month, count, rng, now)
     for key, (count, strata, attribute) in CURRENT.items():
         survey = current.get(key)
         if survey is None or session.scalar(
             select(func.count()).where(Response.survey_id == survey.id)
         ):
             continue
-        _populations(session, survey, strata)
-        questionnaire = questionnaire_of(survey.questionnaire_version)
-        added += _respond(
-            session,
-            survey,
-            questionnaire,
-            (strata, attribute),
-            today.replace(day=1),
-            count,
-            rng,
-            now,
-        )
+        add_populations(session, survey, strata)
+        month = today.replace(day=1)
+        added += answer_survey(session, survey, strata, attribute, month, count, rng, now)
     session.commit()
     return added

@@ -87,14 +87,14 @@ def r_script(survey, questionnaire, scope: ReportScope, weighted: bool, csv_name
         '  scale <- if (index %in% c("csat", "nps")) 100 else 1',
         '  if (index == "csat") {',
         '    r <- svyciprop(f, dx, method = "logit")',
-        '    ci <- attr(r, "ci"); est <- coef(r); se <- SE(r)',
+        '    ci <- as.numeric(attr(r, "ci")); est <- as.numeric(r); se <- as.numeric(SE(r))',
         "  } else {",
         "    r <- svymean(f, dx)",
-        "    ci <- confint(r, df = degf(dx)); est <- coef(r); se <- SE(r)",
+        "    ci <- as.numeric(confint(r, df = degf(dx))); est <- as.numeric(coef(r)); se <- as.numeric(SE(r))",
         "  }",
         "  out <- rbind(out, data.frame(index = index, estimate = est * scale, se = se * scale,",
-        "    ci_low = ci[1] * scale, ci_high = ci[2] * scale, df = degf(dx), n = nrow(dx)))",
+        "    ci_low = ci[1] * scale, ci_high = ci[2] * scale, df = degf(dx), n = sum(weights(dx) > 0)))",
         "}",
-        "write.csv(out, stdout(), row.names = FALSE)",
+        "write.csv(format(out, digits = 15), stdout(), row.names = FALSE)",
     ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,110 @@
+"""R's survey package, run here on the exported responses, reproduces the report: the
+generated R script's headline figures, and svychisq for a cross-tab."""
+
+import csv
+import io
+import subprocess
+
+import pytest
+from sqlalchemy import select
+
+from survey.database import get_db
+from survey.models import Survey
+from survey.questionnaire_versions import questionnaire_of
+from survey.reporting.crosstab import cross_tab
+from survey.reporting.scope import ReportScope, attribute
+from survey.reporting.sums import survey_design
+from survey.reporting.views import headline
+
+
+def run_r(folder, script_name):
+    result = subprocess.run(
+        ["Rscript", script_name], cwd=folder, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def download(client, slug, tmp_path, query=""):
+    (tmp_path / f"{slug}-responses.csv").write_bytes(
+        client.get(f"/reports/{slug}/responses.csv").data
+    )
+    script = client.get(f"/reports/{slug}/analysis.R{query}")
+    assert script.status_code == 200
+    (tmp_path / "analysis.R").write_bytes(script.data)
+
+
+@pytest.mark.parametrize(
+    "query, scope",
+    [
+        ("", ReportScope()),
+        ("?period=2026-10&tier=gold", ReportScope("2026-10", {"tier": "gold"})),
+        ("?weights=off&period=2026-Q4", ReportScope("2026-Q4", weighted=False)),
+    ],
+)
+def test_the_generated_r_script_reproduces_the_headline(
+    app, client, auth, reported, tmp_path, query, scope
+):
+    slug = reported()
+    auth.login_as("manager")
+    download(client, slug, tmp_path, query)
+    figures = {row["index"]: row for row in run_r(tmp_path, "analysis.R")}
+    with app.app_context():
+        session = get_db(app).session()
+        survey = session.scalar(select(Survey).where(Survey.slug == slug))
+        rows = headline(session, survey, scope, survey_design(session, survey, scope.weighted))
+    assert {h.measure.key for h in rows} == set(figures) == {"csat", "mean", "nps", "csi"}
+    for h in rows:
+        r = figures[h.measure.key]
+        assert int(r["n"]) == h.figure.n and int(r["df"]) == h.figure.df
+        for ours, theirs in (
+            (h.figure.estimate, "estimate"),
+            (h.figure.se, "se"),
+            (h.figure.low, "ci_low"),
+            (h.figure.high, "ci_high"),
+        ):
+            assert ours == pytest.approx(float(r[theirs]), rel=1e-7, abs=1e-9), (
+                h.measure.key,
+                theirs,
+            )
+
+
+class NotMass(ReportScope):
+    """Every tier but mass (the filter form offers one tier; R's subset() takes any rule)."""
+
+    def conditions(self, dated_by=None):
+        return [attribute("tier") != "mass"]
+
+
+SVYCHISQ = """
+library(survey)
+d <- read.csv("{csv}", check.names = FALSE, stringsAsFactors = FALSE, na.strings = "")
+d <- d[d$status == "complete" & !is.na(d$`_weight`), ]
+d$q_competence[d$q_competence %in% c(-9, -8)] <- NA
+des <- svydesign(ids = ~1, strata = ~`_stratum`, weights = ~`_weight`, fpc = ~`_fpc`, data = d)
+des <- subset(des, tier != "mass")
+r <- svychisq(~q_competence + branch, des, statistic = "F")
+cat(sprintf("%.17g,%.17g,%.17g,%.17g\\n", r$statistic, r$parameter[1], r$parameter[2], r$p.value))
+"""
+
+
+def test_the_cross_tab_test_is_r_svychisq(app, client, auth, reported, tmp_path):
+    slug = reported()
+    auth.login_as("manager")
+    (tmp_path / "r.csv").write_bytes(client.get(f"/reports/{slug}/responses.csv").data)
+    (tmp_path / "chisq.R").write_text(SVYCHISQ.replace("{csv}", "r.csv"))
+    result = subprocess.run(
+        ["Rscript", "chisq.R"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    statistic, ndf, ddf, p_value = (float(v) for v in result.stdout.strip().split(","))
+    with app.app_context():
+        session = get_db(app).session()
+        survey = session.scalar(select(Survey).where(Survey.slug == slug))
+        questionnaire = questionnaire_of(survey.questionnaire_version)
+        design = survey_design(session, survey)
+        table = cross_tab(session, questionnaire, NotMass(), design, "q_competence", "branch")
+    assert table.test.statistic == pytest.approx(statistic, rel=1e-8)
+    assert table.test.ndf == pytest.approx(ndf, rel=1e-8)
+    assert table.test.ddf == pytest.approx(ddf, rel=1e-8)
+    assert table.test.p_value == pytest.approx(p_value, rel=1e-6)
