@@ -97,7 +97,8 @@ def _stratified_variance(sums, first: np.ndarray, second: np.ndarray, in_data: n
     variance = float(np.where(in_data & (f >= 1e-7), centred * scale_h, 0.0).sum())
     if sums.lonely_psu == "average" and lonely.any():
         variance *= int(in_data.sum()) / int((in_data & ~lonely).sum())
-    return variance
+    # A share of 0 or 1 has no spread; rounding can leave -1e-20 where 0 is meant.
+    return max(variance, 0.0)
 
 
 def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) -> Estimate:

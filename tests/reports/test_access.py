@@ -1,0 +1,147 @@
+"""Who may read reports, the API and the exports: roles, branch limits, tokens, audit."""
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import ApiToken, AuditEvent
+from tests.conftest import csrf_token_from
+
+PAGES = ["", "segments", "trends", "attributes", "crosstab", "comments", "exports"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_report_page_answers_a_manager(client, auth, reported, page):
+    slug = reported()
+    auth.login_as("manager")
+    response = client.get(f"/reports/{slug}/{page}")
+    assert response.status_code == 200
+    assert "Weighted to the sample frame" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["interviewer", "supervisor"])
+def test_other_roles_get_403_and_visitors_sign_in(client, auth, reported, role):
+    slug = reported()
+    assert client.get(f"/reports/{slug}/").status_code == 302
+    auth.login_as(role)
+    for page in PAGES:
+        assert client.get(f"/reports/{slug}/{page}").status_code == 403
+    assert client.get(f"/reports/{slug}/responses.csv").status_code == 403
+
+
+def test_a_manager_limited_to_branches_sees_only_those(client, auth, make_user, reported):
+    slug = reported()
+    make_user("north", "manager", branches=["SZ-001", "SZ-002"])
+    auth.login("north")
+    page = client.get(f"/reports/{slug}/segments?by=branch").get_data(as_text=True)
+    assert "SZ-001" in page and "GZ-001" not in page and "HK-001" not in page
+    assert client.get(f"/reports/{slug}/?branch=GZ-001").status_code == 403
+    assert client.get(f"/reports/{slug}/?branch=SZ-002").status_code == 200
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/reports/{slug}/responses.csv").get_data(as_text=True))
+        )
+    )
+    assert rows and {r["branch"] for r in rows} == {"SZ-001", "SZ-002"}
+    api = client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall&by=branch").get_json()
+    assert [e["by"]["branch"] for e in api["estimates"]] == ["SZ-001", "SZ-002"]
+    assert (
+        client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall&branch=HK-001").status_code
+        == 403
+    )
+
+
+def test_the_api_answers_401_403_and_located_400s(client, auth, reported):
+    slug = reported()
+    url = f"/api/v1/surveys/{slug}/estimates"
+    response = client.get(f"{url}?var=q_overall")
+    assert response.status_code == 401 and "Bearer" in response.headers["WWW-Authenticate"]
+    assert (
+        client.get(
+            f"{url}?var=q_overall", headers={"Authorization": "Bearer sat_guess"}
+        ).status_code
+        == 401
+    )
+    auth.login_as("interviewer")
+    assert client.get(f"{url}?var=q_overall").status_code == 403
+    auth.logout()
+    auth.login_as("manager")
+    for query, words in [
+        ("var=nope", "var 'nope'"),
+        ("var=q_overall&stat=median", "stat must be one of"),
+        ("var=q_overall&stat=prop", "needs a yes/no"),
+        ("var=q_overall&by=secret", "by 'secret'"),
+        ("var=q_overall&confidence_level=2", "confidence_level"),
+        ("var=q_overall&period=2026-13", "period"),
+        ("", "var is required"),
+    ]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400, query
+        assert words in response.get_json()["error"], query
+    assert client.get("/api/v1/surveys/nothing/estimates?var=q_overall").status_code == 404
+
+
+def _issue(client, name, branches=""):
+    page = client.get("/admin/tokens").get_data(as_text=True)
+    response = client.post(
+        "/admin/tokens",
+        data={"name": name, "branches": branches, "csrf_token": csrf_token_from(page)},
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    start = html.index('class="mono token-value">') + len('class="mono token-value">')
+    return html[start : html.index("<", start)]
+
+
+def test_admin_issues_and_revokes_api_tokens(app, client, auth, db, reported):
+    slug = reported()
+    auth.login_as("admin")
+    token = _issue(client, "BI dashboard", "SZ-001")
+    auth.logout()
+    url = f"/api/v1/surveys/{slug}/estimates?var=q_overall&by=branch"
+    response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert [e["by"]["branch"] for e in response.get_json()["estimates"]] == ["SZ-001"]
+    stored = db.scalar(select(ApiToken))
+    assert stored.token_hash != token and token not in (stored.prefix + stored.token_hash)
+    auth.login("admin")
+    page = client.get("/admin/tokens").get_data(as_text=True)
+    assert token not in page, "a token is shown once, when issued"
+    client.post(f"/admin/tokens/{stored.id}/revoke", data={"csrf_token": csrf_token_from(page)})
+    auth.logout()
+    assert client.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    db.rollback()
+    actions = [e.action for e in db.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert "api_token_issued" in actions and "api_token_revoked" in actions
+
+
+def test_issuing_a_token_needs_csrf_and_the_admin_role(client, auth):
+    auth.login_as("manager")
+    assert client.get("/admin/tokens").status_code == 403
+    auth.logout()
+    auth.login_as("admin")
+    assert client.post("/admin/tokens", data={"name": "x"}).status_code == 400
+
+
+def test_every_export_is_audited(client, auth, db, reported):
+    slug = reported()
+    auth.login_as("manager")
+    for path in [
+        "tables.csv",
+        "tables.xlsx",
+        "responses.csv",
+        "responses.xlsx",
+        "responses.sav",
+        "analysis.R",
+    ]:
+        response = client.get(f"/reports/{slug}/{path}?branch=SZ-001")
+        assert response.status_code == 200, path
+        assert response.headers["Content-Disposition"].startswith("attachment")
+    db.rollback()
+    events = db.scalars(select(AuditEvent).where(AuditEvent.action.like("%exported"))).all()
+    assert sorted(e.action for e in events) == sorted(
+        ["report_tables_exported"] * 2 + ["responses_exported"] * 3 + ["r_script_exported"]
+    )
+    assert all(e.user_id is not None for e in events)
