@@ -9,15 +9,18 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from datetime import UTC, date, datetime
 
+import numpy as np
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from survey import create_app, schema
 from survey.auth.accounts import create_user
 from survey.database import get_db, make_engine, normalise_url
-from survey.models import Base
+from survey.demo_reports import add_populations, answer_survey
+from survey.models import Answer, Base, Survey
 
 TEST_DATABASE_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
 PASSWORD = "correct-horse-battery"
@@ -250,5 +253,49 @@ def cati_survey(app, db, fielded):
             db.add(CatiCase(survey_id=survey.id, contact_id=person.id, next_call_at=utcnow()))
         db.commit()
         return survey
+
+    return make
+
+
+# A fielded survey with a few hundred synthetic responses over two months and five strata,
+# a few answers refused: data for the report pages, the API and the exports.
+STRATA = {  # branch: (frame count, latent satisfaction)
+    "SZ-001": (40000, 0.74),
+    "SZ-002": (30000, 0.52),
+    "GZ-001": (25000, 0.66),
+    "SH-001": (20000, 0.70),
+    "HK-001": (8000, 0.68),
+}
+REPORTED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def reported(app, fielded):
+    """``reported(questionnaire="branch-counter", per_month=180)`` → the survey's slug."""
+
+    def make(questionnaire="branch-counter", per_month=180, strata=STRATA, attribute="branch"):
+        survey_id = fielded(questionnaire)
+        with app.app_context():
+            session = get_db(app).session()
+            survey = session.get(Survey, survey_id)
+            if strata:
+                add_populations(session, survey, strata)
+            rng = np.random.default_rng(11)
+            for month in (date(2026, 9, 1), date(2026, 10, 1)):
+                answer_survey(
+                    session, survey, strata or {}, attribute, month, per_month, rng, REPORTED_AT
+                )
+            # A few customers refused the overall question: they must count as missing.
+            refused = session.scalars(
+                select(Answer.id)
+                .where(Answer.survey_id == survey_id, Answer.question_id == "q_overall")
+                .order_by(Answer.id)
+                .limit(7)
+            ).all()
+            session.execute(
+                update(Answer).where(Answer.id.in_(refused)).values(code="-9", value_num=None)
+            )
+            session.commit()
+            return survey.slug
 
     return make

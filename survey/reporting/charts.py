@@ -116,10 +116,11 @@ def interval_chart(
         )
     for i, (fig, label) in enumerate(zip(figures, labels, strict=True)):
         y = PAD + i * ROW + ROW / 2
-        body.append(
-            f'<text class="label" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(_fit(label, left - 12))}</text>"
-        )
+        if label:
+            body.append(
+                f'<text class="label" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">'
+                f"<title>{escape(label)}</title>{escape(_fit(label, left - 12))}</text>"
+            )
         if fig.suppressed:
             body.append(
                 f'<text class="withheld" x="{left + 4}" y="{y + 4:.1f}">{escape(suppressed_text)}</text>'
