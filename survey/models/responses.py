@@ -14,7 +14,9 @@ class Response(Base):
     """One respondent's interview, pinned to the questionnaire version it answered."""
 
     __tablename__ = "responses"
-    __table_args__ = (Index("ix_responses_survey_status", "survey_id", "status"),)
+    __table_args__ = (
+        Index("ix_responses_survey_status_stratum", "survey_id", "status", "stratum"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))

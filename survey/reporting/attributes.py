@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..models import Answer, Response
 from ..stats.drivers import (
@@ -18,7 +18,7 @@ from ..stats.drivers import (
 )
 from ..stats.estimators import EstimationError
 from .figures import Figure, figure
-from .measures import attribute_measures, scale_of, servqual_measures
+from .measures import answer_of, attribute_measures, scale_of, servqual_measures
 from .scope import ReportScope
 from .sums import SurveyDesign, collect
 
@@ -75,22 +75,11 @@ def _pair_sums(session: Session, design: SurveyDesign, scope: ReportScope, ids: 
     """For every pair of items, weighted sums over respondents who answered both (one GROUP BY
     stratum): returns Σw, Σwxᵢ, Σwxⱼ, Σwxᵢ², Σwxⱼ², Σwxᵢxⱼ as k×k matrices, the pairs' counts,
     and each item's own Σw and Σwx (for its performance)."""
-    columns = [
-        func.max(case((Answer.question_id == a, Answer.value_num))).label(f"x{i}")
-        for i, a in enumerate(ids)
-    ]
-    wide = (
-        select(Answer.response_id, *columns)
-        .where(
-            Answer.survey_id == design.survey_id,
-            Answer.item == "",
-            Answer.value_num.is_not(None),
-            Answer.question_id.in_(ids),
-        )
-        .group_by(Answer.response_id)
-        .subquery()
-    )
-    x = [wide.c[f"x{i}"] for i in range(len(ids))]
+    query_from, x = Response.__table__, []
+    for answer_id in ids:
+        answer = aliased(Answer)
+        query_from = query_from.outerjoin(answer, answer_of(answer, answer_id))
+        x.append(answer.value_num)
     k = len(ids)
     pairs = [(i, j) for i in range(k) for j in range(k)]
 
@@ -108,7 +97,7 @@ def _pair_sums(session: Session, design: SurveyDesign, scope: ReportScope, ids: 
     groups = [Response.stratum] if design.weighted else []
     query = (
         select(*groups, *aggregates)
-        .select_from(Response.__table__.join(wide, wide.c.response_id == Response.id))
+        .select_from(query_from)
         .where(
             Response.survey_id == design.survey_id,
             Response.status == "complete",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal
+from sqlalchemy.orm import aliased
 
-from ..models import Answer
+from ..models import Answer, Response
 from ..questionnaire import Questionnaire
 
 
@@ -56,43 +57,51 @@ class Source:
             return ("value", "top", "nps")
         return ("value",)
 
-    def query(self, survey_ids):
-        """The SELECT of per-response values over the given surveys."""
-        answered = and_(
-            Answer.survey_id.in_(survey_ids), Answer.item == "", Answer.value_num.is_not(None)
-        )
+    def join(self, base):
+        """Join the answers this source reads onto ``base`` (the responses table): one
+        alias per item on the (response, question, item) key, so the database looks each
+        answer up instead of grouping every answer by response. Returns the joined FROM
+        and {column: per-response expression}; a refused or unanswered item is NULL."""
         if self.kind == "value":
-            value = Answer.value_num
+            answer = aliased(Answer)
+            joined = base.join(answer, answer_of(answer, self.items[0][0]))
+            value = answer.value_num
             top = (
                 case((value >= self.top_cut, 1.0), else_=0.0)
                 if self.top_cut is not None
                 else literal(None)
             )
             nps = case((value >= 9, 1.0), (value >= 7, 0.0), else_=-1.0)
-            return select(
-                Answer.response_id, value.label("value"), top.label("top"), nps.label("nps")
-            ).where(answered, Answer.question_id == self.items[0][0])
+            return joined, {"value": value, "top": top, "nps": nps}
+        joined, values = base, {}
+        for answer_id in [a for a, *_ in self.items] + list(self.expectation):
+            answer = aliased(Answer)
+            joined = joined.outerjoin(answer, answer_of(answer, answer_id))
+            values[answer_id] = answer.value_num
         if self.kind == "score":
-            weight = case(*[(Answer.question_id == a, w) for a, _, _, w in self.items])
-            low = case(*[(Answer.question_id == a, lo) for a, lo, _, _ in self.items])
-            span = case(*[(Answer.question_id == a, hi - lo) for a, lo, hi, _ in self.items])
-            score = func.sum(weight * (Answer.value_num - low) * 100.0 / span) / func.sum(weight)
-            ids = [a for a, *_ in self.items]
-        elif self.kind == "average":
-            score = func.avg(Answer.value_num)
-            ids = [a for a, *_ in self.items]
-        else:
-            perception = [a for a, *_ in self.items]
-            side = Answer.question_id.in_(perception)
-            score = func.avg(case((side, Answer.value_num))) - func.avg(
-                case((Answer.question_id.in_(self.expectation), Answer.value_num))
-            )
-            ids = perception + list(self.expectation)
-        return (
-            select(Answer.response_id, score.label("value"))
-            .where(answered, Answer.question_id.in_(ids))
-            .group_by(Answer.response_id)
-        )
+            parts = [
+                ((values[a] - low) * (100.0 / (high - low)), weight)
+                for a, low, high, weight in self.items
+            ]
+            return joined, {"value": _weighted_mean(parts)}
+        perception = _weighted_mean([(values[a], 1.0) for a, *_ in self.items])
+        if self.kind == "average":
+            return joined, {"value": perception}
+        expectation = _weighted_mean([(values[a], 1.0) for a in self.expectation])
+        return joined, {"value": perception - expectation}
+
+
+def answer_of(answer, answer_id: str):
+    return and_(
+        answer.response_id == Response.id, answer.question_id == answer_id, answer.item == ""
+    )
+
+
+def _weighted_mean(parts):
+    """Σ wᵢ·xᵢ / Σ wᵢ over the items answered (NULL when none was)."""
+    numerator = sum(func.coalesce(value * weight, 0.0) for value, weight in parts)
+    denominator = sum(case((value.is_not(None), weight), else_=0.0) for value, weight in parts)
+    return numerator / func.nullif(denominator, 0.0)
 
 
 @dataclass(frozen=True)

@@ -141,9 +141,8 @@ def collect(
     questionnaire=None,
 ) -> SourceSums:
     """One GROUP BY stratum (and domain) over the source's per-response values."""
-    values = source.query([design.survey_id]).subquery()
+    query_from, values = source.join(Response.__table__)
     groups = [Response.stratum] if design.weighted else []
-    query_from = Response.__table__.join(values, values.c.response_id == Response.id)
     domain = None
     if by == "month":
         domain = month_of(Response.completed_at, session.get_bind().dialect.name)
@@ -160,16 +159,16 @@ def collect(
             )
     if domain is not None:
         groups.append(domain)
-    aggregates = [func.count(values.c.value)]
+    aggregates = [func.count(values["value"])]
     for column in source.columns:
-        aggregates += [func.sum(values.c[column]), func.sum(values.c[column] * values.c[column])]
+        aggregates += [func.sum(values[column]), func.sum(values[column] * values[column])]
     query = (
         select(*groups, *aggregates)
         .select_from(query_from)
         .where(
             Response.survey_id == design.survey_id,
             Response.status == "complete",
-            values.c.value.is_not(None),
+            values["value"].is_not(None),
             *scope.conditions(),
             *design.conditions(),
         )

@@ -1,0 +1,154 @@
+"""Benchmark: the report overview and a segment page over a survey of 1,000,000 responses.
+
+Fills a fresh database (SQLite file, or a PostgreSQL database whose public schema it resets)
+with one branch-counter survey of N complete responses over five strata and six months,
+each with the answers the headline indices read (six answer rows a response), then serves
+the pages in a separate process — the app as deployed, one process — and reports for each
+page the median and slowest of five requests after a warm-up, and the process's peak
+resident memory (VmHWM) before and after the requests. Run from the repository root:
+
+    .venv/bin/python bench/reports/run.py [--responses 1000000] [--database postgresql://…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from survey import schema
+from survey.auth.accounts import create_user
+from survey.database import make_engine
+from survey.models import Answer, Response, StratumPopulation, Survey
+from survey.questionnaire import load_file
+from survey.questionnaire_versions import store
+
+ROOT = Path(__file__).parent.parent.parent
+BRANCHES = {"SZ-001": 0.74, "SZ-002": 0.55, "GZ-001": 0.66, "SH-001": 0.70, "HK-001": 0.68}
+TIERS = ["private", "wealth", "gold", "silver", "mass"]
+# The answers the overview reads: overall (1–3), NPS (0–10) and the CSI's indicators.
+SCALES = {"q_overall": 3, "q_competence": 3, "q_wait": 5, "q_env_clean": 5, "q_env_guidance": 5}
+BATCH = 50_000
+PAGES = {"overview": "/reports/bench/", "segments": "/reports/bench/segments?by=branch&measure=csat"}
+
+
+def fill(engine, responses: int) -> None:
+    rng = np.random.default_rng(1)
+    with Session(engine) as session:
+        path = ROOT / "questionnaires" / "branch-counter.yaml"
+        version = store(session, load_file(path), path.read_text(encoding="utf-8")).version
+        survey = Survey(slug="bench", name="bench", questionnaire_version_id=version.id, status="open", modes=["web"])
+        session.add(survey)
+        create_user(session, "manager", "bench-password-1", "manager")
+        session.flush()
+        for branch in BRANCHES:
+            session.add(StratumPopulation(survey_id=survey.id, stratum=branch, population=responses * 40))
+        session.commit()
+        survey_id, version_id = survey.id, version.id
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    names = list(BRANCHES)
+    next_id = 1
+    for first in range(0, responses, BATCH):
+        size = min(BATCH, responses - first)
+        branch = rng.integers(0, len(names), size)
+        latent = np.clip(np.array([BRANCHES[names[b]] for b in branch]) + rng.normal(0, 0.18, size), 0, 1)
+        completed = [start + timedelta(seconds=int(s)) for s in rng.integers(0, 180 * 86400, size)]
+        ids = list(range(next_id, next_id + size))
+        next_id += size
+        rows = [
+            {
+                "id": ids[i], "survey_id": survey_id, "questionnaire_version_id": version_id,
+                "mode": "web", "status": "complete", "language": "zh-Hans",
+                "attributes": {"branch": names[branch[i]], "tier": TIERS[i % 5], "channel": "counter"},
+                "stratum": names[branch[i]], "random_seed": 0, "started_at": completed[i],
+                "updated_at": completed[i], "completed_at": completed[i], "duration_seconds": 300,
+            }
+            for i in range(size)
+        ]  # fmt: skip
+        answers = []
+        for question, top in [*SCALES.items(), ("q_nps", 10)]:
+            low = 0 if question == "q_nps" else 1
+            values = np.clip(np.rint(low + (latent + rng.normal(0, 0.12, size)) * (top - low)), low, top)
+            answers += [
+                {"response_id": ids[i], "survey_id": survey_id, "question_id": question, "item": "",
+                 "code": str(int(values[i])), "value_num": float(values[i]), "updated_at": completed[i]}
+                for i in range(size)
+            ]  # fmt: skip
+        with Session(engine) as session:
+            session.execute(insert(Response.__table__), rows)
+            session.execute(insert(Answer.__table__), answers)
+            session.commit()
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))
+            connection.execute(text("SELECT setval('responses_id_seq', (SELECT max(id) FROM responses))"))
+        else:
+            connection.execute(text("ANALYZE"))
+
+
+SERVE = r"""
+import json, statistics, sys, time
+from survey import create_app
+
+def peak_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1])
+
+app = create_app({"SURVEY_DATABASE_URL": sys.argv[1], "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False})
+client = app.test_client()
+assert client.post("/login", data={"username": "manager", "password": "bench-password-1"}).status_code == 302
+result = {"memory_before_kb": peak_kb()}
+for name, path in json.loads(sys.argv[2]).items():
+    assert client.get(path).status_code == 200
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    result[name] = {"median_s": statistics.median(times), "max_s": max(times)}
+result["memory_peak_kb"] = peak_kb()
+print(json.dumps(result))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--database", help="PostgreSQL URL (its public schema is reset); default a SQLite file")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp()
+    url = args.database or f"sqlite:///{folder}/bench.sqlite3"
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    schema.upgrade(engine)
+    started = time.perf_counter()
+    fill(engine, args.responses)
+    print(f"filled {args.responses:,} responses in {time.perf_counter() - started:.0f} s", flush=True)
+    engine.dispose()
+    output = subprocess.run(
+        [sys.executable, "-c", SERVE, url, json.dumps(PAGES)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout  # fmt: skip
+    result = json.loads(output.strip().splitlines()[-1])
+    print(f"{engine.dialect.name}, {args.responses:,} responses")
+    for name in PAGES:
+        print(f"  {name:<9} median {result[name]['median_s']:.3f} s, slowest {result[name]['max_s']:.3f} s")
+    print(f"  peak memory {result['memory_before_kb'] / 1024:.0f} MB after start, {result['memory_peak_kb'] / 1024:.0f} MB after the pages")
+
+
+if __name__ == "__main__":
+    main()
