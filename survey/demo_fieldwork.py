@@ -213,7 +213,10 @@ def build(session: Session, config: dict, instance_path: str, now: datetime | No
     interviewers = list(
         session.scalars(select(User.id).where(User.role == "interviewer").order_by(User.username))
     )
-    surveys = {s.slug.rsplit("-", 2)[0]: s for s in session.scalars(select(Survey))}
+    surveys = {
+        s.slug.rsplit("-", 2)[0]: s
+        for s in session.scalars(select(Survey).where(Survey.status == "open"))
+    }
     counter, hotline = surveys.get("branch-counter"), surveys.get("hotline-post-call")
     if counter is None or session.scalar(
         select(func.count()).where(Contact.survey_id == counter.id)

@@ -18,17 +18,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from survey import schema
 from survey.auth.accounts import create_user
 from survey.database import make_engine
-from survey.models import Answer, Response, StratumPopulation, Survey
+from survey.models import StratumPopulation, Survey
 from survey.questionnaire import load_file
 from survey.questionnaire_versions import store
 
@@ -38,7 +38,10 @@ TIERS = ["private", "wealth", "gold", "silver", "mass"]
 # The answers the overview reads: overall (1–3), NPS (0–10) and the CSI's indicators.
 SCALES = {"q_overall": 3, "q_competence": 3, "q_wait": 5, "q_env_clean": 5, "q_env_guidance": 5}
 BATCH = 50_000
-PAGES = {"overview": "/reports/bench/", "segments": "/reports/bench/segments?by=branch&measure=csat"}
+PAGES = {
+    "overview": "/reports/bench/",
+    "segments": "/reports/bench/segments?by=branch&measure=csat",
+}
 
 
 def fill(engine, responses: int) -> None:
@@ -46,53 +49,84 @@ def fill(engine, responses: int) -> None:
     with Session(engine) as session:
         path = ROOT / "questionnaires" / "branch-counter.yaml"
         version = store(session, load_file(path), path.read_text(encoding="utf-8")).version
-        survey = Survey(slug="bench", name="bench", questionnaire_version_id=version.id, status="open", modes=["web"])
+        survey = Survey(
+            slug="bench",
+            name="bench",
+            questionnaire_version_id=version.id,
+            status="open",
+            modes=["web"],
+        )
         session.add(survey)
         create_user(session, "manager", "bench-password-1", "manager")
         session.flush()
         for branch in BRANCHES:
-            session.add(StratumPopulation(survey_id=survey.id, stratum=branch, population=responses * 40))
+            session.add(
+                StratumPopulation(survey_id=survey.id, stratum=branch, population=responses * 40)
+            )
         session.commit()
         survey_id, version_id = survey.id, version.id
-    start = datetime(2026, 5, 1, tzinfo=UTC)
+    start = datetime(2026, 5, 1)  # naive UTC, as the database keeps instants
     names = list(BRANCHES)
-    next_id = 1
-    for first in range(0, responses, BATCH):
-        size = min(BATCH, responses - first)
-        branch = rng.integers(0, len(names), size)
-        latent = np.clip(np.array([BRANCHES[names[b]] for b in branch]) + rng.normal(0, 0.18, size), 0, 1)
-        completed = [start + timedelta(seconds=int(s)) for s in rng.integers(0, 180 * 86400, size)]
-        ids = list(range(next_id, next_id + size))
-        next_id += size
-        rows = [
-            {
-                "id": ids[i], "survey_id": survey_id, "questionnaire_version_id": version_id,
-                "mode": "web", "status": "complete", "language": "zh-Hans",
-                "attributes": {"branch": names[branch[i]], "tier": TIERS[i % 5], "channel": "counter"},
-                "stratum": names[branch[i]], "random_seed": 0, "started_at": completed[i],
-                "updated_at": completed[i], "completed_at": completed[i], "duration_seconds": 300,
-            }
-            for i in range(size)
-        ]  # fmt: skip
-        answers = []
-        for question, top in [*SCALES.items(), ("q_nps", 10)]:
-            low = 0 if question == "q_nps" else 1
-            values = np.clip(np.rint(low + (latent + rng.normal(0, 0.12, size)) * (top - low)), low, top)
-            answers += [
-                {"response_id": ids[i], "survey_id": survey_id, "question_id": question, "item": "",
-                 "code": str(int(values[i])), "value_num": float(values[i]), "updated_at": completed[i]}
-                for i in range(size)
-            ]  # fmt: skip
-        with Session(engine) as session:
-            session.execute(insert(Response.__table__), rows)
-            session.execute(insert(Answer.__table__), answers)
-            session.commit()
+    response_columns = (
+        "id, survey_id, questionnaire_version_id, mode, status, language, attributes, stratum, "
+        "random_seed, started_at, updated_at, completed_at, duration_seconds"
+    )
+    answer_columns = "response_id, survey_id, question_id, item, code, value_num, updated_at"
+    connection = engine.raw_connection()
+    try:
+        for first in range(0, responses, BATCH):
+            size = min(BATCH, responses - first)
+            branch = rng.integers(0, len(names), size)
+            base = np.array([BRANCHES[names[b]] for b in branch])
+            latent = np.clip(base + rng.normal(0, 0.18, size), 0, 1)
+            seconds = rng.integers(0, 180 * 86400, size)
+            ids = range(first + 1, first + size + 1)
+            rows = []
+            for i, response_id in enumerate(ids):
+                at = start + timedelta(seconds=int(seconds[i]))
+                attributes = json.dumps(
+                    {"branch": names[branch[i]], "tier": TIERS[i % 5], "channel": "counter"}
+                )
+                rows.append(
+                    (response_id, survey_id, version_id, "web", "complete", "zh-Hans",
+                     attributes, names[branch[i]], 0, at, at, at, 300)
+                )  # fmt: skip
+            answers = []
+            for question, top in [*SCALES.items(), ("q_nps", 10)]:
+                low = 0 if question == "q_nps" else 1
+                noise = rng.normal(0, 0.12, size)
+                values = np.clip(np.rint(low + (latent + noise) * (top - low)), low, top)
+                answers += [
+                    (response_id, survey_id, question, "", str(int(v)), float(v), rows[i][9])
+                    for i, (response_id, v) in enumerate(zip(ids, values, strict=True))
+                ]
+            _write(connection, engine.dialect.name, "responses", response_columns, rows)
+            _write(connection, engine.dialect.name, "answers", answer_columns, answers)
+            connection.commit()
+    finally:
+        connection.close()
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("ANALYZE"))
-            connection.execute(text("SELECT setval('responses_id_seq', (SELECT max(id) FROM responses))"))
+            connection.execute(
+                text("SELECT setval('responses_id_seq', (SELECT max(id) FROM responses))")
+            )
         else:
             connection.execute(text("ANALYZE"))
+
+
+def _write(connection, dialect: str, table: str, columns: str, rows: list[tuple]) -> None:
+    """Bulk rows: COPY on PostgreSQL, one prepared INSERT on SQLite."""
+    cursor = connection.cursor()
+    if dialect == "postgresql":
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns.split(","))
+        statement = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (constants)
+        cursor.executemany(statement, rows)
+    cursor.close()
 
 
 SERVE = r"""
@@ -125,7 +159,9 @@ print(json.dumps(result))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--database", help="PostgreSQL URL (its public schema is reset); default a SQLite file")
+    parser.add_argument(
+        "--database", help="PostgreSQL URL (its public schema is reset); default a SQLite file"
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = args.database or f"sqlite:///{folder}/bench.sqlite3"
@@ -137,17 +173,23 @@ def main() -> None:
     schema.upgrade(engine)
     started = time.perf_counter()
     fill(engine, args.responses)
-    print(f"filled {args.responses:,} responses in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"filled {args.responses:,} responses in {time.perf_counter() - started:.0f} s", flush=True
+    )
     engine.dispose()
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603 (this interpreter, this script)
         [sys.executable, "-c", SERVE, url, json.dumps(PAGES)],
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout  # fmt: skip
     result = json.loads(output.strip().splitlines()[-1])
     print(f"{engine.dialect.name}, {args.responses:,} responses")
     for name in PAGES:
-        print(f"  {name:<9} median {result[name]['median_s']:.3f} s, slowest {result[name]['max_s']:.3f} s")
-    print(f"  peak memory {result['memory_before_kb'] / 1024:.0f} MB after start, {result['memory_peak_kb'] / 1024:.0f} MB after the pages")
+        print(
+            f"  {name:<9} median {result[name]['median_s']:.3f} s, slowest {result[name]['max_s']:.3f} s"
+        )
+    print(
+        f"  peak memory {result['memory_before_kb'] / 1024:.0f} MB after start, {result['memory_peak_kb'] / 1024:.0f} MB after the pages"
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import JSON, func, literal
 from sqlalchemy.orm import aliased
 
 from ..models import Answer, Response
@@ -24,15 +24,20 @@ class ScopeError(ValueError):
 
 
 def attribute(name: str):
-    """A segment attribute copied onto the response (branch, tier, channel, …) as text."""
-    return Response.attributes[name].as_string()
+    """A segment attribute copied onto the response (branch, tier, channel, …) as text.
+
+    The key is written into the SQL (a bound value, rendered at execution), so the same
+    expression in SELECT and GROUP BY is one expression to PostgreSQL.
+    """
+    key = literal(name, JSON.JSONStrIndexType(), literal_execute=True)
+    return Response.attributes[key].as_string()
 
 
 def month_of(column, dialect: str):
     """YYYY-MM of a timestamp, in the database (months add up into quarters in Python)."""
     if dialect == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.to_char(column, literal("YYYY-MM", literal_execute=True))
+    return func.strftime(literal("%Y-%m", literal_execute=True), column)
 
 
 def quarter_of(month: str) -> str:

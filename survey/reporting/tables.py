@@ -59,7 +59,7 @@ def report_tables(session, survey, questionnaire, scope, design) -> dict[str, li
         tables["headline"].append(_row("headline", h.measure.key, "", "", h.figure))
         rows = tables.setdefault(f"by_{h.measure.key}", [])
         for name in FILTERS:
-            for fig in segment_figures(session, survey, scope, design, h.measure, name):
+            for fig in segment_figures(session, survey, scope, design, h.measure, name)[1]:
                 rows.append(_row(f"by_{h.measure.key}", h.measure.key, name, fig.label, fig))
     touchpoints = []
     for touchpoint, figures in touchpoint_figures(session, questionnaire, scope, design).items():

@@ -71,9 +71,10 @@ def segment_figures(
     design: SurveyDesign,
     measure: Measure,
     by: str,
-) -> list[Figure]:
-    """The measure in each segment, each tested against the rest of the sample; the p-values
-    Holm-adjusted over the segments shown (a family-wise 5 %)."""
+) -> tuple[Figure, list[Figure]]:
+    """The measure over the whole scope, and in each segment tested against the rest of the
+    sample, the p-values Holm-adjusted over the segments shown (a family-wise 5 %); both
+    from one query."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
     sums = collect(session, design, measure.source, scope, by=by, questionnaire=questionnaire)
     domains = sums.domains
@@ -96,7 +97,8 @@ def segment_figures(
         adjusted = adjust_p_values([p for _, _, p in tests], "holm")
         for (index, difference, _), p in zip(tests, adjusted, strict=True):
             figures[index] = with_test(figures[index], difference, float(p))
-    return figures
+    whole = figure("", sums.estimate(measure) if sums.cells else None, percent(measure))
+    return whole, figures
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,9 @@ def segments(slug):
     if by not in choices:
         abort(404)
     measure = measure_named(report.questionnaire, request.args.get("measure"))
-    session = db_session()
-    whole = headline(session, report.survey, report.scope, report.design)
+    overall, figures = segment_figures(
+        db_session(), report.survey, report.scope, report.design, measure, by
+    )
     return render_template(
         "reports/segments.html",
         report=report,
@@ -76,8 +77,8 @@ def segments(slug):
         by=by,
         measure=measure,
         measures=headline_measures(report.questionnaire),
-        overall=next(h.figure for h in whole if h.measure.key == measure.key),
-        figures=segment_figures(session, report.survey, report.scope, report.design, measure, by),
+        overall=overall,
+        figures=figures,
     )
 
 
