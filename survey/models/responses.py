@@ -68,3 +68,35 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ReportRow(Base):
+    """One complete response as the reports read it: the design stratum, the filter
+    attributes and the headline values, in one narrow row.
+
+    A copy kept by ``reporting.facts`` (filled on the next report view after a response
+    completes), so a report over a million responses scans one table instead of joining
+    each answer and parsing each response's attributes.
+    """
+
+    __tablename__ = "report_rows"
+    __table_args__ = (
+        Index("ix_report_rows_survey_completed", "survey_id", "completed_at"),
+        Index("ix_report_rows_survey_branch", "survey_id", "branch"),
+    )
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    stratum: Mapped[str | None] = mapped_column(String(120))
+    completed_at: Mapped[datetime]
+    branch: Mapped[str | None] = mapped_column(String(120))
+    channel: Mapped[str | None] = mapped_column(String(120))
+    tier: Mapped[str | None] = mapped_column(String(120))
+    overall: Mapped[float | None]  # the overall question's value (refused: NULL)
+    overall_top: Mapped[float | None]  # 1 in the top box, else 0
+    recommend: Mapped[float | None]  # the 0–10 recommendation
+    recommend_top: Mapped[float | None]  # 1 for 9–10
+    recommend_score: Mapped[float | None]  # +1 promoter, 0 passive, −1 detractor
+    csi: Mapped[float | None]  # the respondent's 0–100 CSI

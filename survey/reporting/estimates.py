@@ -4,6 +4,7 @@ survey's complete responses and its design, from database sums."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,10 @@ def estimates(
     _check(questionnaire, var, stat, by, attribute_names(session, survey.id))
     column, kind = STATS[stat]
     design = survey_design(session, survey, scope.weighted)
-    sums = collect(session, design, value_source(questionnaire, var), scope, by, questionnaire)
+    source = value_source(questionnaire, var)
+    if column not in dict(source.facts):
+        source = replace(source, facts=())  # report_rows lacks this column: read the answers
+    sums = collect(session, design, source, scope, by, questionnaire)
     domains = [None] if by is None else [d for d in sums.domains if d is not None]
     method = "logit" if kind == "proportion" else "t"
     entries = []

@@ -7,7 +7,7 @@ A *measure* is one column of a source with the estimator that reads it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, case, func, literal
 from sqlalchemy.orm import aliased
@@ -50,6 +50,8 @@ class Source:
     kind: str  # value, score (weighted 0–100), average (raw), gap
     top_cut: float | None = None
     expectation: tuple[str, ...] = ()
+    # The report_rows columns holding these values, when the source is a headline one.
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -64,7 +66,7 @@ class Source:
         and {column: per-response expression}; a refused or unanswered item is NULL."""
         if self.kind == "value":
             answer = aliased(Answer)
-            joined = base.join(answer, answer_of(answer, self.items[0][0]))
+            joined = base.outerjoin(answer, answer_of(answer, self.items[0][0]))
             value = answer.value_num
             top = (
                 case((value >= self.top_cut, 1.0), else_=0.0)
@@ -121,8 +123,18 @@ class Measure:
 
 def value_source(questionnaire: Questionnaire, answer_id: str) -> Source:
     scale = scale_of(questionnaire, answer_id)
+    roles = questionnaire.analysis
+    facts = ()
+    if answer_id == roles.overall:
+        facts = (("value", "overall"), ("top", "overall_top"))
+    elif answer_id == roles.recommend:
+        facts = (("value", "recommend"), ("top", "recommend_top"), ("nps", "recommend_score"))
     return Source(
-        f"value:{answer_id}", ((answer_id, scale.low, scale.high, 1.0),), "value", scale.top_cut
+        f"value:{answer_id}",
+        ((answer_id, scale.low, scale.high, 1.0),),
+        "value",
+        scale.top_cut,
+        facts=facts,
     )
 
 
@@ -155,7 +167,9 @@ def headline_measures(questionnaire: Questionnaire) -> list[Measure]:
     if roles.recommend:
         measures.append(Measure("nps", value_source(questionnaire, roles.recommend), "nps", "nps"))
     if roles.csi:
-        source = score_source(questionnaire, "csi", dict(roles.csi))
+        source = replace(
+            score_source(questionnaire, "csi", dict(roles.csi)), facts=(("value", "csi"),)
+        )
         measures.append(Measure("csi", source, "value", "mean", Scale(0, 100)))
     return measures
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, func, literal
 from sqlalchemy.orm import aliased
 
-from ..models import Answer, Response
+from ..models import Answer, ReportRow, Response
 
 FILTERS = ("branch", "channel", "tier")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
@@ -91,6 +91,18 @@ class ReportScope:
             clauses.append(attribute(name) == value)
         if self.branches is not None:
             clauses.append(attribute("branch").in_(self.branches))
+        return clauses
+
+    def fact_conditions(self) -> list:
+        """The same filters over ``report_rows``, whose filter attributes are columns."""
+        clauses = []
+        if self.period:
+            start, end = period_bounds(self.period)
+            clauses += [ReportRow.completed_at >= start, ReportRow.completed_at < end]
+        for name, value in self.segments.items():
+            clauses.append(getattr(ReportRow, name) == value)
+        if self.branches is not None:
+            clauses.append(ReportRow.branch.in_(self.branches))
         return clauses
 
     def without_period(self) -> ReportScope:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import Float, and_, cast, func, null, select
 from sqlalchemy.orm import Session
 
-from ..models import Response, StratumPopulation, Survey
+from ..models import ReportRow, Response, StratumPopulation, Survey
 from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.estimate import Estimate
+from .facts import refresh_facts
 from .measures import Measure, Source
-from .scope import ReportScope, month_of, segment_expression
+from .scope import FILTERS, ReportScope, month_of, segment_expression
 
 LONELY_PSU = "adjust"  # one complete in a stratum must not blank a manager's page
 
@@ -36,12 +37,15 @@ class SurveyDesign:
     has_frame: bool  # the survey has frame counts (a probability sample)
     outside: int  # completes left out of the weighted design
 
-    def conditions(self) -> list:
-        return [Response.stratum.in_(self.labels)] if self.weighted else []
+    def conditions(self, stratum=Response.stratum) -> list:
+        return [stratum.in_(self.labels)] if self.weighted else []
 
 
 def survey_design(session: Session, survey: Survey, weighted: bool = True) -> SurveyDesign:
-    """The design from the frame counts and the completes per stratum (one small GROUP BY)."""
+    """The design from the frame counts and the completes per stratum (one small GROUP BY);
+    first brings ``report_rows`` up to date with the completes."""
+    if refresh_facts(session, survey):
+        session.commit()
     populations = dict(
         session.execute(
             select(StratumPopulation.stratum, StratumPopulation.population).where(
@@ -140,7 +144,11 @@ def collect(
     by: str | None = None,
     questionnaire=None,
 ) -> SourceSums:
-    """One GROUP BY stratum (and domain) over the source's per-response values."""
+    """One GROUP BY stratum (and domain) over the source's per-response values: from
+    ``report_rows`` for a headline index by a filter attribute or month, else joined from
+    the answers."""
+    if source.facts and (by is None or by == "month" or by in FILTERS):
+        return _collect_facts(session, design, source, scope, by)
     query_from, values = source.join(Response.__table__)
     groups = [Response.stratum] if design.weighted else []
     domain = None
@@ -175,12 +183,44 @@ def collect(
     )
     if groups:
         query = query.group_by(*groups)
+    return _cells(session, design, source, query, domain is not None)
+
+
+def _collect_facts(session, design, source, scope, by) -> SourceSums:
+    columns = dict(source.facts)
+    values = {
+        name: getattr(ReportRow, columns[name]) if name in columns else cast(null(), Float)
+        for name in source.columns
+    }
+    groups = [ReportRow.stratum] if design.weighted else []
+    domain = None
+    if by == "month":
+        domain = month_of(ReportRow.completed_at, session.get_bind().dialect.name)
+    elif by:
+        domain = getattr(ReportRow, by)
+    if domain is not None:
+        groups.append(domain)
+    aggregates = [func.count(values["value"])]
+    for column in source.columns:
+        aggregates += [func.sum(values[column]), func.sum(values[column] * values[column])]
+    query = select(*groups, *aggregates).where(
+        ReportRow.survey_id == design.survey_id,
+        values["value"].is_not(None),
+        *scope.fact_conditions(),
+        *design.conditions(ReportRow.stratum),
+    )
+    if groups:
+        query = query.group_by(*groups)
+    return _cells(session, design, source, query, domain is not None)
+
+
+def _cells(session, design, source, query, by_domain: bool) -> SourceSums:
     index = {label: h for h, label in enumerate(design.labels)}
     cells = {}
     for row in session.execute(query):
         row = list(row)
         h = index[row.pop(0)] if design.weighted else 0
-        key = row.pop(0) if domain is not None else None
+        key = row.pop(0) if by_domain else None
         cells[(key, h)] = np.array([float(v or 0.0) for v in row])
     return SourceSums(design, source, cells)
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Questionnaire as StoredQuestionnaire
-from ..models import QuestionnaireVersion, Response, Survey
+from ..models import QuestionnaireVersion, ReportRow, Response, Survey
 from ..questionnaire_versions import questionnaire_of
 from ..stats.aggregates import contrast_from_sums
 from ..stats.comparisons import adjust_p_values, compare_independent
@@ -51,17 +51,20 @@ def headline(session: Session, survey: Survey, scope: ReportScope, design: Surve
 
 
 def response_counts(session: Session, survey: Survey, scope: ReportScope) -> dict:
-    """Responses by status within the scope, and the fieldwork dates."""
-    conditions = [Response.survey_id == survey.id, *scope.conditions(Response.started_at)]
-    counts = dict(
-        session.execute(
-            select(Response.status, func.count()).where(*conditions).group_by(Response.status)
-        ).all()
-    )
-    first, last = session.execute(
-        select(func.min(Response.started_at), func.max(Response.completed_at)).where(*conditions)
+    """Completes (from ``report_rows``) and partials within the scope, and the first and
+    last completion."""
+    complete, first, last = session.execute(
+        select(func.count(), func.min(ReportRow.completed_at), func.max(ReportRow.completed_at))
+        .where(ReportRow.survey_id == survey.id, *scope.fact_conditions())
     ).one()
-    return {"counts": counts, "first": first, "last": last}
+    partial = session.scalar(
+        select(func.count()).where(
+            Response.survey_id == survey.id,
+            Response.status == "partial",
+            *scope.conditions(Response.started_at),
+        )
+    )
+    return {"counts": {"complete": complete, "partial": partial}, "first": first, "last": last}
 
 
 def segment_figures(

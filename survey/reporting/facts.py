@@ -1,0 +1,82 @@
+"""Keep ``report_rows`` in step with the completes: each report view first copies in the
+responses completed since the newest row it holds (one indexed lookup when nothing is new).
+
+A complete response never changes afterwards, so a row, once written, stays true; the
+margin below covers app servers whose clocks differ by a few minutes, and ON CONFLICT
+keeps two simultaneous views from writing a row twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ..models import ReportRow, Response, Survey
+from ..questionnaire_versions import questionnaire_of
+from .measures import score_source, value_source
+from .scope import FILTERS, attribute
+
+CLOCK_MARGIN = timedelta(minutes=10)
+COLUMNS = (
+    "response_id", "survey_id", "stratum", "completed_at", *FILTERS,
+    "overall", "overall_top", "recommend", "recommend_top", "recommend_score", "csi",
+)  # fmt: skip
+
+
+def _rows(questionnaire, survey_id: int):
+    """SELECT of the report rows of a survey's completes, headline values joined on."""
+    roles = questionnaire.analysis
+    joined = Response.__table__
+    nothing = literal(None)
+    overall = overall_top = recommend = recommend_top = recommend_score = csi = nothing
+    if roles.overall:
+        joined, values = value_source(questionnaire, roles.overall).join(joined)
+        overall, overall_top = values["value"], values["top"]
+    if roles.recommend:
+        joined, values = value_source(questionnaire, roles.recommend).join(joined)
+        recommend, recommend_top, recommend_score = values["value"], values["top"], values["nps"]
+    if roles.csi:
+        joined, values = score_source(questionnaire, "csi", dict(roles.csi)).join(joined)
+        csi = values["value"]
+    return select(
+        Response.id, Response.survey_id, Response.stratum, Response.completed_at,
+        *[attribute(name) for name in FILTERS],
+        overall, overall_top, recommend, recommend_top, recommend_score, csi,
+    ).select_from(joined).where(
+        Response.survey_id == survey_id, Response.status == "complete"
+    )  # fmt: skip
+
+
+def refresh_facts(session: Session, survey: Survey) -> int:
+    """Copy in the completes not yet in ``report_rows``; returns how many were added."""
+    newest = session.scalar(
+        select(func.max(ReportRow.completed_at)).where(ReportRow.survey_id == survey.id)
+    )
+    rows = _rows(questionnaire_of(survey.questionnaire_version), survey.id)
+    if newest is not None:
+        rows = rows.where(Response.completed_at >= newest - CLOCK_MARGIN)
+        if not session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(
+                Response.survey_id == survey.id,
+                Response.status == "complete",
+                Response.completed_at >= newest - CLOCK_MARGIN,
+                Response.id.not_in(
+                    select(ReportRow.response_id).where(
+                        ReportRow.survey_id == survey.id,
+                        ReportRow.completed_at >= newest - CLOCK_MARGIN,
+                    )
+                ),
+            )
+        ):
+            return 0
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(ReportRow).from_select(list(COLUMNS), rows).on_conflict_do_nothing()
+    )
+    return result.rowcount or 0
