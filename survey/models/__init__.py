@@ -14,7 +14,7 @@ from .contacts import (
 )
 from .jobs import ImportJob
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
-from .responses import Answer, ReportRow, Response
+from .responses import Answer, ReportFilterValue, ReportRow, Response
 from .users import ApiToken, AuditEvent, Role, User
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "OutboxMessage",
     "Questionnaire",
     "QuestionnaireVersion",
+    "ReportFilterValue",
     "ReportRow",
     "Response",
     "Role",

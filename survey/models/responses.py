@@ -16,6 +16,7 @@ class Response(Base):
     __tablename__ = "responses"
     __table_args__ = (
         Index("ix_responses_survey_status_stratum", "survey_id", "status", "stratum"),
+        Index("ix_responses_survey_completed", "survey_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,3 +101,16 @@ class ReportRow(Base):
     recommend_top: Mapped[float | None]  # 1 for 9–10
     recommend_score: Mapped[float | None]  # +1 promoter, 0 passive, −1 detractor
     csi: Mapped[float | None]  # the respondent's 0–100 CSI
+
+
+class ReportFilterValue(Base):
+    """A value a report can be filtered by (a branch, channel, tier or month with completes),
+    kept beside ``report_rows`` so the filter lists never scan the responses."""
+
+    __tablename__ = "report_filter_values"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)

@@ -15,10 +15,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..models import ReportRow, Response, Survey
+from ..models import ReportFilterValue, ReportRow, Response, Survey
 from ..questionnaire_versions import questionnaire_of
 from .measures import score_source, value_source
-from .scope import FILTERS, attribute
+from .scope import FILTERS, attribute, month_of
 
 CLOCK_MARGIN = timedelta(minutes=10)
 COLUMNS = (
@@ -75,8 +75,23 @@ def refresh_facts(session: Session, survey: Survey) -> int:
             )
         ):
             return 0
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    added = session.execute(
         insert(ReportRow).from_select(list(COLUMNS), rows).on_conflict_do_nothing()
-    )
-    return result.rowcount or 0
+    ).rowcount
+    since = [] if newest is None else [ReportRow.completed_at >= newest - CLOCK_MARGIN]
+    for name, column in [(n, getattr(ReportRow, n)) for n in FILTERS] + [
+        ("month", month_of(ReportRow.completed_at, dialect))
+    ]:
+        values = (
+            select(literal(survey.id), literal(name), column)
+            .where(ReportRow.survey_id == survey.id, column.is_not(None), *since)
+            .distinct()
+        )
+        session.execute(
+            insert(ReportFilterValue)
+            .from_select(["survey_id", "name", "value"], values)
+            .on_conflict_do_nothing()
+        )
+    return added or 0

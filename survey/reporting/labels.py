@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ReportRow, Response
+from ..models import ReportFilterValue, Response
 from ..questionnaire.presentation import SPECIAL_LABELS
-from .scope import FILTERS, ReportScope, month_of
+from .scope import FILTERS, ReportScope
 
 SEGMENT_QUESTION_TYPES = {"single", "yesno", "rating", "nps"}
 KNOWN_ATTRIBUTES = ("branch", "channel", "tier", "queue", "staff_id", "agent")
@@ -64,18 +64,19 @@ def segment_choices(
 
 
 def filter_options(session: Session, survey_id: int, scope: ReportScope) -> dict:
-    """Values to filter by (branch, channel, tier) and the months and quarters with
-    completes, from one GROUP BY over ``report_rows`` within the reader's branches."""
-    month = month_of(ReportRow.completed_at, session.get_bind().dialect.name)
-    columns = [getattr(ReportRow, name) for name in FILTERS]
-    limited = ReportScope(branches=scope.branches)
-    rows = session.execute(
-        select(*columns, month)
-        .where(ReportRow.survey_id == survey_id, *limited.fact_conditions())
-        .group_by(*columns, month)
-    ).all()
-    options = {name: sorted({r[i] for r in rows if r[i]}) for i, name in enumerate(FILTERS)}
-    months = sorted({r[-1] for r in rows if r[-1]})
+    """Values to filter by (branch, channel, tier; the reader's branches only) and the
+    months and quarters with completes, from ``report_filter_values``."""
+    found = {name: set() for name in (*FILTERS, "month")}
+    for name, value in session.execute(
+        select(ReportFilterValue.name, ReportFilterValue.value).where(
+            ReportFilterValue.survey_id == survey_id
+        )
+    ):
+        found.setdefault(name, set()).add(value)
+    if scope.branches is not None:
+        found["branch"] &= set(scope.branches)
+    options = {name: sorted(found[name]) for name in FILTERS}
+    months = sorted(found["month"])
     quarters = sorted({f"{m[:4]}-Q{(int(m[5:7]) + 2) // 3}" for m in months})
     options["period"] = months + quarters
     return options

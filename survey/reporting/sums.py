@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Float, and_, cast, func, null, select
+from sqlalchemy import Float, and_, case, cast, func, null, select
 from sqlalchemy.orm import Session
 
 from ..models import ReportRow, Response, StratumPopulation, Survey
@@ -187,11 +187,11 @@ def collect(
 
 
 def _collect_facts(session, design, source, scope, by) -> SourceSums:
-    columns = dict(source.facts)
-    values = {
-        name: getattr(ReportRow, columns[name]) if name in columns else cast(null(), Float)
-        for name in source.columns
-    }
+    return collect_facts(session, design, [source], scope, by)[source.key]
+
+
+def collect_facts(session, design, sources, scope, by=None) -> dict[str, SourceSums]:
+    """Several headline sources from one scan of ``report_rows``: {source key: sums}."""
     groups = [ReportRow.stratum] if design.weighted else []
     domain = None
     if by == "month":
@@ -200,18 +200,49 @@ def _collect_facts(session, design, source, scope, by) -> SourceSums:
         domain = getattr(ReportRow, by)
     if domain is not None:
         groups.append(domain)
-    aggregates = [func.count(values["value"])]
-    for column in source.columns:
-        aggregates += [func.sum(values[column]), func.sum(values[column] * values[column])]
+    aggregates, widths = [], []
+    for source in sources:
+        columns = dict(source.facts)
+        values = {
+            name: getattr(ReportRow, columns[name]) if name in columns else cast(null(), Float)
+            for name in source.columns
+        }
+        present = values["value"].is_not(None)
+
+        def when(expression, present=present):
+            return case((present, expression))
+
+        aggregates.append(func.count(values["value"]))
+        for column in source.columns:
+            aggregates += [
+                func.sum(when(values[column])),
+                func.sum(when(values[column] * values[column])),
+            ]
+        widths.append(1 + 2 * len(source.columns))
     query = select(*groups, *aggregates).where(
         ReportRow.survey_id == design.survey_id,
-        values["value"].is_not(None),
         *scope.fact_conditions(),
         *design.conditions(ReportRow.stratum),
     )
     if groups:
         query = query.group_by(*groups)
-    return _cells(session, design, source, query, domain is not None)
+    index = {label: h for h, label in enumerate(design.labels)}
+    cells = [{} for _ in sources]
+    for row in session.execute(query):
+        row = list(row)
+        h = index[row.pop(0)] if design.weighted else 0
+        key = row.pop(0) if domain is not None else None
+        values = np.array([float(v or 0.0) for v in row])
+        start = 0
+        for j, width in enumerate(widths):
+            part = values[start : start + width]
+            start += width
+            if part[0]:
+                cells[j][(key, h)] = part
+    return {
+        source.key: SourceSums(design, source, found)
+        for source, found in zip(sources, cells, strict=True)
+    }
 
 
 def _cells(session, design, source, query, by_domain: bool) -> SourceSums:

@@ -19,7 +19,7 @@ from ..stats.comparisons import adjust_p_values, compare_independent
 from .figures import SUPPRESS_BELOW, Figure, figure, with_test
 from .measures import Measure, headline_measures
 from .scope import ReportScope, quarter_of
-from .sums import SurveyDesign, collect, merge_domains, survey_design
+from .sums import SurveyDesign, collect, collect_facts, merge_domains, survey_design
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,14 @@ def measure_named(questionnaire, key: str | None) -> Measure:
 
 
 def headline(session: Session, survey: Survey, scope: ReportScope, design: SurveyDesign):
-    """Each headline index over the scope, sharing one query per source."""
+    """Each headline index over the scope, all from one scan of ``report_rows``."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
-    cache, rows = {}, []
-    for measure in headline_measures(questionnaire):
-        key = measure.source.key
-        if key not in cache:
-            cache[key] = collect(session, design, measure.source, scope)
-        estimate = cache[key].estimate(measure)
+    measures = headline_measures(questionnaire)
+    sources = list({m.source.key: m.source for m in measures}.values())
+    cache = collect_facts(session, design, sources, scope)
+    rows = []
+    for measure in measures:
+        estimate = cache[measure.source.key].estimate(measure)
         rows.append(Headline(measure, figure(measure.key, estimate, percent(measure))))
     return rows
 
@@ -54,8 +54,9 @@ def response_counts(session: Session, survey: Survey, scope: ReportScope) -> dic
     """Completes (from ``report_rows``) and partials within the scope, and the first and
     last completion."""
     complete, first, last = session.execute(
-        select(func.count(), func.min(ReportRow.completed_at), func.max(ReportRow.completed_at))
-        .where(ReportRow.survey_id == survey.id, *scope.fact_conditions())
+        select(
+            func.count(), func.min(ReportRow.completed_at), func.max(ReportRow.completed_at)
+        ).where(ReportRow.survey_id == survey.id, *scope.fact_conditions())
     ).one()
     partial = session.scalar(
         select(func.count()).where(

@@ -1,5 +1,6 @@
 """report_rows: one narrow row per complete response for the reports (stratum, filter
-attributes, headline values).
+attributes, headline values); report_filter_values: the values the filters offer;
+responses indexed by completion time (what is new since the last view).
 
 Revision ID: 0011
 Revises: 0010
@@ -39,5 +40,20 @@ def upgrade() -> None:
         batch_op.create_index("ix_report_rows_survey_branch", ["survey_id", "branch"])
 
 
+    op.create_table(
+        "report_filter_values",
+        sa.Column("survey_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.String(length=120), nullable=False),
+        sa.ForeignKeyConstraint(["survey_id"], ["surveys.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("survey_id", "name", "value"),
+    )
+    with op.batch_alter_table("responses") as batch_op:
+        batch_op.create_index("ix_responses_survey_completed", ["survey_id", "completed_at"])
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("responses") as batch_op:
+        batch_op.drop_index("ix_responses_survey_completed")
+    op.drop_table("report_filter_values")
     op.drop_table("report_rows")
