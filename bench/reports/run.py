@@ -196,7 +196,9 @@ def main() -> None:
             f"  {name:<9} median {result[name]['median_s']:.3f} s, slowest {result[name]['max_s']:.3f} s"
         )
     print(
-        f"  peak memory {result['memory_before_kb'] / 1024:.0f} MB after start, {result['memory_peak_kb'] / 1024:.0f} MB after the pages"
+        f"  peak memory {result['memory_before_kb'] / 1024:.0f} MB after start, "
+        f"{result['memory_after_first_kb'] / 1024:.0f} MB after the first view, "
+        f"{result['memory_peak_kb'] / 1024:.0f} MB after the pages"
     )
 
 

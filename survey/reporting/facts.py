@@ -80,6 +80,8 @@ def refresh_facts(session: Session, survey: Survey) -> int:
     added = session.execute(
         insert(ReportRow).from_select(list(COLUMNS), rows).on_conflict_do_nothing()
     ).rowcount
+    if not added:
+        return 0
     since = [] if newest is None else [ReportRow.completed_at >= newest - CLOCK_MARGIN]
     for name, column in [(n, getattr(ReportRow, n)) for n in FILTERS] + [
         ("month", month_of(ReportRow.completed_at, dialect))
@@ -94,4 +96,4 @@ def refresh_facts(session: Session, survey: Survey) -> int:
             .from_select(["survey_id", "name", "value"], values)
             .on_conflict_do_nothing()
         )
-    return added or 0
+    return added

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Float, and_, case, cast, func, null, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..models import ReportRow, Response, StratumPopulation, Survey
@@ -187,11 +187,23 @@ def collect(
 
 
 def _collect_facts(session, design, source, scope, by) -> SourceSums:
-    return collect_facts(session, design, [source], scope, by)[source.key]
+    return collect_facts(session, design, {source: None}, scope, by).sums[source.key]
 
 
-def collect_facts(session, design, sources, scope, by=None) -> dict[str, SourceSums]:
-    """Several headline sources from one scan of ``report_rows``: {source key: sums}."""
+@dataclass(frozen=True)
+class FactSums:
+    """Sums per headline source, and the completes in the scope with their first and last."""
+
+    sums: dict
+    completes: int
+    first: object
+    last: object
+
+
+def collect_facts(session, design, sources: dict, scope, by=None) -> FactSums:
+    """Headline sources from one scan of ``report_rows``. ``sources`` maps each source to the
+    columns wanted (None: all it has); a source's columns are NULL exactly where its value
+    is, so plain sums suffice."""
     groups = [ReportRow.stratum] if design.weighted else []
     domain = None
     if by == "month":
@@ -200,25 +212,18 @@ def collect_facts(session, design, sources, scope, by=None) -> dict[str, SourceS
         domain = getattr(ReportRow, by)
     if domain is not None:
         groups.append(domain)
-    aggregates, widths = [], []
-    for source in sources:
+    aggregates = [func.count(), func.min(ReportRow.completed_at), func.max(ReportRow.completed_at)]
+    layout = []  # per source: [(column position in the sums array, aggregate index)]
+    for source, wanted in sources.items():
         columns = dict(source.facts)
-        values = {
-            name: getattr(ReportRow, columns[name]) if name in columns else cast(null(), Float)
-            for name in source.columns
-        }
-        present = values["value"].is_not(None)
-
-        def when(expression, present=present):
-            return case((present, expression))
-
-        aggregates.append(func.count(values["value"]))
-        for column in source.columns:
-            aggregates += [
-                func.sum(when(values[column])),
-                func.sum(when(values[column] * values[column])),
-            ]
-        widths.append(1 + 2 * len(source.columns))
+        place = [(0, len(aggregates))]
+        aggregates.append(func.count(getattr(ReportRow, columns["value"])))
+        for j, name in enumerate(source.columns):
+            if name in columns and (wanted is None or name in wanted or name == "value"):
+                column = getattr(ReportRow, columns[name])
+                place += [(1 + 2 * j, len(aggregates)), (2 + 2 * j, len(aggregates) + 1)]
+                aggregates += [func.sum(column), func.sum(column * column)]
+        layout.append((source, place, 1 + 2 * len(source.columns)))
     query = select(*groups, *aggregates).where(
         ReportRow.survey_id == design.survey_id,
         *scope.fact_conditions(),
@@ -227,22 +232,27 @@ def collect_facts(session, design, sources, scope, by=None) -> dict[str, SourceS
     if groups:
         query = query.group_by(*groups)
     index = {label: h for h, label in enumerate(design.labels)}
-    cells = [{} for _ in sources]
+    cells = {source.key: {} for source in sources}
+    completes, first, last = 0, None, None
     for row in session.execute(query):
         row = list(row)
         h = index[row.pop(0)] if design.weighted else 0
         key = row.pop(0) if domain is not None else None
-        values = np.array([float(v or 0.0) for v in row])
-        start = 0
-        for j, width in enumerate(widths):
-            part = values[start : start + width]
-            start += width
+        completes += row[0]
+        first = row[1] if first is None or (row[1] and row[1] < first) else first
+        last = row[2] if last is None or (row[2] and row[2] > last) else last
+        for source, place, width in layout:
+            part = np.zeros(width)
+            for position, aggregate in place:
+                part[position] = float(row[aggregate] or 0.0)
             if part[0]:
-                cells[j][(key, h)] = part
-    return {
-        source.key: SourceSums(design, source, found)
-        for source, found in zip(sources, cells, strict=True)
-    }
+                cells[source.key][(key, h)] = part
+    return FactSums(
+        {source.key: SourceSums(design, source, cells[source.key]) for source in sources},
+        completes,
+        first,
+        last,
+    )
 
 
 def _cells(session, design, source, query, by_domain: bool) -> SourceSums:

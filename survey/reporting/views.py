@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Questionnaire as StoredQuestionnaire
-from ..models import QuestionnaireVersion, ReportRow, Response, Survey
+from ..models import QuestionnaireVersion, Response, Survey
 from ..questionnaire_versions import questionnaire_of
 from ..stats.aggregates import contrast_from_sums
 from ..stats.comparisons import adjust_p_values, compare_independent
@@ -39,25 +39,25 @@ def measure_named(questionnaire, key: str | None) -> Measure:
 
 def headline(session: Session, survey: Survey, scope: ReportScope, design: SurveyDesign):
     """Each headline index over the scope, all from one scan of ``report_rows``."""
+    return headline_and_counts(session, survey, scope, design)[0]
+
+
+def headline_and_counts(session: Session, survey: Survey, scope: ReportScope, design):
+    """The headline indices, and the completes in the scope with the first and last
+    completion (the same scan); partials counted apart."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
     measures = headline_measures(questionnaire)
-    sources = list({m.source.key: m.source for m in measures}.values())
-    cache = collect_facts(session, design, sources, scope)
-    rows = []
+    wanted: dict = {}
     for measure in measures:
-        estimate = cache[measure.source.key].estimate(measure)
-        rows.append(Headline(measure, figure(measure.key, estimate, percent(measure))))
-    return rows
-
-
-def response_counts(session: Session, survey: Survey, scope: ReportScope) -> dict:
-    """Completes (from ``report_rows``) and partials within the scope, and the first and
-    last completion."""
-    complete, first, last = session.execute(
-        select(
-            func.count(), func.min(ReportRow.completed_at), func.max(ReportRow.completed_at)
-        ).where(ReportRow.survey_id == survey.id, *scope.fact_conditions())
-    ).one()
+        wanted.setdefault(measure.source, set()).add(measure.column)
+    facts = collect_facts(session, design, wanted, scope)
+    rows = [
+        Headline(
+            measure,
+            figure(measure.key, facts.sums[measure.source.key].estimate(measure), percent(measure)),
+        )
+        for measure in measures
+    ]
     partial = session.scalar(
         select(func.count()).where(
             Response.survey_id == survey.id,
@@ -65,7 +65,12 @@ def response_counts(session: Session, survey: Survey, scope: ReportScope) -> dic
             *scope.conditions(Response.started_at),
         )
     )
-    return {"counts": {"complete": complete, "partial": partial}, "first": first, "last": last}
+    counts = {
+        "counts": {"complete": facts.completes, "partial": partial},
+        "first": facts.first,
+        "last": facts.last,
+    }
+    return rows, counts
 
 
 def segment_figures(

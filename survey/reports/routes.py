@@ -18,7 +18,7 @@ from ..reporting.fieldwork_rates import report_rates
 from ..reporting.labels import segment_choices
 from ..reporting.measures import headline_measures
 from ..reporting.verbatims import PAGE_SIZE, verbatims
-from ..reporting.views import headline, measure_named, response_counts, segment_figures, trend
+from ..reporting.views import headline_and_counts, measure_named, segment_figures, trend
 from ..surveys import list_surveys
 from .context import dimension_label, load_report, quadrant_label, touchpoint_label
 
@@ -49,11 +49,12 @@ def overview(slug):
     """Where satisfaction stands: the headline indices with intervals, and the fieldwork."""
     report = load_report(slug)
     session = db_session()
+    indices, counts = headline_and_counts(session, report.survey, report.scope, report.design)
     return render_template(
         "reports/overview.html",
         report=report,
-        headline=headline(session, report.survey, report.scope, report.design),
-        counts=response_counts(session, report.survey, report.scope),
+        headline=indices,
+        counts=counts,
         rates=report_rates(session, report.survey, report.scope),
     )
 
