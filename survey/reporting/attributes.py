@@ -95,16 +95,7 @@ def _pair_sums(session: Session, design: SurveyDesign, scope: ReportScope, ids: 
             both(i, j, x[i] * x[j]),
         ]
     groups = [Response.stratum] if design.weighted else []
-    query = (
-        select(*groups, *aggregates)
-        .select_from(query_from)
-        .where(
-            Response.survey_id == design.survey_id,
-            Response.status == "complete",
-            *scope.conditions(),
-            *design.conditions(),
-        )
-    )
+    query = select(*groups, *aggregates).select_from(query_from).where(*design.completes(scope))
     if groups:
         query = query.group_by(*groups)
     index = {label: h for h, label in enumerate(design.labels)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Response
@@ -14,7 +14,7 @@ from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.crosstab import CellSums, RaoScott, rao_scott
 from ..stats.estimators import EstimationError
 from .figures import Figure, figure
-from .scope import ReportScope, segment_expression
+from .scope import ReportScope, join_segment
 from .sums import LONELY_PSU, SurveyDesign
 
 
@@ -32,20 +32,6 @@ class CrossTab:
         return [int(v) for v in self.counts.sum(axis=0)]
 
 
-def _expression(name, questionnaire, query_from):
-    expression, answers = segment_expression(name, questionnaire)
-    if answers is not None:
-        query_from = query_from.outerjoin(
-            answers,
-            and_(
-                answers.response_id == Response.id,
-                answers.question_id == name,
-                answers.item == "",
-            ),
-        )
-    return expression, query_from
-
-
 def cross_tab(
     session: Session,
     questionnaire,
@@ -55,11 +41,10 @@ def cross_tab(
     column_name: str,
 ) -> CrossTab:
     query_from = Response.__table__
-    row_expr, query_from = _expression(row_name, questionnaire, query_from)
-    column_expr, query_from = _expression(column_name, questionnaire, query_from)
+    row_expr, query_from = join_segment(query_from, row_name, questionnaire)
+    column_expr, query_from = join_segment(query_from, column_name, questionnaire)
     groups = [Response.stratum] if design.weighted else []
-    base = [Response.survey_id == design.survey_id, Response.status == "complete"]
-    where = base + scope.conditions() + design.conditions()
+    where = design.completes(scope)
     cells = session.execute(
         select(*groups, row_expr, column_expr, func.count())
         .select_from(query_from)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from .measures import score_source, value_source
 from .scope import FILTERS, attribute, month_of
 
 CLOCK_MARGIN = timedelta(minutes=10)
+BULK = 10_000
 COLUMNS = (
     "response_id", "survey_id", "stratum", "completed_at", *FILTERS,
     "overall", "overall_top", "recommend", "recommend_top", "recommend_score", "csi",
@@ -82,6 +83,10 @@ def refresh_facts(session: Session, survey: Survey) -> int:
     ).rowcount
     if not added:
         return 0
+    if dialect == "postgresql" and added >= BULK:
+        # A bulk copy (the first view of a large survey): let the planner see the table
+        # now rather than when autovacuum next looks, so its scans run in parallel.
+        session.execute(text("ANALYZE report_rows"))
     since = [] if newest is None else [ReportRow.completed_at >= newest - CLOCK_MARGIN]
     for name, column in [(n, getattr(ReportRow, n)) for n in FILTERS] + [
         ("month", month_of(ReportRow.completed_at, dialect))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, func, literal
+from sqlalchemy import JSON, and_, func, literal
 from sqlalchemy.orm import aliased
 
 from ..models import Answer, ReportRow, Response
@@ -117,10 +117,14 @@ class ReportScope:
         return {k: v for k, v in values.items() if v}
 
 
-def segment_expression(name: str, questionnaire):
-    """The grouping expression of a segment: a response attribute or a segment question's
-    code (joined from the answers). Returns (expression, the joined answers alias or None)."""
-    if questionnaire is not None and questionnaire.question(name) is not None:
-        answer = aliased(Answer)
-        return answer.code, answer
-    return attribute(name), None
+def join_segment(query_from, name: str, questionnaire):
+    """Group by a segment: a response attribute, or a segment question's code (its answer
+    joined on). Returns (the grouping expression, the FROM with any join)."""
+    if questionnaire is None or questionnaire.question(name) is None:
+        return attribute(name), query_from
+    answer = aliased(Answer)
+    joined = query_from.outerjoin(
+        answer,
+        and_(answer.response_id == Response.id, answer.question_id == name, answer.item == ""),
+    )
+    return answer.code, joined

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import ReportRow, Response, StratumPopulation, Survey
@@ -19,7 +19,7 @@ from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.estimate import Estimate
 from .facts import refresh_facts
 from .measures import Measure, Source
-from .scope import FILTERS, ReportScope, month_of, segment_expression
+from .scope import FILTERS, ReportScope, join_segment, month_of
 
 LONELY_PSU = "adjust"  # one complete in a stratum must not blank a manager's page
 
@@ -39,6 +39,15 @@ class SurveyDesign:
 
     def conditions(self, stratum=Response.stratum) -> list:
         return [stratum.in_(self.labels)] if self.weighted else []
+
+    def completes(self, scope) -> list:
+        """WHERE clauses for this survey's completes inside the design and the scope."""
+        return [
+            Response.survey_id == self.survey_id,
+            Response.status == "complete",
+            *scope.conditions(),
+            *self.conditions(),
+        ]
 
 
 def survey_design(session: Session, survey: Survey, weighted: bool = True) -> SurveyDesign:
@@ -155,16 +164,7 @@ def collect(
     if by == "month":
         domain = month_of(Response.completed_at, session.get_bind().dialect.name)
     elif by:
-        domain, answers = segment_expression(by, questionnaire)
-        if answers is not None:
-            query_from = query_from.outerjoin(
-                answers,
-                and_(
-                    answers.response_id == Response.id,
-                    answers.question_id == by,
-                    answers.item == "",
-                ),
-            )
+        domain, query_from = join_segment(query_from, by, questionnaire)
     if domain is not None:
         groups.append(domain)
     aggregates = [func.count(values["value"])]
@@ -173,13 +173,7 @@ def collect(
     query = (
         select(*groups, *aggregates)
         .select_from(query_from)
-        .where(
-            Response.survey_id == design.survey_id,
-            Response.status == "complete",
-            values["value"].is_not(None),
-            *scope.conditions(),
-            *design.conditions(),
-        )
+        .where(values["value"].is_not(None), *design.completes(scope))
     )
     if groups:
         query = query.group_by(*groups)

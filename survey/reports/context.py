@@ -71,52 +71,39 @@ class Report:
         """An attribute's translated name, or a segment question's text."""
         if self.questionnaire.question(name) is not None:
             return self.text(name)
-        return attribute_label(name)
+        return label(name)
 
 
-def attribute_label(name: str) -> str:
-    labels = {
+def _labels() -> dict:
+    """Translated names of attributes, touchpoints, SERVQUAL dimensions and quadrants."""
+    return {
         "branch": _("Branch"),
         "channel": _("Channel"),
         "tier": _("Customer tier"),
         "queue": _("Hotline queue"),
         "staff_id": _("Staff"),
         "agent": _("Agent"),
-    }
-    return labels.get(name, name)
-
-
-def touchpoint_label(name: str) -> str:
-    labels = {
         "counter": _("Counter"),
         "lobby": _("Lobby"),
         "self_service": _("ATM and self-service"),
         "hotline": _("Phone hotline"),
         "online": _("Online banking"),
         "app": _("Mobile app"),
-    }
-    return labels.get(name, name)
-
-
-def dimension_label(name: str) -> str:
-    labels = {
         "tangibles": _("Tangibles"),
         "reliability": _("Reliability"),
         "responsiveness": _("Responsiveness"),
         "assurance": _("Assurance"),
         "empathy": _("Empathy"),
-    }
-    return labels.get(name, name)
-
-
-def quadrant_label(name: str) -> str:
-    labels = {
         "concentrate_here": _("Concentrate here"),
         "keep_up_the_good_work": _("Keep up the good work"),
         "low_priority": _("Low priority"),
         "possible_overkill": _("Possible overkill"),
     }
-    return labels.get(name, name)
+
+
+def label(name: str) -> str:
+    """A report name in the reader's language (the name itself when it has none)."""
+    return _labels().get(name, name)
 
 
 def load_report(slug: str) -> Report:

@@ -20,7 +20,7 @@ from ..reporting.measures import headline_measures
 from ..reporting.verbatims import PAGE_SIZE, verbatims
 from ..reporting.views import headline_and_counts, measure_named, segment_figures, trend
 from ..surveys import list_surveys
-from .context import dimension_label, load_report, quadrant_label, touchpoint_label
+from .context import label, load_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp, [Role.MANAGER])
@@ -30,9 +30,7 @@ for helper in (
     paired_chart,
     quadrant_chart,
     trend_chart,
-    touchpoint_label,
-    dimension_label,
-    quadrant_label,
+    label,
 ):
     bp.add_app_template_global(helper)
 
@@ -113,7 +111,7 @@ def attributes(slug):
         report=report,
         touchpoints=touchpoints,
         touchpoint_rows=[
-            (f, touchpoint_label(name) if i == 0 else "· " + report.text(f.label))
+            (f, label(name) if i == 0 else "· " + report.text(f.label))
             for name, figures in touchpoints.items()
             for i, f in enumerate(figures)
         ],
@@ -126,7 +124,7 @@ def attributes(slug):
         ],
         servqual=servqual,
         servqual_pairs=[(r.expectation, r.perception) for r in servqual],
-        servqual_names=[dimension_label(r.dimension) for r in servqual],
+        servqual_names=[label(r.dimension) for r in servqual],
     )
 
 

@@ -32,6 +32,17 @@ def exported(client, slug, tmp_path, keep=lambda row: True):
     return path, rows
 
 
+def design_of(rows) -> SampleDesign:
+    """The export's design, as `survey stats --strata _stratum --weights _weight --fpc _fpc`."""
+    return SampleDesign.build(
+        len(rows),
+        strata=[[r["_stratum"] for r in rows]],
+        weights=[float(r["_weight"]) for r in rows],
+        fpc=[float(r["_fpc"]) for r in rows],
+        lonely_psu="adjust",
+    )
+
+
 def stats_cli(runner, path, *options):
     result = runner.invoke(args=["stats", str(path), *options])
     assert result.exit_code == 0, result.output
@@ -116,13 +127,7 @@ def test_a_filter_is_a_domain_of_the_whole_design(client, auth, reported, tmp_pa
     slug = reported()
     auth.login_as("manager")
     _, rows = exported(client, slug, tmp_path)
-    design = SampleDesign.build(
-        len(rows),
-        strata=[[r["_stratum"] for r in rows]],
-        weights=[float(r["_weight"]) for r in rows],
-        fpc=[float(r["_fpc"]) for r in rows],
-        lonely_psu="adjust",
-    )
+    design = design_of(rows)
     y = np.array([float(r["q_overall"]) if r["q_overall"] else np.nan for r in rows])
     top = np.where(np.isnan(y), np.nan, (y == 3).astype(float))
     inside = np.array(
@@ -170,13 +175,7 @@ def test_segments_flag_what_the_engine_finds_different_after_holm(client, auth, 
     slug = reported()
     auth.login_as("manager")
     _, rows = exported(client, slug, tmp_path)
-    design = SampleDesign.build(
-        len(rows),
-        strata=[[r["_stratum"] for r in rows]],
-        weights=[float(r["_weight"]) for r in rows],
-        fpc=[float(r["_fpc"]) for r in rows],
-        lonely_psu="adjust",
-    )
+    design = design_of(rows)
     y = np.array([float(r["q_overall"]) if r["q_overall"] else np.nan for r in rows])
     branches = np.array([r["branch"] for r in rows])
     names = sorted(set(branches))
