@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..database import db_session
 from ..models import Survey
 from ..reporting.estimates import EstimatesError, estimates
+from ..reporting.facts import ReportNotReady
 from ..reporting.scope import ReportScope, ScopeError
 from ..reports.context import REPORTABLE
 from .tokens import token_reader
@@ -72,6 +73,10 @@ def survey_estimates(slug):
         )
     except (EstimatesError, ScopeError) as error:
         return _error(400, str(error))
+    except ReportNotReady as error:
+        response = _error(503, f"the survey is being prepared for reporting ({error}); retry")
+        response.headers["Retry-After"] = "3"
+        return response
     except ValueError:
         return _error(400, "confidence_level must be a number between 0 and 1")
     return jsonify(result)

@@ -53,8 +53,7 @@ class SurveyDesign:
 def survey_design(session: Session, survey: Survey, weighted: bool = True) -> SurveyDesign:
     """The design from the frame counts and the completes per stratum (one small GROUP BY);
     first brings ``report_rows`` up to date with the completes."""
-    if refresh_facts(session, survey):
-        session.commit()
+    refresh_facts(session, survey)
     populations = dict(
         session.execute(
             select(StratumPopulation.stratum, StratumPopulation.population).where(

@@ -14,6 +14,7 @@ from ..models import Role
 from ..reporting import attributes as attribute_report
 from ..reporting.charts import axis_of, interval_chart, paired_chart, quadrant_chart, trend_chart
 from ..reporting.crosstab import cross_tab
+from ..reporting.facts import ReportNotReady
 from ..reporting.fieldwork_rates import report_rates
 from ..reporting.labels import segment_choices
 from ..reporting.measures import headline_measures
@@ -170,3 +171,10 @@ def comments(slug):
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
     )
+
+
+@bp.errorhandler(ReportNotReady)
+def preparing(error):
+    """A large survey's first view: say how far the preparation got, and reload."""
+    response = render_template("reports/preparing.html", copied=error.copied, total=error.total)
+    return response, 503, {"Retry-After": "3"}

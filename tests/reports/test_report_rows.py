@@ -74,3 +74,42 @@ def test_filter_values_follow_new_branches(client, auth, db, reported):
         for v in db.scalars(select(ReportFilterValue).where(ReportFilterValue.name == "branch"))
     }
     assert "NEW-01" in names and "SZ-001" in names
+
+
+def test_a_large_first_view_is_prepared_over_several_requests(
+    client, auth, db, reported, monkeypatch
+):
+    """Out of time, a view asks to be reloaded (503, progress, meta refresh) and keeps what
+    it copied, oldest first; the views after it finish and show the figures."""
+    from survey.reporting import facts
+
+    slug = reported()
+    auth.login_as("manager")
+    monkeypatch.setattr(facts, "CHUNK", 50)
+    monkeypatch.setattr(facts, "BUDGET", 0.0)
+    first = client.get(f"/reports/{slug}/")
+    assert first.status_code == 503 and first.headers["Retry-After"] == "3"
+    page = first.get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and "50 of" in page
+    assert client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall").status_code == 503
+    db.rollback()
+    survey_id = db.scalar(select(Survey.id).where(Survey.slug == slug))
+    copied = db.scalars(
+        select(ReportRow.completed_at)
+        .where(ReportRow.survey_id == survey_id)
+        .order_by(ReportRow.completed_at)
+    ).all()
+    oldest = db.scalars(
+        select(Response.completed_at)
+        .where(Response.survey_id == survey_id, Response.status == "complete")
+        .order_by(Response.completed_at)
+        .limit(len(copied))
+    ).all()
+    assert copied == oldest, "what is copied is every complete up to a time"
+    monkeypatch.setattr(facts, "BUDGET", 60.0)
+    assert client.get(f"/reports/{slug}/").status_code == 200
+    db.rollback()
+    completes = db.scalar(
+        select(func.count()).where(Response.survey_id == survey_id, Response.status == "complete")
+    )
+    assert db.scalar(select(func.count()).where(ReportRow.survey_id == survey_id)) == completes
