@@ -42,7 +42,7 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
     for contact_id, invitation_id, status, disposition in session.execute(
         select(Invitation.contact_id, Invitation.id, Response.status, Response.disposition)
         .join(Invitation, Response.invitation_id == Invitation.id)
-        .where(Response.survey_id == survey.id)
+        .where(Invitation.survey_id == survey.id)  # from the few invitations, not every response
     ):
         code = disposition if status == "screened_out" else RESPONSE_CODE.get(status)
         if code:

@@ -146,8 +146,11 @@ client = app.test_client()
 assert client.post("/login", data={"username": "manager", "password": "bench-password-1"}).status_code == 302
 result = {"memory_before_kb": peak_kb()}
 started = time.perf_counter()
-assert client.get("/reports/bench/").status_code == 200
+views = 1
+while client.get("/reports/bench/").status_code == 503:  # preparing: reload, as the page does
+    views += 1
 result["first_view_s"] = time.perf_counter() - started
+result["first_views"] = views
 result["memory_after_first_kb"] = peak_kb()
 for name, path in json.loads(sys.argv[2]).items():
     assert client.get(path).status_code == 200
@@ -169,20 +172,22 @@ def main() -> None:
     parser.add_argument(
         "--database", help="PostgreSQL URL (its public schema is reset); default a SQLite file"
     )
-    args = parser.parse_args()
-    folder = tempfile.mkdtemp()
-    url = args.database or f"sqlite:///{folder}/bench.sqlite3"
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    schema.upgrade(engine)
-    started = time.perf_counter()
-    fill(engine, args.responses)
-    print(
-        f"filled {args.responses:,} responses in {time.perf_counter() - started:.0f} s", flush=True
+    parser.add_argument(
+        "--as-filled", action="store_true", help="serve --database as an earlier run left it"
     )
+    args = parser.parse_args()
+    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    engine = make_engine(url)
+    if not args.as_filled:
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        schema.upgrade(engine)
+        started = time.perf_counter()
+        fill(engine, args.responses)
+        print(f"filled {args.responses:,} responses in {time.perf_counter() - started:.0f} s")
+        print(f"  database: {url}", flush=True)
     engine.dispose()
     output = subprocess.run(  # noqa: S603 (this interpreter, this script)
         [sys.executable, "-c", SERVE, url, json.dumps(PAGES)],
@@ -190,7 +195,10 @@ def main() -> None:
     ).stdout  # fmt: skip
     result = json.loads(output.strip().splitlines()[-1])
     print(f"{engine.dialect.name}, {args.responses:,} responses")
-    print(f"  first view (copies the completes into report_rows) {result['first_view_s']:.1f} s")
+    print(
+        f"  first view (copies the completes into report_rows) {result['first_view_s']:.1f} s"
+        f" over {result['first_views']} request(s)"
+    )
     for name in PAGES:
         print(
             f"  {name:<9} median {result[name]['median_s']:.3f} s, slowest {result[name]['max_s']:.3f} s"

@@ -113,9 +113,10 @@ def refresh_facts(session: Session, survey: Survey, budget_seconds: float | None
             break
         _add_filter_values(session, survey.id, since, dialect, insert)
         added += count
-        if dialect == "postgresql" and added >= BULK and count == CHUNK:
+        if added >= BULK and count == CHUNK:
             # A bulk copy (the first view of a large survey): let the planner see the
-            # table now rather than when autovacuum next looks.
+            # table now (rather than when autovacuum next looks, or never on SQLite), so
+            # it scans instead of walking an index row by row.
             session.execute(text("ANALYZE report_rows"))
         session.commit()
         if count < CHUNK:
