@@ -25,7 +25,7 @@ from .scope import FILTERS, attribute, month_of
 
 CLOCK_MARGIN = timedelta(minutes=10)
 BULK = 10_000
-CHUNK = 100_000  # rows copied per commit
+CHUNK = 25_000  # rows copied per commit (a few seconds each)
 BUDGET = 15.0  # seconds a view may spend copying before it asks to be reloaded
 COLUMNS = (
     "response_id", "survey_id", "stratum", "completed_at", *FILTERS,
@@ -106,9 +106,13 @@ def refresh_facts(session: Session, survey: Survey, budget_seconds: float | None
             .order_by(Response.completed_at)
             .limit(CHUNK)
         )
-        count = session.execute(
-            insert(ReportRow).from_select(list(COLUMNS), rows).on_conflict_do_nothing()
-        ).rowcount
+        copied = session.scalars(
+            insert(ReportRow)
+            .from_select(list(COLUMNS), rows)
+            .on_conflict_do_nothing()
+            .returning(ReportRow.response_id)  # rowcount is -1 here with psycopg
+        ).all()
+        count = len(copied)
         if not count:
             break
         _add_filter_values(session, survey.id, since, dialect, insert)
