@@ -17,6 +17,7 @@ from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
 from .models import Role, Survey
 from .questionnaire_commands import questionnaires
+from .reporting.facts import refresh_facts
 from .sample_commands import calls, invitations, sample
 from .stats_command import stats_command
 from .surveys import list_surveys
@@ -214,6 +215,21 @@ def rates_command(slug: str, as_json: bool, eligible_share: float | None, by: st
         click.echo(f"{name:<6} {'—' if value is None else f'{value:.1%}'}")
 
 
+@click.command("prepare-reports")
+@click.argument("slug")
+@with_appcontext
+def prepare_reports_command(slug: str):
+    """Copy a survey's completes into the reports' table now (after a bulk load), so the
+    first manager to open its report does not wait for it."""
+    session = db_session()
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None:
+        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    added = refresh_facts(session, survey, budget_seconds=float("inf"))
+    session.commit()
+    click.echo(f"{added} complete responses prepared for reporting.")
+
+
 def init_app(app) -> None:
     for command in (
         init_db,
@@ -228,5 +244,6 @@ def init_app(app) -> None:
         sample,
         invitations,
         calls,
+        prepare_reports_command,
     ):
         app.cli.add_command(command)

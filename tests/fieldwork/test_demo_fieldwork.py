@@ -17,7 +17,8 @@ def demo(runner, db):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return {
-        s.slug.rsplit("-", 2)[0]: s for s in db.scalars(select(Survey).where(Survey.status == "open"))
+        s.slug.rsplit("-", 2)[0]: s
+        for s in db.scalars(select(Survey).where(Survey.status == "open"))
     }
 
 

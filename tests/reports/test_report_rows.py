@@ -113,3 +113,19 @@ def test_a_large_first_view_is_prepared_over_several_requests(
         select(func.count()).where(Response.survey_id == survey_id, Response.status == "complete")
     )
     assert db.scalar(select(func.count()).where(ReportRow.survey_id == survey_id)) == completes
+
+
+def test_the_prepare_command_copies_everything_ahead(runner, db, reported):
+    slug = reported()
+    result = runner.invoke(args=["prepare-reports", slug])
+    assert result.exit_code == 0, result.output
+    survey_id = db.scalar(select(Survey.id).where(Survey.slug == slug))
+    completes = db.scalar(
+        select(func.count()).where(Response.survey_id == survey_id, Response.status == "complete")
+    )
+    assert result.output.startswith(f"{completes} complete responses prepared")
+    assert db.scalar(select(func.count()).where(ReportRow.survey_id == survey_id)) == completes
+    again = runner.invoke(args=["prepare-reports", slug])
+    assert again.output.startswith("0 complete responses prepared")
+    missing = runner.invoke(args=["prepare-reports", "nope"])
+    assert missing.exit_code == 1 and "No survey 'nope'" in missing.output
