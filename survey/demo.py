@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from datetime import date
 from pathlib import Path
@@ -36,22 +37,28 @@ def _surveys(session: Session, questionnaire_dir: Path, today: date) -> None:
         result = load_file(path)
         version = store(session, result, path.read_text(encoding="utf-8")).version
         built = result.questionnaire
-        slug = f"{built.id}-{period}"
-        if session.scalar(select(Survey).where(Survey.slug == slug)):
+        if session.scalar(select(Survey).where(Survey.slug == f"{built.id}-{period}")):
             continue
-        session.add(
-            Survey(
-                slug=slug,
-                name=f"{built.title.get_in('zh-Hans')} {period}",
-                questionnaire_version_id=version.id,
-                modes=list(built.modes),
-                status="open",
-                languages=list(built.languages),
-                default_language=built.default_language,
-                period_label=period,
-                opens_on=today.replace(day=1),
-            )
-        )
+        session.add(monthly_survey(built, version.id, today, "open"))
+
+
+def monthly_survey(built, version_id: int, month: date, status: str) -> Survey:
+    """A questionnaire's survey for one month, as the demo fields one a month; a closed one
+    closes on the month's last day."""
+    period = f"{month:%Y-%m}"
+    last_day = calendar.monthrange(month.year, month.month)[1]
+    return Survey(
+        slug=f"{built.id}-{period}",
+        name=f"{built.title.get_in('zh-Hans')} {period}",
+        questionnaire_version_id=version_id,
+        modes=list(built.modes),
+        status=status,
+        languages=list(built.languages),
+        default_language=built.default_language,
+        period_label=period,
+        opens_on=month.replace(day=1),
+        closes_on=None if status == "open" else month.replace(day=last_day),
+    )
 
 
 def sample_links(session: Session) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from .demo import monthly_survey
 from .demo_fieldwork import BRANCHES, QUEUES, TIERS
 from .models import Answer, Response, StratumPopulation, Survey, utcnow
 from .questionnaire_versions import questionnaire_of
@@ -218,18 +219,7 @@ def build(session: Session, today: date | None = None) -> int:
             slug = f"{key}-{month:%Y-%m}"
             if session.scalar(select(func.count()).where(Survey.slug == slug)):
                 continue
-            past = Survey(
-                slug=slug,
-                name=f"{questionnaire.title.get_in('zh-Hans')} {month:%Y-%m}",
-                questionnaire_version_id=survey.questionnaire_version_id,
-                modes=list(survey.modes),
-                status="closed",
-                languages=list(survey.languages),
-                default_language=survey.default_language,
-                period_label=f"{month:%Y-%m}",
-                opens_on=month,
-                closes_on=month.replace(day=calendar.monthrange(month.year, month.month)[1]),
-            )
+            past = monthly_survey(questionnaire, survey.questionnaire_version_id, month, "closed")
             session.add(past)
             session.flush()
             add_populations(session, past, strata)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from survey.models import CatiCase, Contact, OutboxMessage, Response, Survey
 from survey.questionnaire import load_file
+from survey.questionnaire_versions import questionnaire_of
 from survey.rates import final_dispositions, survey_rates
 from survey.synthetic import answer_all
 from tests.conftest import QUESTIONNAIRES
@@ -81,3 +82,26 @@ def test_latent_satisfaction_moves_the_scores():
         return sum(scores) / len(scores)
 
     assert mean(0.2) + 1 < mean(0.8)
+
+
+def test_the_demo_gives_the_reports_months_and_real_branch_differences(db, demo):
+    from survey.reporting.measures import headline_measures
+    from survey.reporting.scope import ReportScope
+    from survey.reporting.sums import survey_design
+    from survey.reporting.views import segment_figures
+
+    completes = db.scalar(select(func.count()).where(Response.status == "complete"))
+    assert completes >= 4000
+    history = db.scalars(
+        select(Survey).where(Survey.status == "closed", Survey.slug.like("branch-counter-%"))
+    ).all()
+    assert len(history) == 5
+    past = history[0]
+    mean = next(
+        m
+        for m in headline_measures(questionnaire_of(past.questionnaire_version))
+        if m.key == "mean"
+    )
+    _, figures = segment_figures(db, past, ReportScope(), survey_design(db, past), mean, "branch")
+    flags = {f.label: f.flag for f in figures}
+    assert flags["SZ-002"] == "below", flags
