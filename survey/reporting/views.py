@@ -95,11 +95,10 @@ def segment_figures(
         figures.append(fig)
         others = set(domains) - {domain}
         if fig.n >= SUPPRESS_BELOW and others and sums.estimate(measure, others):
-            factor = 100.0 if measure.kind in ("nps", "proportion") else 1.0
             comparison = contrast_from_sums(
                 sums.stratum_sums(measure.column, {domain}),
                 sums.stratum_sums(measure.column, others),
-                factor,
+                measure.factor,
             )
             tests.append((len(figures) - 1, comparison.difference, comparison.p_value))
     if tests:
@@ -161,7 +160,6 @@ def trend(
         sums = collect(session, design, measure.source, scope.without_period(), by="month")
         if grain == "quarter":
             sums = merge_domains(sums, quarter_of)
-        factor = 100.0 if measure.kind in ("nps", "proportion") else 1.0
         for period in sums.domains:
             if period is None:
                 continue
@@ -169,28 +167,28 @@ def trend(
             fig = figure(period, estimate, percent(measure))
             change = None
             if previous is not None and estimate is not None and not fig.suppressed:
-                change = _change(previous, (each, sums, period, estimate), measure, factor)
+                change = _change(previous, (each, sums, period, estimate), measure)
             points.append(TrendPoint(each.slug, period, fig, change))
             if not fig.suppressed:
                 previous = (each, sums, period, estimate)
     return points
 
 
-def _change(previous, current, measure, factor) -> Figure:
-    survey_before, sums_before, period_before, estimate_before = previous
+def _change(previous, current, measure) -> Figure:
+    survey_before, _, period_before, estimate_before = previous
     survey_now, sums_now, period_now, estimate_now = current
     if survey_before.id == survey_now.id:
         comparison = contrast_from_sums(
             sums_now.stratum_sums(measure.column, {period_now}),
             sums_now.stratum_sums(measure.column, {period_before}),
-            factor,
+            measure.factor,
         )
     else:
+        # The estimates carry NPS's ×100 already; a share still needs its percent.
         comparison = compare_independent(estimate_now, estimate_before)
-        comparison = type(comparison)(
-            comparison.difference * (100.0 if measure.kind == "proportion" else 1.0),
-            comparison.se * (100.0 if measure.kind == "proportion" else 1.0),
-            comparison.df,
+        to_shown = measure.factor / estimate_now.scale
+        comparison = replace(
+            comparison, difference=comparison.difference * to_shown, se=comparison.se * to_shown
         )
     ci = comparison.confidence_interval()
     flag = None
