@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import audit, demo, demo_fieldwork, demo_reports, export, rates, schema
+from . import audit, backup, demo, demo_fieldwork, demo_reports, export, rates, schema
 from .auth.accounts import AccountError, create_user
 from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
@@ -230,6 +230,44 @@ def prepare_reports_command(slug: str):
     click.echo(f"{added} complete responses prepared for reporting.")
 
 
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(destination: str):
+    """Write a consistent copy of the SQLite database to DESTINATION while the app runs."""
+    try:
+        result = backup.backup(get_db().engine, destination)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {result.path} (migration {result.revision}).")
+    click.echo(_row_summary(result))
+
+
+@click.command("restore")
+@click.argument("origin", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
+@with_appcontext
+def restore_command(origin: str, yes: bool):
+    """Replace the SQLite database's data with the backup ORIGIN (stop the app first)."""
+    if not yes:
+        click.confirm(
+            "Every answer, case and account now in the database will be replaced by the "
+            "backup's. Continue?",
+            abort=True,
+        )
+    try:
+        result = backup.restore(get_db().engine, origin)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {origin} into {result.path} (now at migration {result.revision}).")
+    click.echo(_row_summary(result))
+
+
+def _row_summary(result: backup.BackupResult) -> str:
+    shown = ("surveys", "responses", "answers", "contacts", "cati_cases", "users")
+    return ", ".join(f"{result.tables[t]} {t}" for t in shown if t in result.tables)
+
+
 def init_app(app) -> None:
     for command in (
         init_db,
@@ -245,5 +283,7 @@ def init_app(app) -> None:
         invitations,
         calls,
         prepare_reports_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -29,11 +29,21 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, after
 
 
-def head_revision() -> str:
-    """The newest migration shipped with this version of the package."""
+def _scripts() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of the package."""
+    return _scripts().get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every migration this version of the package knows, so an older database can be upgraded
+    and a newer one refused."""
+    return {script.revision for script in _scripts().walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
