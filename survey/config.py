@@ -61,6 +61,8 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": int(os.environ.get("SURVEY_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("SURVEY_LOGIN_LOCK_MINUTES", "15")),
+        "TOKEN_GUESS_LIMIT": int(os.environ.get("SURVEY_TOKEN_GUESS_LIMIT", "30")),
+        "SURVEY_PROXY_COUNT": int(os.environ.get("SURVEY_PROXY_COUNT", "0")),
         "SURVEY_PHONE_REGION": os.environ.get("SURVEY_PHONE_REGION", "CN"),
         "SURVEY_MESSAGE_ADAPTER": os.environ.get("SURVEY_MESSAGE_ADAPTER", "file"),
         "SURVEY_OUTBOX_DIR": os.environ.get("SURVEY_OUTBOX_DIR"),

@@ -47,7 +47,9 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     if status >= 500:
         return handle_server_error(error)
-    return _render(status)
+    body, status = _render(status)
+    retry_after = getattr(error, "retry_after", None)  # werkzeug's 429 and 503 carry it
+    return body, status, {"Retry-After": str(retry_after)} if retry_after else {}
 
 
 def handle_csrf_error(_error: CSRFError):

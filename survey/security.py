@@ -1,4 +1,6 @@
-"""HTTP security headers sent with every response."""
+"""HTTP security headers sent with every response, and the trusted-proxy setting."""
+
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,6 +30,11 @@ def _add_headers(response):
 
 
 def init_app(app) -> None:
+    proxies = app.config.get("SURVEY_PROXY_COUNT", 0)
+    if proxies:
+        # Behind N trusted proxies the client's address and scheme come from their headers,
+        # so the guessing limit and the audit log see customers, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.after_request(_add_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_add_hsts)

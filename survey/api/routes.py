@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
+from .. import throttle
 from ..database import db_session
 from ..models import Survey
 from ..reporting.estimates import EstimatesError, estimates
@@ -31,14 +33,28 @@ def _reader():
     """(allowed, branches): who asks, from the bearer token or the session."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        token = token_reader(db_session(), header[len("Bearer ") :].strip())
-        return (None, None) if token is None else (True, token.branches or None)
+        session = db_session()
+        wait = throttle.retry_after(session, "api")
+        if wait is not None:
+            raise TooManyRequests(retry_after=wait)
+        token = token_reader(session, header[len("Bearer ") :].strip())
+        if token is None:
+            throttle.record_failure(session, "api")
+            return None, None
+        return True, token.branches or None
     user = g.get("user")
     if user is None:
         return None, None
     if user.role not in READERS:
         return False, None
     return True, (user.branches or None) if user.role == "manager" else None
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_unknown_tokens(error: TooManyRequests):
+    response = _error(429, "too many unknown tokens from this address; wait and try again")
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @bp.get("/surveys/<slug>/estimates")

@@ -15,7 +15,7 @@ from .contacts import (
 from .jobs import ImportJob
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, ReportFilterValue, ReportRow, Response
-from .users import ApiToken, AuditEvent, Role, User
+from .users import ApiToken, AuditEvent, FailedLookup, Role, User
 
 __all__ = [
     "Answer",
@@ -29,6 +29,7 @@ __all__ = [
     "HotlineCall",
     "ImportJob",
     "DoNotContact",
+    "FailedLookup",
     "Invitation",
     "InvitationToken",
     "OutboxMessage",

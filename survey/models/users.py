@@ -78,3 +78,16 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class FailedLookup(Base):
+    """Unknown tokens presented by one client in one time window (a personal link, an API
+    key): counted in the database, so every app server sees the same count."""
+
+    __tablename__ = "failed_lookups"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # A keyed hash of the client's address (never the address itself).
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

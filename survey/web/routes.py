@@ -15,8 +15,9 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
-from .. import contact_rules, fielding
+from .. import contact_rules, fielding, throttle
 from ..database import db_session
 from ..i18n import negotiate, use_language
 from ..models import Response, Survey
@@ -158,14 +159,27 @@ def _interview(survey, invitation, response, start, self_url):
     return redirect(self_url)
 
 
+def _invitation_or_refusal(session, token: str):
+    """(invitation, None) for a known link; (None, the 404 or 429 page) otherwise. Unknown
+    tokens count towards the client's guessing limit."""
+    wait = throttle.retry_after(session, "link")
+    if wait is not None:
+        raise TooManyRequests(retry_after=wait)
+    invitation = fielding.find_invitation(session, token)
+    if invitation is not None:
+        return invitation, None
+    throttle.record_failure(session, "link")
+    use_language(negotiate(request.accept_languages) or "zh-Hans")
+    return None, (render_template("web/unavailable.html", survey=None, problem="unknown"), 404)
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def personal(token: str):
     """A customer's personal link: one response per link, resumable on any device."""
     session = db_session()
-    invitation = fielding.find_invitation(session, token)
-    if invitation is None:
-        use_language(negotiate(request.accept_languages) or "zh-Hans")
-        return render_template("web/unavailable.html", survey=None, problem="unknown"), 404
+    invitation, refusal = _invitation_or_refusal(session, token)
+    if refusal:
+        return refusal
     self_url = url_for(".personal", token=token)
 
     def start(language):
@@ -219,18 +233,12 @@ def open_link(slug: str):
 def opt_out(token: str):
     """Stop all survey invitations to this customer (the link in every invitation)."""
     session = db_session()
-    invitation = fielding.find_invitation(session, token)
-    language = (
-        _language(
-            invitation.survey,
-            invitation.contact.language if invitation and invitation.contact else None,
-        )
-        if invitation
-        else (negotiate(request.accept_languages) or "zh-Hans")
+    invitation, refusal = _invitation_or_refusal(session, token)
+    if refusal:
+        return refusal
+    use_language(
+        _language(invitation.survey, invitation.contact.language if invitation.contact else None)
     )
-    use_language(language)
-    if invitation is None:
-        return render_template("web/unavailable.html", survey=None, problem="unknown"), 404
     if request.method == "POST":
         contact_rules.opt_out(session, invitation)
         session.commit()

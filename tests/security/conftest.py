@@ -1,0 +1,79 @@
+"""A small world for the security tests: a user of every role, a phone survey with cases, a
+customer's link and an API token; and clients signed in as each role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from survey.api.tokens import issue_token
+from survey.models import CatiCase, User
+from tests.conftest import PASSWORD, csrf_token_from
+
+ROLES = ("admin", "manager", "supervisor", "interviewer")
+HOMES = {"admin": "/admin/", "manager": "/reports/", "supervisor": "/fieldwork/"}
+HOMES["interviewer"] = "/cati/"
+
+
+@dataclass
+class World:
+    slug: str
+    survey_id: int
+    case_id: int
+    link_token: str
+    api_token: str
+    api_token_id: int
+    version_id: int
+    user_ids: dict
+
+
+@pytest.fixture
+def world(app, db, make_user, cati_survey, fielded) -> World:
+    user_ids = {role: make_user(role, role) for role in ROLES}
+    survey = cati_survey("hotline-post-call", customers=2)
+    case_id = db.scalar(select(CatiCase.id).where(CatiCase.survey_id == survey.id))
+    link = fielded.invite(survey.id, {"name": "王伟", "phone": "+8613912345678"})
+    db.rollback()
+    token, record = issue_token(db, "dashboard", created_by=user_ids["admin"])
+    db.commit()
+    user_ids["target"] = make_user("target", "interviewer")
+    return World(
+        slug=survey.slug,
+        survey_id=survey.id,
+        case_id=case_id,
+        link_token=link,
+        api_token=token,
+        api_token_id=record.id,
+        version_id=survey.questionnaire_version_id,
+        user_ids=user_ids,
+    )
+
+
+class Visitor:
+    """A test client signed in as one role (or signed out), with its CSRF token at hand."""
+
+    def __init__(self, app, role: str | None):
+        self.role = role
+        self.client = app.test_client()
+        if role:
+            page = self.client.get("/login").get_data(as_text=True)
+            signed = self.client.post(
+                "/login",
+                data={"username": role, "password": PASSWORD, "csrf_token": csrf_token_from(page)},
+            )
+            assert signed.status_code == 302, f"{role} could not sign in"
+        home = HOMES[role] if role else "/login"
+        self.csrf = csrf_token_from(self.client.get(home).get_data(as_text=True))
+
+
+@pytest.fixture
+def visitors(app, world) -> dict:
+    """``visitors[role]`` for every role, and ``visitors[None]`` signed out."""
+    return {role: Visitor(app, role) for role in (None, *ROLES)}
+
+
+def user_named(db, name: str) -> User:
+    db.rollback()
+    return db.scalar(select(User).where(User.username == name))
