@@ -61,8 +61,13 @@ def begin_write(session: Session) -> None:
 
 
 def make_engine(url: str, **options) -> Engine:
-    """Create an engine with the settings each backend needs."""
+    """Create an engine with the settings each backend needs.
+
+    Statement parameters are kept out of error messages (``hide_parameters``): they hold
+    customers' names and numbers, and an error's message ends up in the log.
+    """
     url = normalise_url(url)
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .database import begin_write, get_db
+from .errors import failure
 from .models import ImportJob, Survey, utcnow
 from .post_call import import_calls
 from .sample_import import import_sample
@@ -112,8 +113,8 @@ def run(app, job_id: int) -> None:
                 "failed",
                 "rows were imported at the same time by another upload",
             )
-        except Exception:
-            log.exception("import job %s failed", job_id)
+        except Exception as error:
+            log.error("import job %s failed: %s", job_id, failure(error))
             session.rollback()
             job.status, job.error = "failed", "the import failed; nothing was imported"
         job.content, job.finished_at, job.updated_at = None, utcnow(), utcnow()
