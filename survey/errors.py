@@ -38,7 +38,7 @@ CSRF_MESSAGE = _l(
 
 def _render(status: int, message=None):
     title, default_message = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
-    if request.accept_mimetypes.best == "application/json":
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": str(title), "message": str(message or default_message)}, status
     return render_template(
         "errors/error.html", status=status, title=title, message=message or default_message

@@ -1,6 +1,9 @@
 """HTTP security headers sent with every response, and the trusted-proxy setting."""
 
+from flask import abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -14,6 +17,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def _refuse_nul_characters():
+    """A NUL character has no place in an address or a form field, and PostgreSQL refuses it
+    in text: answer 400 at the door rather than a database error deep inside."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in FORM_TYPES:
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 def _add_headers(response):
@@ -35,6 +48,7 @@ def init_app(app) -> None:
         # Behind N trusted proxies the client's address and scheme come from their headers,
         # so the guessing limit and the audit log see customers, not the proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_add_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_add_hsts)

@@ -131,3 +131,24 @@ def test_sql_injection_in_every_filter_and_parameter_does_nothing(
     assert not bad
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Response)) == before
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/reports/{slug}/?branch=%00",
+        "/reports/{slug}%00/",
+        "/api/v1/surveys/{slug}/estimates?var=%00",
+    ],
+)
+def test_a_nul_character_is_refused_at_the_door(visitors, hostile, address):
+    reply = visitors["admin"].client.get(address.format(slug=hostile))
+    assert reply.status_code == 400  # PostgreSQL refuses NUL in text: never a database error
+
+
+def test_a_nul_character_in_a_form_is_refused(visitors, world):
+    admin = visitors["admin"]
+    reply = admin.client.post(
+        "/admin/tokens", data={"csrf_token": admin.csrf, "name": "dash\x00board"}
+    )
+    assert reply.status_code == 400
