@@ -57,6 +57,8 @@ class Respondent:
     """Pages whose answers the server acknowledged, in order ('start' for the first POST)."""
     resumed_at: list[str] = field(default_factory=list)
     """The first page shown after each failed request: where the customer picked up again."""
+    acknowledged_before: list[int] = field(default_factory=list)
+    """How many pages had been acknowledged when each failure happened."""
     cookies: dict[str, str] = field(default_factory=dict)
     _connection: http.client.HTTPConnection | None = None
 
@@ -93,12 +95,26 @@ class Respondent:
         getattr(self.timings, kind).append(time.perf_counter() - started)
         return status, text
 
+    def _failed(self) -> None:
+        if len(self.resumed_at) == self.timings.failures:  # the first failure of an outage
+            self.acknowledged_before.append(len(self.acknowledged))
+        self.timings.failures += 1
+
+    def resumed_correctly(self) -> bool:
+        """After each outage the customer was shown the page after the last one acknowledged
+        (or a later one, when a reply was cut after its commit), never an earlier one."""
+        order = ["start", *ANSWERS, "done"]
+        for count, page in zip(self.acknowledged_before, self.resumed_at, strict=False):
+            if count and order.index(page) <= order.index(self.acknowledged[count - 1]):
+                return False
+        return True
+
     def step(self) -> bool:
         """Load the page and answer it; True once the survey is finished."""
         try:
             status, html = self._timed("page", "GET")
         except ServerGone:
-            self.timings.failures += 1
+            self._failed()
             raise
         if DONE_MARKER in html:
             if len(self.resumed_at) < self.timings.failures:
@@ -117,7 +133,7 @@ class Respondent:
         try:
             status, _ = self._timed("answer", "POST", body)
         except ServerGone:
-            self.timings.failures += 1
+            self._failed()
             raise
         if status == 302:
             self.acknowledged.append(name)
