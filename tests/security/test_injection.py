@@ -53,6 +53,9 @@ def _unescaped(reply) -> list[str]:
 def test_every_page_escapes_hostile_text(visitors, world, hostile):
     admin = visitors["admin"]
     admin.client.post(f"/cati/{world.slug}/next", data={"csrf_token": admin.csrf})
+    admin.client.post(  # the interview pipes the customer's title into the script
+        f"/cati/case/{world.case_id}/start", data={"csrf_token": admin.csrf, "language": "en"}
+    )
     found = []
     for endpoint, rule, method in ROUTES:
         if method != "GET" or endpoint == "static":
@@ -67,6 +70,8 @@ def test_every_page_escapes_hostile_text(visitors, world, hostile):
     # The hostile text was on the pages, escaped:
     case_page = admin.client.get(f"/cati/case/{world.case_id}").text
     assert "&lt;script&gt;alert" in case_page
+    interview = admin.client.get(f"/cati/case/{world.case_id}/interview").text
+    assert "&#34;&gt;&lt;img src=x onerror" in interview  # the piped title
     segments = admin.client.get(f"/reports/{hostile}/segments?segment=branch").text
     assert "GZ-9&#34;&gt;&lt;img src=x onerror" in segments
     comments = admin.client.get(f"/reports/{hostile}/comments?q=pwned").text
