@@ -10,13 +10,16 @@ import os
 import secrets
 import shutil
 from datetime import UTC, date, datetime
+from functools import partial
 
 import numpy as np
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from survey import create_app, schema
+from survey.auth import accounts
 from survey.auth.accounts import create_user
 from survey.database import get_db, make_engine, normalise_url
 from survey.demo_reports import add_populations, answer_survey
@@ -40,6 +43,20 @@ def _isolated_environment(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+PRODUCTION_PASSWORD_HASH = accounts.hash_password
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes():
+    """Staff passwords are hashed with scrypt, which costs 0.15 s by design; the suite creates
+    thousands of accounts, so it hashes them with few PBKDF2 rounds. Checking a password is
+    the same code for either (werkzeug reads the method from the hash);
+    tests/auth/test_login.py checks that the application itself uses scrypt."""
+    accounts.hash_password = partial(generate_password_hash, method="pbkdf2:sha256:1000")
+    yield
+    accounts.hash_password = PRODUCTION_PASSWORD_HASH
 
 
 @pytest.fixture(scope="session")

@@ -138,3 +138,10 @@ def test_session_cookie_flags(app, auth, client):
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" in cookie
+
+
+def test_passwords_are_stored_as_scrypt_hashes():
+    from tests.conftest import PRODUCTION_PASSWORD_HASH
+
+    stored = PRODUCTION_PASSWORD_HASH("correct-horse-battery")
+    assert stored.startswith("scrypt:") and "correct-horse" not in stored

@@ -154,12 +154,18 @@ def test_validation_message_beside_the_field_and_answers_kept(client, token):
 
 
 @pytest.mark.parametrize(
-    "token_text", ["nonsense", "x" * 300, "%00%ff", "HsLqdpgFwHxvY6H1ucGezmO1V4JuR8Lu"]
+    "token_text", ["nonsense", "x" * 300, "%ff%fe", "HsLqdpgFwHxvY6H1ucGezmO1V4JuR8Lu"]
 )
 def test_unknown_or_garbled_token_is_a_clear_404(client, token_text):
     reply = client.get(f"/s/{token_text}", headers={"Accept-Language": "en"})
     assert reply.status_code == 404
     assert "This link is not valid" in reply.get_data(as_text=True)
+
+
+def test_a_link_with_a_nul_character_is_refused_clearly(client):
+    reply = client.get("/s/%00%ff", headers={"Accept-Language": "en"})
+    assert reply.status_code == 400
+    assert "The request could not be understood" in reply.get_data(as_text=True)
 
 
 def test_expired_link(client, fielded, counter):
