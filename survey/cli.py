@@ -30,5 +30,16 @@ def main() -> None:
     without importing Flask or the application; every other verb goes through FlaskGroup."""
     if len(sys.argv) > 1 and sys.argv[1] == "stats":
         stats_command.main(sys.argv[2:], prog_name="survey stats")
-    else:
+        return
+    from sqlalchemy.exc import OperationalError  # noqa: PLC0415 (deferred with the app)
+
+    try:
         _group()()
+    except OperationalError as error:
+        first_line = str(error.orig).splitlines()[0] if error.orig else str(error)
+        click.echo(
+            f"Error: the database cannot be reached or opened ({first_line}). "
+            "Check SURVEY_DATABASE_URL and that the database server is running.",
+            err=True,
+        )
+        sys.exit(1)

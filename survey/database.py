@@ -6,8 +6,10 @@ benchmarks and migrations without a Flask application.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -69,6 +71,9 @@ def make_engine(url: str, **options) -> Engine:
     url = normalise_url(url)
     options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":  # SQLite creates the file, not its folder
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options
         )

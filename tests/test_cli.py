@@ -109,3 +109,30 @@ def test_demo_prints_logins_that_work(runner, client):
             "/logout",
             data={"csrf_token": csrf_token_from(client.get("/login").get_data(as_text=True))},
         )
+
+
+def test_an_unreachable_database_is_a_clear_error_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SURVEY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "SURVEY_INSTANCE_PATH": str(tmp_path),
+    }
+    command = [sys.executable, "-c", "from survey.cli import main; main()", "init-db"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "the database cannot be reached or opened" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_db_creates_the_sqlite_folder(tmp_path):
+    from survey import create_app
+
+    folder = tmp_path / "new" / "folder"
+    app = create_app({"SURVEY_DATABASE_URL": f"sqlite:///{folder}/survey.sqlite3"})
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "survey.sqlite3").exists()

@@ -164,6 +164,7 @@ def _invitation_or_refusal(session, token: str):
     tokens count towards the client's guessing limit."""
     wait = throttle.retry_after(session, "link")
     if wait is not None:
+        use_language(negotiate(request.accept_languages) or "zh-Hans")
         raise TooManyRequests(retry_after=wait)
     invitation = fielding.find_invitation(session, token)
     if invitation is not None:

@@ -33,7 +33,11 @@ def test_unknown_links_are_cut_off_after_the_limit(client, world, db):
     blocked = client.get(f"/s/{world.link_token}", environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert blocked.status_code == 429  # even a real link, from the guessing address
     assert 0 < int(blocked.headers["Retry-After"]) <= throttle.WINDOW.total_seconds()
-    assert "Too many requests" in blocked.text
+    assert "请求过于频繁" in blocked.text  # in the customer's language, as the link pages are
+    english = client.get(
+        "/s/guess", headers={"Accept-Language": "en"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+    )
+    assert "Too many requests" in english.text
     other = client.get(f"/s/{world.link_token}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert other.status_code == 200  # other customers are not affected
     db.rollback()
