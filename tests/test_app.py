@@ -17,8 +17,8 @@ def test_healthz_answers_when_the_database_works(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_an_unreachable_database(tmp_path):
-    app = create_app({"SURVEY_DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"})
+def test_healthz_reports_an_unreachable_database():
+    app = create_app({"SURVEY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
 
