@@ -160,17 +160,16 @@ def _interview(survey, invitation, response, start, self_url):
 
 
 def _invitation_or_refusal(session, token: str):
-    """(invitation, None) for a known link; (None, the 404 or 429 page) otherwise. Unknown
-    tokens count towards the client's guessing limit."""
+    """(invitation, None) for a known link, (None, the 404 page) for an unknown one, which
+    counts towards the client's guessing limit; over the limit, 429 for any link."""
+    use_language(negotiate(request.accept_languages) or "zh-Hans")  # until the survey's is known
     wait = throttle.retry_after(session, "link")
     if wait is not None:
-        use_language(negotiate(request.accept_languages) or "zh-Hans")
         raise TooManyRequests(retry_after=wait)
     invitation = fielding.find_invitation(session, token)
     if invitation is not None:
         return invitation, None
     throttle.record_failure(session, "link")
-    use_language(negotiate(request.accept_languages) or "zh-Hans")
     return None, (render_template("web/unavailable.html", survey=None, problem="unknown"), 404)
 
 
