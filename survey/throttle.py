@@ -9,13 +9,16 @@ stateless; the client is a keyed hash of its address, never the address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app, request
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import TooManyRequests
 
 from . import audit
 from .database import begin_write
@@ -23,7 +26,7 @@ from .models import FailedLookup, utcnow
 from .responses import client_key
 
 WINDOW = timedelta(minutes=10)
-SCOPES = ("link", "api")
+T = TypeVar("T")
 
 
 def _window_start(now: datetime) -> datetime:
@@ -35,7 +38,19 @@ def _client() -> str:
     return client_key(current_app.config["SECRET_KEY"], request.remote_addr or "")
 
 
-def retry_after(session: Session, scope: str, now: datetime | None = None) -> int | None:
+def guarded_lookup(session: Session, scope: str, lookup: Callable[[], T | None]) -> T | None:
+    """``lookup()`` under the guessing limit: over it, 429 whatever the token (so a refused
+    client learns nothing about which tokens exist); an unknown token (None) is counted."""
+    wait = _retry_after(session, scope)
+    if wait is not None:
+        raise TooManyRequests(retry_after=wait)
+    found = lookup()
+    if found is None:
+        _record_failure(session, scope)
+    return found
+
+
+def _retry_after(session: Session, scope: str, now: datetime | None = None) -> int | None:
     """Seconds this request's client must wait before presenting another token of ``scope``,
     or None when it may."""
     now = now or utcnow()
@@ -52,7 +67,7 @@ def retry_after(session: Session, scope: str, now: datetime | None = None) -> in
     return max(1, int((start + WINDOW - now).total_seconds()))
 
 
-def record_failure(session: Session, scope: str, now: datetime | None = None) -> None:
+def _record_failure(session: Session, scope: str, now: datetime | None = None) -> None:
     """Count one unknown token for this client, in a transaction of its own; the request that
     reaches the limit leaves an audit event."""
     now = now or utcnow()

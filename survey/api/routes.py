@@ -34,14 +34,9 @@ def _reader():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         session = db_session()
-        wait = throttle.retry_after(session, "api")
-        if wait is not None:
-            raise TooManyRequests(retry_after=wait)
-        token = token_reader(session, header[len("Bearer ") :].strip())
-        if token is None:
-            throttle.record_failure(session, "api")
-            return None, None
-        return True, token.branches or None
+        presented = header[len("Bearer ") :].strip()
+        token = throttle.guarded_lookup(session, "api", lambda: token_reader(session, presented))
+        return (None, None) if token is None else (True, token.branches or None)
     user = g.get("user")
     if user is None:
         return None, None

@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from werkzeug.exceptions import TooManyRequests
 
 from .. import contact_rules, fielding, throttle
 from ..database import db_session
@@ -163,13 +162,11 @@ def _invitation_or_refusal(session, token: str):
     """(invitation, None) for a known link, (None, the 404 page) for an unknown one, which
     counts towards the client's guessing limit; over the limit, 429 for any link."""
     use_language(negotiate(request.accept_languages) or "zh-Hans")  # until the survey's is known
-    wait = throttle.retry_after(session, "link")
-    if wait is not None:
-        raise TooManyRequests(retry_after=wait)
-    invitation = fielding.find_invitation(session, token)
+    invitation = throttle.guarded_lookup(
+        session, "link", lambda: fielding.find_invitation(session, token)
+    )
     if invitation is not None:
         return invitation, None
-    throttle.record_failure(session, "link")
     return None, (render_template("web/unavailable.html", survey=None, problem="unknown"), 404)
 
 

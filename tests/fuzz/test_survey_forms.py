@@ -19,7 +19,7 @@ from sqlalchemy import select
 from survey.aapor import DISPOSITIONS
 from survey.models import CallAttempt, CatiCase, Response, Survey
 from survey.questionnaire_versions import questionnaire_of
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.conftest import csrf_token_from
 from tests.fuzz.conftest import (
     FUZZ,
     PAGE_ANSWERS,
@@ -29,6 +29,7 @@ from tests.fuzz.conftest import (
     questionnaire_fields,
     texts,
 )
+from tests.security.conftest import Visitor
 
 ACTIONS = ["next", "back", "start", "language:en", "language:xx", "stop", "refused", "finish"]
 PAGE_FIELD = re.compile(r'name="page" value="([^"]+)"')
@@ -127,13 +128,9 @@ class Interviewer:
     def __init__(self, app, db, cati_survey, make_user):
         self.db = db
         self.survey = cati_survey(customers=60)
-        make_user("iv", "interviewer")
-        self.client = app.test_client()
-        login = csrf_token_from(self.client.get("/login").text)
-        self.client.post(
-            "/login", data={"username": "iv", "password": PASSWORD, "csrf_token": login}
-        )
-        self.csrf = csrf_token_from(self.client.get("/cati/").text)
+        make_user("interviewer", "interviewer")
+        signed_in = Visitor(app, "interviewer")
+        self.client, self.csrf = signed_in.client, signed_in.csrf
         version = self.survey.questionnaire_version
         self.names, self.codes = questionnaire_fields(questionnaire_of(version))
         self.case_id = self.response_id = None

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, text
 
+from survey.database import make_engine
 from survey.models import Answer, Invitation, Response
 from survey.responses import hash_token
 from tests.conftest import TEST_DATABASE_URL
@@ -23,8 +24,6 @@ ACKS_BEFORE_CRASH = 24  # of 64 pages in all: the crash comes well inside the ru
 
 
 def _cut_database_connections(database_url: str) -> None:
-    from survey.database import make_engine
-
     engine = make_engine(database_url)
     with engine.connect() as connection:
         connection.execute(

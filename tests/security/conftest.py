@@ -13,8 +13,12 @@ from survey.models import CatiCase, User
 from tests.conftest import PASSWORD, csrf_token_from
 
 ROLES = ("admin", "manager", "supervisor", "interviewer")
-HOMES = {"admin": "/admin/", "manager": "/reports/", "supervisor": "/fieldwork/"}
-HOMES["interviewer"] = "/cati/"
+HOMES = {
+    "admin": "/admin/",
+    "manager": "/reports/",
+    "supervisor": "/fieldwork/",
+    "interviewer": "/cati/",
+}
 
 
 @dataclass

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from survey import create_app
 from survey.database import get_db
 from survey.models import Base
+from tests.conftest import _fresh_database_url
 from tests.security.test_route_matrix import ROUTES, _address, _allowed
 
 
@@ -76,8 +77,6 @@ def test_every_page_carries_the_security_headers(visitors, world, role):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(migrated_database, tmp_path, monkeypatch):
-    from tests.conftest import _fresh_database_url
-
     monkeypatch.setenv("SURVEY_ENV", "production")
     app = create_app({"SURVEY_DATABASE_URL": _fresh_database_url(migrated_database, tmp_path)})
     try:
