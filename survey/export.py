@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from .models import Answer, Response, StratumPopulation, Survey
 from .questionnaire import Questionnaire
-from .questionnaire.presentation import SPECIAL_LABELS
+from .questionnaire.messages import SPECIAL_LABELS
 from .questionnaire_versions import questionnaire_of
 
 META = [

@@ -29,6 +29,12 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, after
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step back to an earlier migration (an operator undoing an upgrade; tests of a migration)."""
+    with engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), revision)
+
+
 def _scripts() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -81,6 +81,11 @@ MESSAGES = {
         "zh-Hant": "此題需要作答。",
         "en": "This question needs an answer.",
     },
+    "answer_and_special": {
+        "zh-Hans": "请填写答案或选择“{label}”，不能两者都选。",
+        "zh-Hant": "請填寫答案或選擇「{label}」，不可兩者都選。",
+        "en": "Give an answer or choose “{label}”, not both.",
+    },
 }
 
 
@@ -88,3 +93,17 @@ def message(key: str, language: str, **values) -> str:
     """The message in the language (English when it has none), with values filled in."""
     texts = MESSAGES[key]
     return texts.get(language, texts["en"]).format(**values)
+
+
+SPECIAL_LABELS = {
+    "refused": {"zh-Hans": "拒答", "zh-Hant": "拒答", "en": "Refused"},
+    "dont_know": {"zh-Hans": "不知道", "zh-Hant": "不知道", "en": "Don't know"},
+    "prefer_not": {"zh-Hans": "不愿回答", "zh-Hant": "不願回答", "en": "Prefer not to say"},
+}
+
+
+def special_label(kind: str, language: str, mode: str) -> str:
+    """The label of a special answer: an interviewer records "Refused"; a customer on the web
+    is offered the gentler "Prefer not to say" for the same code."""
+    name = "prefer_not" if kind == "refused" and mode != "cati" else kind
+    return SPECIAL_LABELS[name].get(language, SPECIAL_LABELS[name]["en"])

@@ -9,16 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .messages import special_label
 from .model import Question, Questionnaire, Text
 from .routing import ordered_choices, ordered_items, pipe, scope_for
 from .submission import OTHER_SUFFIX
-
-SPECIAL_LABELS = {
-    "refused": {"zh-Hans": "拒答", "zh-Hant": "拒答", "en": "Refused"},
-    "dont_know": {"zh-Hans": "不知道", "zh-Hant": "不知道", "en": "Don't know"},
-    "prefer_not": {"zh-Hans": "不愿回答", "zh-Hant": "不願回答", "en": "Prefer not to say"},
-}
-
 
 @dataclass(frozen=True)
 class ChoiceView:
@@ -55,6 +49,16 @@ class QuestionView:
     other_text: str | None
     error: str | None
     other_field: str
+
+    @property
+    def entered(self) -> str:
+        """What a typed box (text, number, date) shows: the answer, or nothing when there is
+        none yet or a special code stands in its place; never the word "None"."""
+        if self.value is None or isinstance(self.value, list):
+            return ""
+        if any(self.value == s.code for s in self.specials):
+            return ""
+        return str(self.value)
 
 
 KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
@@ -115,20 +119,15 @@ def question_view(
     )
     specials = ()
     if mode == "cati" or question.prefer_not:
-        kinds = (
-            [("refused", "refused"), ("dont_know", "dont_know")]
-            if mode == "cati"
-            else [("refused", "prefer_not"), ("dont_know", "dont_know")]
-        )
         specials = tuple(
             ChoiceView(
                 questionnaire.special_codes[kind],
-                SPECIAL_LABELS[label].get(language, SPECIAL_LABELS[label]["en"]),
+                special_label(kind, language, mode),
                 False,
                 False,
                 key,
             )
-            for (kind, label), key in zip(kinds, ("r", "d"), strict=True)
+            for kind, key in (("refused", "r"), ("dont_know", "d"))
         )
     wording = question.cati.text if mode == "cati" and question.cati.text else question.text
     other_posted = (submitted or {}).get(question.id + OTHER_SUFFIX)

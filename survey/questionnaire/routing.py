@@ -10,7 +10,7 @@ import random
 from collections.abc import Mapping
 
 from .expressions import ExpressionError, Scope, compile_expression
-from .messages import message
+from .messages import message, special_label
 from .model import Choice, Item, Page, Question, Questionnaire
 from .types import REGISTRY, Parsed
 from .validate import PIPE
@@ -175,7 +175,12 @@ def parse_answer(
     """Check one submitted answer: its type's rules, and the special codes where allowed."""
     special = [v for v in values if questionnaire.special_kind(v)]
     if special:
-        if len(values) > 1 or not (mode == "cati" or question.prefer_not):
+        if not (mode == "cati" or question.prefer_not):
             return Parsed(error=message("special_not_allowed", language))
+        given = [v for v in values if v.strip() and not questionnaire.special_kind(v)]
+        if given or len(set(special)) > 1:
+            # Say which two things clash: the box still shows what was typed or chosen.
+            label = special_label(questionnaire.special_kind(special[-1]), language, mode)
+            return Parsed(error=message("answer_and_special", language, label=label))
         return Parsed(special=questionnaire.special_kind(special[0]))
     return REGISTRY[question.type].parse(question, values, other, language)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import ReportFilterValue, Response
-from ..questionnaire.presentation import SPECIAL_LABELS
+from ..questionnaire.messages import SPECIAL_LABELS
 from .scope import FILTERS, ReportScope
 
 SEGMENT_QUESTION_TYPES = {"single", "yesno", "rating", "nps"}

@@ -61,11 +61,18 @@ def screenshot(page, name: str) -> Path:
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # Fill every question on a screen: the highest real option, a number, some text; the
-# ``keep_in`` answers avoid screen-outs.
-FILL = """(keepIn) => {
+# ``keep_in`` answers avoid screen-outs. With ``{keepIn, requiredOnly: true}`` the optional
+# questions are left untouched, and their field names are returned.
+FILL = """(arg) => {
+  const keepIn = arg.keepIn || arg;
   const form = document.querySelector('form.survey__form');
+  const fieldsets = [...form.querySelectorAll('fieldset.question')];
+  const optional = fieldsets.filter(f => f.querySelector(':scope > legend .question__optional'));
+  const untouched = arg.requiredOnly ? new Set(optional) : new Set();
+  const inScope = (input) => !untouched.has(input.closest('fieldset.question'));
+  const all = (selector) => [...form.querySelectorAll(selector)].filter(inScope);
   const groups = {};
-  for (const input of form.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+  for (const input of all('input[type=radio], input[type=checkbox]')) {
     (groups[input.name] ||= []).push(input);
   }
   for (const [name, inputs] of Object.entries(groups)) {
@@ -76,12 +83,13 @@ FILL = """(keepIn) => {
     pick.checked = true;
     for (const other of form.querySelectorAll(`input[name="${name}:other"]`)) other.value = '柜台太少';
   }
-  for (const input of form.querySelectorAll('input[type=text]:not([name$=":other"])')) {
+  for (const input of all('input[type=text]:not([name$=":other"])')) {
     input.value = input.inputMode === 'numeric' || input.inputMode === 'decimal' ? '5' : '服务很好';
   }
-  for (const area of form.querySelectorAll('textarea')) area.value = '服务很好，谢谢。';
-  for (const select of form.querySelectorAll('select')) select.selectedIndex = select.options.length - 1;
-  for (const date of form.querySelectorAll('input[type=date]')) date.value = '2026-11-01';
+  for (const area of all('textarea')) area.value = '服务很好，谢谢。';
+  for (const select of all('select')) select.selectedIndex = select.options.length - 1;
+  for (const date of all('input[type=date]')) date.value = '2026-11-01';
+  return [...untouched].flatMap(f => [...f.querySelectorAll('[name]')].map(i => i.name));
 }"""
 KEEP_IN = {"q_s_customer": "1", "q_s_industry": "0", "q_caller": "1"}
 

@@ -4,6 +4,9 @@ At phone and desktop sizes, in zh-Hans and in en, resuming from a second browser
 context (another device) half-way; screenshots are kept as artifacts.
 """
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -120,3 +123,44 @@ def test_no_serious_accessibility_violations_on_any_page_type(
     context.close()
     assert kinds >= {"matrix", "multiple", "single", "rating", "nps", "yesno", "text"}
     assert {label: v for label, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_customer_who_leaves_every_optional_question_untouched_stores_nothing_for_them(
+    browser, live_server, fielded, db, runner, name
+):
+    survey_id = fielded(name)
+    token = fielded.invite(survey_id, {"title": "王先生", "attributes": {"branch": "SZ-001"}})
+    context = browser.new_context(viewport=SIZES["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/s/{token}")
+    page.click("button[value=start]")
+    untouched = set()
+    for _ in range(40):
+        if page.locator(".survey--done").count():
+            break
+        boxes = page.eval_on_selector_all(
+            "form.survey__form input[type=text], form.survey__form textarea, "
+            "form.survey__form input[type=date]",
+            "els => els.map(e => e.value)",
+        )
+        assert boxes == [""] * len(boxes), boxes  # a box nobody typed in is empty
+        # Low scores, so that the follow-up questions they open are shown too.
+        keep_in = {**KEEP_IN, "q_nps": "3", "q_overall": "1"}
+        untouched.update(page.evaluate(FILL, {"keepIn": keep_in, "requiredOnly": True}))
+        page.click("button[value=next]")
+        assert page.locator(".question__error").count() == 0
+    assert page.locator(".survey--done").count() == 1
+    context.close()
+
+    untouched = {field.removesuffix(":other") for field in untouched} - {"csrf_token", "page"}
+    assert untouched or name == "complaint-follow-up"  # the complaint form asks everything
+    stored = db.scalars(select(Answer.question_id).where(Answer.question_id.in_(untouched))).all()
+    assert stored == []
+    assert db.scalar(select(func.count()).select_from(Answer).where(Answer.value_text == "None")) == 0
+    export = runner.invoke(args=["export", f"{name}-test", "--format", "csv"]).output
+    header, row = list(csv.reader(io.StringIO(export)))
+    for column, cell in zip(header, row, strict=True):
+        if column in untouched or any(column.startswith(f"{q}_") for q in untouched):
+            assert cell == "", (column, cell)
+    assert "None" not in row

@@ -154,3 +154,23 @@ def test_special_codes_interviewer_always_web_only_when_allowed():
     assert parse(built, q, ["-9"], mode="web").error == "This question needs an answer."
     built, q = question(f'id: q\ntype: single\nprefer_not: "true"\n{TEXT}\n{CHOICES}')
     assert parse(built, q, ["-9"], mode="web").special == "refused"
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "special", "mode", "expected"),
+    [
+        ("numeric", "5", "-8", "cati", "Give an answer or choose “Don't know”, not both."),
+        ("numeric", "5", "-9", "web", "Give an answer or choose “Prefer not to say”, not both."),
+        ("single", "1", "-9", "cati", "Give an answer or choose “Refused”, not both."),
+        ("text", "fine", "-8", "web", "Give an answer or choose “Don't know”, not both."),
+    ],
+)
+def test_an_answer_and_a_special_code_together_say_which_clash(kind, given, special, mode, expected):
+    spec = f'id: q\ntype: {kind}\nprefer_not: "true"\n{TEXT}'
+    built, q = question(spec + (f"\n{CHOICES}" if kind == "single" else ""))
+    assert parse(built, q, [given, special], mode=mode).error == expected
+
+
+def test_an_empty_box_beside_a_special_code_is_that_code():
+    built, q = question(f'id: q\ntype: numeric\nprefer_not: "true"\n{TEXT}')
+    assert parse(built, q, ["", "-8"], mode="web").special == "dont_know"
