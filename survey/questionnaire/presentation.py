@@ -14,6 +14,7 @@ from .model import Question, Questionnaire, Text
 from .routing import ordered_choices, ordered_items, pipe, scope_for
 from .submission import OTHER_SUFFIX
 
+
 @dataclass(frozen=True)
 class ChoiceView:
     code: str

@@ -157,7 +157,9 @@ def test_a_customer_who_leaves_every_optional_question_untouched_stores_nothing_
     assert untouched or name == "complaint-follow-up"  # the complaint form asks everything
     stored = db.scalars(select(Answer.question_id).where(Answer.question_id.in_(untouched))).all()
     assert stored == []
-    assert db.scalar(select(func.count()).select_from(Answer).where(Answer.value_text == "None")) == 0
+    assert (
+        db.scalar(select(func.count()).select_from(Answer).where(Answer.value_text == "None")) == 0
+    )
     export = runner.invoke(args=["export", f"{name}-test", "--format", "csv"]).output
     header, row = list(csv.reader(io.StringIO(export)))
     for column, cell in zip(header, row, strict=True):

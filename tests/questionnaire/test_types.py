@@ -165,7 +165,9 @@ def test_special_codes_interviewer_always_web_only_when_allowed():
         ("text", "fine", "-8", "web", "Give an answer or choose “Don't know”, not both."),
     ],
 )
-def test_an_answer_and_a_special_code_together_say_which_clash(kind, given, special, mode, expected):
+def test_an_answer_and_a_special_code_together_say_which_clash(
+    kind, given, special, mode, expected
+):
     spec = f'id: q\ntype: {kind}\nprefer_not: "true"\n{TEXT}'
     built, q = question(spec + (f"\n{CHOICES}" if kind == "single" else ""))
     assert parse(built, q, [given, special], mode=mode).error == expected
