@@ -259,6 +259,8 @@ def done(case_id: int):
     if last is None or last.interviewer_id != g.user.id:
         abort(404)
     response = console.case_response(session_, item)
+    if response is None:  # the call ended before any interview (no answer, wrong number…)
+        return redirect(url_for(".index"))
     return _render_interview(item, response, session_.get(Contact, item.contact_id), {}, None, 200)
 
 

@@ -94,7 +94,42 @@ def step_at(
             return Step(END, (), len(screens) + 1, len(screens))
         index = ids.index(following.id)
     screen_id, questions = screens[index]
-    return Step(screen_id, questions, index + 1, len(screens))
+    ahead = _screens_ahead(questionnaire, scope, screen_id, mode)
+    return Step(screen_id, questions, index + 1, index + 1 + ahead)
+
+
+def _may_hold(condition, scope, undecided: set) -> bool:
+    """A condition that holds now, or that reads a question not answered yet (so it may)."""
+    return condition is None or bool(condition.questions & undecided) or condition.holds(scope)
+
+
+def _screens_ahead(questionnaire: Questionnaire, scope, position: str, mode: str) -> int:
+    """The most screens routing can still show after ``position``.
+
+    Counting only the screens that apply to the answers so far would promise an end that
+    isn't one (a follow-up page appears once its trigger is answered); counting every screen
+    would never end. A screen counts when its conditions hold now or read a question not
+    answered yet, so the total only ever shrinks as the interview goes on.
+    """
+    order = [(page, q) for page in questionnaire.pages for q in page.questions]
+    ids = [page.id if mode != "cati" else q.id for page, q in order]
+    start = ids.index(position)
+    answered = set(scope.answers) | set(scope.special)
+    undecided = {
+        answer_id
+        for _, q in order[start:]
+        for answer_id in (q.id, *q.answer_ids)
+        if answer_id not in answered
+    }
+    screens = set()
+    for (page, question), screen_id in zip(order[start:], ids[start:], strict=True):
+        if screen_id == position or screen_id in screens:
+            continue
+        if _may_hold(page.show_if, scope, undecided) and _may_hold(
+            question.show_if, scope, undecided
+        ):
+            screens.add(screen_id)
+    return len(screens)
 
 
 def previous_position(

@@ -58,18 +58,12 @@ def _render_page(survey, response, contact, errors=None, submitted=None, stale=F
         )
         for q in step.questions
     ]
-    intro = (
-        script_text(questionnaire, "intro", answers, contact, response.language)
-        if step.number == 1
-        else None
-    )
     return render_template(
         "web/page.html",
         survey=survey,
         questionnaire=questionnaire,
         step=step,
         views=views,
-        intro=intro,
         stale=stale,
         error_count=len(errors or {}),
         language=response.language,

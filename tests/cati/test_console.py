@@ -264,3 +264,14 @@ def test_the_supervisor_sees_who_is_on_which_case_and_productivity(auth, client,
     table = html[html.index("Productivity") :]
     assert "Small base" in table
     assert '<td class="num">1</td>' in table  # one call, one complete
+
+
+def test_the_closing_screen_of_a_call_that_never_became_an_interview_goes_home(auth, client, field):
+    survey = field(customers=1)
+    auth.login_as("interviewer")
+    case_id = take_next(client, survey)
+    url = f"/cati/case/{case_id}/outcome"
+    assert post(client, url, {"code": "3.13", "then": "home"}, url).status_code == 302
+    response = client.get(f"/cati/case/{case_id}/done")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/cati/")

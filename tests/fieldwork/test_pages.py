@@ -4,7 +4,8 @@ draws and releases, quotas closing cells, reassignment audited, phone numbers ma
 import io
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -28,9 +29,14 @@ from tests.fieldwork.test_post_call import call_file
 OUTCOMES = ["1.1", "2.11", "3.13", "4.31", "2.21", "1.1", "3.12", "2.111"]
 
 
+CALLS_DRAWN_AT = datetime(2026, 11, 23, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture
-def worked(app, db, fielded, make_user):
-    """A hotline survey with 40 drawn calls and a call history of several outcomes."""
+def worked(app, db, fielded, make_user, time_machine):
+    """A hotline survey with 40 calls of 10:00 drawn an hour later, and a call history of
+    several outcomes (the clock set, so the calls are never too old to draw)."""
+    time_machine.move_to(CALLS_DRAWN_AT)
     survey_id = fielded("hotline-post-call")
     caller = make_user("caller", "interviewer", display_name="Caller One")
     db.rollback()

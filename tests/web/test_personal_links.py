@@ -279,3 +279,10 @@ def test_answering_on_the_web_closes_the_shared_phone_case(client, token, db, co
     db.rollback()
     case = db.scalar(select(CatiCase))
     assert (case.status, case.final_disposition) == ("final", "1.1")
+
+
+def test_the_introduction_is_read_once_on_the_welcome_page_not_again_on_page_one(client, token):
+    welcome = client.get(f"/s/{token}").get_data(as_text=True)
+    assert welcome.count('class="survey__intro"') == 1
+    first_page = start(client, token).get_data(as_text=True)
+    assert 'class="survey__intro"' not in first_page
