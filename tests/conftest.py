@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+import time_machine
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
@@ -43,6 +44,20 @@ def _isolated_environment(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock_from_environment():
+    """SURVEY_TEST_CLOCK (an ISO 8601 time) starts the whole run at that moment, the clock
+    ticking on from there: the suite must pass whatever the date and the hour, and running it
+    a year ahead or at 23:30 in Shanghai proves it. Tests that depend on the time set their
+    own clock with time-machine's ``time_machine`` fixture."""
+    start = os.environ.get("SURVEY_TEST_CLOCK")
+    if not start:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(start), tick=True):
+        yield
 
 
 PRODUCTION_PASSWORD_HASH = accounts.hash_password

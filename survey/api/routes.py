@@ -15,6 +15,9 @@ from ..reporting.estimates import EstimatesError, estimates
 from ..reporting.facts import ReportNotReady
 from ..reporting.scope import ReportScope, ScopeError
 from ..reports.context import REPORTABLE
+from ..stats.design import DesignError
+from ..stats.estimators import EstimationError
+from ..stats.intervals import IntervalError
 from .tokens import token_reader
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -67,9 +70,11 @@ def survey_estimates(slug):
     args = request.args
     if not args.get("var"):
         return _error(400, "var is required: a question id")
+    level = _confidence_level(args.get("confidence_level", "0.95"))
+    if level is None:
+        return _error(400, "confidence_level must be a number between 0 and 1")
     try:
         scope = ReportScope.from_args(args, branches)
-        level = float(args.get("confidence_level", 0.95))
         chosen = scope.segments.get("branch")
         if branches and chosen and chosen not in branches:
             return _error(403, f"branch {chosen!r} is outside the branches this reader may see")
@@ -82,12 +87,19 @@ def survey_estimates(slug):
             args.get("by") or None,
             level,
         )
-    except (EstimatesError, ScopeError) as error:
+    except (EstimatesError, ScopeError, DesignError, EstimationError, IntervalError) as error:
         return _error(400, str(error))
     except ReportNotReady as error:
         response = _error(503, f"the survey is being prepared for reporting ({error}); retry")
         response.headers["Retry-After"] = "3"
         return response
-    except ValueError:
-        return _error(400, "confidence_level must be a number between 0 and 1")
     return jsonify(result)
+
+
+def _confidence_level(text: str) -> float | None:
+    """The confidence level asked for, or None when it is not a number in (0, 1)."""
+    try:
+        level = float(text)
+    except ValueError:
+        return None
+    return level if 0 < level < 1 else None

@@ -17,6 +17,9 @@ from ..models import Answer, ReportRow, Response
 
 FILTERS = ("branch", "channel", "tier")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+# Years a report period may name: the calendar's own limit (year 1 to 9999) leaves no room
+# for the "next month" bound of December 9999, and no bank surveyed before 1900.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 class ScopeError(ValueError):
@@ -52,6 +55,8 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
     if not match:
         raise ScopeError(f"period {period!r} is neither a month (2026-10) nor a quarter (2026-Q4)")
     year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ScopeError(f"period {period!r} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
     first = int(match.group(2)) if match.group(2) else (int(match.group(3)) - 1) * 3 + 1
     months = 1 if match.group(2) else 3
     after = first + months

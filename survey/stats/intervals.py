@@ -17,6 +17,10 @@ class ConfidenceInterval:
     high: float
 
 
+class IntervalError(ValueError):
+    """No interval can be given for these data (a design without degrees of freedom)."""
+
+
 def _check_level(confidence_level: float) -> None:
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level must be between 0 and 1, not {confidence_level}")
@@ -29,7 +33,7 @@ def critical_value(confidence_level: float, df: float, method: str = "t") -> flo
     if method == "normal" or df == math.inf:
         return float(special.ndtri(upper))
     if df <= 0:
-        raise ValueError(
+        raise IntervalError(
             f"the design has {df} degrees of freedom: no t interval; use method='normal'"
         )
     return float(special.stdtrit(df, upper))

@@ -2,12 +2,16 @@
 
 import csv
 import io
+from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
-from survey.models import ApiToken, AuditEvent
-from tests.conftest import csrf_token_from
+from survey.database import get_db
+from survey.demo_reports import add_populations, answer_survey
+from survey.models import ApiToken, AuditEvent, Survey
+from tests.conftest import REPORTED_AT, STRATA, csrf_token_from
 
 PAGES = ["", "segments", "trends", "attributes", "crosstab", "comments", "exports"]
 
@@ -75,6 +79,9 @@ def test_the_api_answers_401_403_and_located_400s(client, auth, reported):
         ("var=q_overall&by=secret", "by 'secret'"),
         ("var=q_overall&confidence_level=2", "confidence_level"),
         ("var=q_overall&period=2026-13", "period"),
+        ("var=q_overall&period=9999-12", "outside the years"),
+        ("var=q_overall&period=0000-01", "outside the years"),
+        ("var=q_overall&confidence_level=abc", "confidence_level must be a number"),
         ("", "var is required"),
     ]:
         response = client.get(f"{url}?{query}")
@@ -145,3 +152,26 @@ def test_every_export_is_audited(client, auth, db, reported):
         ["report_tables_exported"] * 2 + ["responses_exported"] * 3 + ["r_script_exported"]
     )
     assert all(e.user_id is not None for e in events)
+
+
+def test_a_survey_with_one_complete_a_stratum_is_explained_not_blamed_on_the_level(
+    app, client, auth, fielded
+):
+    survey_id = fielded("branch-counter")
+    with app.app_context():
+        session = get_db(app).session()
+        survey = session.get(Survey, survey_id)
+        add_populations(session, survey, STRATA)
+        for branch, frame in STRATA.items():
+            one = {branch: frame}
+            answer_survey(
+                session, survey, one, "branch", date(2026, 10, 1), 1, np.random.default_rng(1),
+                REPORTED_AT,
+            )  # fmt: skip
+        session.commit()
+        slug = survey.slug
+    auth.login_as("manager")
+    for query in ("", "&by=branch", "&stat=top2"):
+        response = client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall{query}")
+        assert response.status_code == 400, query
+        assert "degrees of freedom" in response.get_json()["error"], query

@@ -86,6 +86,10 @@ def test_comments_are_escaped_searchable_and_anonymous(client, auth, db, reporte
     "path, status",
     [
         ("?period=2026-13", 400),
+        ("?period=9999-12", 400),
+        ("trends?period=9999-Q4", 400),
+        ("segments?period=0000-01", 400),
+        ("tables.csv?period=9999-12", 400),
         ("segments?by=password", 404),
         ("crosstab?rows=q_overall&columns=secret", 404),
         ("tables.pdf", 404),
