@@ -20,6 +20,7 @@ from .extensions import csrf
 from .fieldwork import bp as fieldwork_bp
 from .health import bp as health_bp
 from .reports import bp as reports_bp
+from .validators import RowIdConverter
 from .web import bp as web_bp
 
 
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    app.url_map.converters["int"] = RowIdConverter
     Database().init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)

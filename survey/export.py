@@ -244,8 +244,9 @@ def codebook_rows(header: list[str], variables: list[Variable]) -> list[dict]:
 
 
 def write_csv(stream, header, rows) -> None:
+    """Header and rows as CSV; header cells are neutralised like any other text cell."""
     writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
+    writer.writerow({name: neutralise(name) for name in header})
     for row in rows:
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
 
@@ -253,13 +254,13 @@ def write_csv(stream, header, rows) -> None:
 def write_xlsx(path_or_stream, header, rows, codebook) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("responses")
-    sheet.append(header)
+    sheet.append([neutralise(name) for name in header])
     for row in rows:
         sheet.append([row.get(name) for name in header])
     labels = book.create_sheet("codebook")
     labels.append(["variable", "label", "values"])
     for entry in codebook:
-        labels.append([entry["variable"], entry["label"], entry["values"]])
+        labels.append([neutralise(entry["variable"]), entry["label"], entry["values"]])
     book.save(path_or_stream)
 
 

@@ -123,10 +123,35 @@ def language_cell(line: int, cells: dict, problems: list) -> str | None:
     return language
 
 
-def _columns(header: list[str], name: str) -> dict[str, int]:
-    mapping = {}
+# An attribute's name: letters (any script), digits and underscores, not starting with a
+# digit. It travels into SQL JSON paths, export headers and SPSS variable names, where a
+# quote, a backslash or a leading "=" would break the query or arm a spreadsheet formula.
+ATTRIBUTE_NAME = re.compile(r"^[^\W\d]\w{0,63}$")
+
+
+def attribute_name(title: str, taken: set[str]) -> str:
+    """A safe, unique attribute name for a column header (the header itself when it is one):
+    other characters become underscores; a clash with a name already taken gets a suffix."""
+    base = re.sub(r"\W+", "_", title).strip("_")[:60] or "attribute"
+    if not ATTRIBUTE_NAME.match(base):
+        base = f"a_{base}"[:60]
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}_{number}", number + 1
+    return name
+
+
+def _columns(header: list[str], name: str, labels: dict[str, str]) -> dict[str, int]:
+    """Each field's column; other columns are attributes under safe names, their headers kept
+    in ``labels`` (name → header) for the reports. A header seen before keeps its name."""
+    mapping, names = {}, {title: key for key, title in labels.items()}
     for index, title in enumerate(header):
-        mapping[column_key(title, ALIASES) or f"attr:{title}"] = index
+        key = column_key(title, ALIASES)
+        if key is None:
+            attribute = names.get(title) or attribute_name(title, set(labels))
+            labels[attribute], names[title] = title, attribute
+            key = f"attr:{attribute}"
+        mapping[key] = index
     if "customer_ref" not in mapping:
         raise SampleFileError(f"{name}: no customer reference column (customer_ref or 客户号)")
     return mapping
@@ -248,8 +273,9 @@ def import_sample(
 ) -> ImportReport:
     """Check every row; import all of them, or (``accept_valid``) only the valid ones."""
     header, rows = read_rows(raw, name)
-    mapping = _columns(header, name)
-    return import_rows(
+    labels = dict((survey.settings or {}).get("attribute_labels", {}))
+    mapping = _columns(header, name, labels)
+    report = import_rows(
         session,
         Contact,
         (header, rows, mapping),
@@ -259,6 +285,9 @@ def import_sample(
         accept_valid,
         progress,
     )
+    if report.imported:
+        survey.settings = {**(survey.settings or {}), "attribute_labels": labels}
+    return report
 
 
 def import_rows(

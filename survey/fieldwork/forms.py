@@ -31,17 +31,24 @@ class UploadForm(FlaskForm):
     valid_only = BooleanField(_l("Import the valid rows even if others have problems"))
 
 
+# The largest sample size, minimum or quota target a form accepts: far above any bank's
+# survey, far below what the database's integers hold (a larger number is a typing slip).
+MOST = 10_000_000
+
+
 class DrawForm(FlaskForm):
     """Draw a (stratified) sample from the imported frame."""
 
-    size = IntegerField(_l("Sample size"), validators=[required_number(), NumberRange(min=1)])
+    size = IntegerField(
+        _l("Sample size"), validators=[required_number(), NumberRange(min=1, max=MOST)]
+    )
     method = SelectField(
         _l("Method"),
         choices=[SelectChoice(m, DRAW_METHOD[m]) for m in DRAW_METHODS],
         default="proportional",
     )
     minimum = IntegerField(
-        _l("Minimum per stratum"), default=0, validators=[Optional(), NumberRange(min=0)]
+        _l("Minimum per stratum"), default=0, validators=[Optional(), NumberRange(min=0, max=MOST)]
     )
     replicates = IntegerField(
         _l("Replicates (batches released one by one)"),
@@ -59,10 +66,12 @@ class CallDrawForm(FlaskForm):
         validators=[required_number(), NumberRange(min=0, max=1)],
     )
     min_talk_seconds = IntegerField(
-        _l("Minimum talk time (seconds)"), validators=[required_number(), NumberRange(min=0)]
+        _l("Minimum talk time (seconds)"),
+        validators=[required_number(), NumberRange(min=0, max=24 * 3600)],
     )
     due_hours = IntegerField(
-        _l("Reach the customer within (hours)"), validators=[required_number(), NumberRange(min=1)]
+        _l("Reach the customer within (hours)"),
+        validators=[required_number(), NumberRange(min=1, max=24 * 366)],
     )
     mode = SelectField(
         _l("How"),
@@ -71,7 +80,7 @@ class CallDrawForm(FlaskForm):
 
 
 class ReleaseForm(FlaskForm):
-    replicate = IntegerField(validators=[required_number(), NumberRange(min=1)])
+    replicate = IntegerField(validators=[required_number(), NumberRange(min=1, max=100)])
 
 
 class QuotaForm(FlaskForm):
@@ -87,13 +96,15 @@ class QuotaForm(FlaskForm):
     )
     value = StringField(_l("Value"), validators=[required(), length(max=120)])
     target = IntegerField(
-        _l("Target completes"), validators=[required_number(), NumberRange(min=1)]
+        _l("Target completes"), validators=[required_number(), NumberRange(min=1, max=MOST)]
     )
 
 
 class TargetForm(FlaskForm):
     stratum = StringField(validators=[length(max=120)])
-    target = IntegerField(_l("Target completes"), validators=[Optional(), NumberRange(min=0)])
+    target = IntegerField(
+        _l("Target completes"), validators=[Optional(), NumberRange(min=0, max=MOST)]
+    )
 
 
 class ReassignForm(FlaskForm):

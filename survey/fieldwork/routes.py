@@ -25,6 +25,7 @@ from ..models import CatiCase, Role, Survey, utcnow
 from ..rates import final_dispositions
 from ..scheduling import reassign, release_claim
 from ..surveys import list_surveys
+from ..validators import page_number
 from . import progress
 from .forms import (
     ActionForm,
@@ -203,7 +204,7 @@ def cases(slug: str):
     status = request.args.get("status", "all")
     if status not in progress.CASE_FILTERS:
         status = "all"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"))
     rows, total = progress.case_rows(session, item, status, page)
     form = ReassignForm()
     form.interviewer.choices = [

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from .. import audit, import_jobs, messaging, post_call, sampling
 from ..database import db_session
 from ..models import HotlineCall, ImportJob, SampleDraw, Survey, utcnow
+from ..validators import problems
 from . import progress
 from .forms import ActionForm, CallDrawForm, DrawForm, UploadForm
 from .routes import bp, find_survey
@@ -101,7 +102,7 @@ def draw(slug: str):
     session = db_session()
     item = find_survey(slug)
     if not form.validate_on_submit():
-        flash(_("Check the draw: a size, a method and at least one replicate."), "error")
+        flash(_("Check the draw: %(problems)s", problems=problems(form)), "error")
         return redirect(url_for(".sample", slug=slug))
     try:
         record = sampling.draw(
@@ -134,7 +135,7 @@ def draw_calls(slug: str):
     item = find_survey(slug)
     try:
         if not form.validate_on_submit():
-            raise ValueError(_("Check the rate (0 to 1), the talk time and the hours."))
+            raise ValueError(_("Check the call draw: %(problems)s", problems=problems(form)))
         rules = post_call.PostCallRules.for_survey(
             item,
             rate=float(form.rate.data),

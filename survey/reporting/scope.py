@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, and_, func, literal
+from sqlalchemy import String, and_, func, literal
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import Answer, ReportRow, Response
 
@@ -26,14 +28,47 @@ class ScopeError(ValueError):
     """A filter in the address that cannot be read."""
 
 
+# Keys SQLite's JSON paths can name: others (a quote, a backslash, or any non-ASCII letter,
+# which the stored JSON keeps \u-escaped and SQLite 3.40 compares unescaped) are looked up
+# with json_each, whose keys are decoded.
+PATH_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class AttributeText(FunctionElement):
+    """A response attribute's value as text, for any key the responses may carry."""
+
+    type = String()
+    inherit_cache = True
+    name = "attribute_text"
+
+
+def _key(element) -> str:
+    return element.clauses.clauses[1].value
+
+
+@compiles(AttributeText)
+def _attribute_postgresql(element, compiler, **kw):
+    column = compiler.process(element.clauses.clauses[0], **kw)
+    return f"({column} ->> {compiler.render_literal_value(_key(element), String())})"
+
+
+@compiles(AttributeText, "sqlite")
+def _attribute_sqlite(element, compiler, **kw):
+    column = compiler.process(element.clauses.clauses[0], **kw)
+    key = _key(element)
+    if PATH_KEY.match(key):
+        return f"CAST(JSON_EXTRACT({column}, '$.\"{key}\"') AS VARCHAR)"
+    quoted = compiler.render_literal_value(key, String())
+    return f"(SELECT CAST(value AS VARCHAR) FROM json_each({column}) WHERE key = {quoted})"
+
+
 def attribute(name: str):
     """A segment attribute copied onto the response (branch, tier, channel, …) as text.
 
-    The key is written into the SQL (a bound value, rendered at execution), so the same
-    expression in SELECT and GROUP BY is one expression to PostgreSQL.
+    The key is written into the SQL as a literal, so the same expression in SELECT and GROUP
+    BY is one expression to PostgreSQL.
     """
-    key = literal(name, JSON.JSONStrIndexType(), literal_execute=True)
-    return Response.attributes[key].as_string()
+    return AttributeText(Response.attributes, literal(name))
 
 
 def month_of(column, dialect: str):

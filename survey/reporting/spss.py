@@ -18,10 +18,20 @@ from ..questionnaire import Questionnaire
 NAME = re.compile(r"[^A-Za-z0-9_.@#$]")
 
 
-def spss_name(column: str) -> str:
-    """SPSS names start with a letter (the export's _weight becomes w_weight)."""
-    name = NAME.sub("_", column)
-    return name if name[:1].isalpha() else f"w{name}"
+def spss_names(header: list[str]) -> dict[str, str]:
+    """Each column's SPSS name: ASCII letters, digits and _.@#$, starting with a letter (the
+    export's _weight becomes w_weight), at most 64 bytes, and unique — columns that read
+    alike once made safe (``a b`` and ``a_b``, or two Chinese names) get a number."""
+    names, taken = {}, set()
+    for column in header:
+        base = NAME.sub("_", column)
+        base = (base if base[:1].isalpha() and base.isascii() else f"w{base}")[:60]
+        name, number = base, 2
+        while name.lower() in taken:  # SPSS names ignore case
+            name, number = f"{base}_{number}", number + 1
+        names[column] = name
+        taken.add(name.lower())
+    return names
 
 
 def _number(value):
@@ -45,10 +55,11 @@ def sav_bytes(header, variables, rows, questionnaire: Questionnaire) -> bytes:
             frame[column] = converted.astype(float)
         else:
             frame[column] = values.astype(object).where(values.notna(), "").astype(str)
-    frame.columns = [spss_name(c) for c in header]
+    names = spss_names(header)
+    frame.columns = [names[c] for c in header]
     labels, value_labels, missing = {}, {}, {}
     for column in header:
-        name = spss_name(column)
+        name = names[column]
         variable = described.get(column)
         labels[name] = (variable.label if variable else column)[:250]
         if variable and numeric.get(column):

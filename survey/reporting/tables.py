@@ -37,7 +37,7 @@ def _row(table, index, segment, value, fig: Figure) -> dict:
     return {
         "table": table,
         "index": index,
-        "segment": segment,
+        "segment": neutralise(segment),
         "value": neutralise(value),
         "estimate": fig.estimate if shown else None,
         "ci_low": fig.low if shown else None,

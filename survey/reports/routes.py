@@ -21,6 +21,7 @@ from ..reporting.measures import headline_measures
 from ..reporting.verbatims import PAGE_SIZE, verbatims
 from ..reporting.views import headline_and_counts, measure_named, segment_figures, trend
 from ..surveys import list_surveys
+from ..validators import page_number
 from .context import label, load_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -158,7 +159,7 @@ def comments(slug):
     """Open comments with their score and segment; searched and paged."""
     report = load_report(slug)
     search = (request.args.get("q") or "")[:100]
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     found, total = verbatims(
         db_session(), report.questionnaire, report.survey.id, report.scope, search, page
     )

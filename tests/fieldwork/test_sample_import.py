@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from survey.models import Contact
+from survey.models import Contact, Survey
 from survey.sample_import import normalise_phone
 
 GOOD = """customer_ref,title,name,phone,email,language,branch,tier
@@ -147,3 +147,34 @@ def test_the_fast_mobile_path_agrees_with_the_full_parser(region):
         except phonenumbers.NumberParseException:
             reference = None
         assert ours == reference, value
+
+
+def test_attribute_headers_become_safe_unique_names_and_keep_their_wording(
+    runner, db, survey_slug, tmp_path
+):
+    path = tmp_path / "hostile.csv"
+    path.write_text(
+        'customer_ref,phone,"=HYPERLINK(""x"")",a b,a_b,"a""b",c\\d,年龄段\n'
+        "C001,13800138000,1,2,3,4,5,25-35\n",
+        encoding="utf-8",
+    )
+    assert run(runner, survey_slug, path).exit_code == 0
+    contact = db.scalar(select(Contact))
+    assert contact.attributes == {
+        "HYPERLINK_x": "1",
+        "a_b": "2",
+        "a_b_2": "3",
+        "a_b_3": "4",
+        "c_d": "5",
+        "年龄段": "25-35",
+    }
+    db.rollback()
+    survey = db.scalar(select(Survey).where(Survey.slug == survey_slug))
+    assert survey.settings["attribute_labels"]["a_b_3"] == 'a"b'
+    assert survey.settings["attribute_labels"]["HYPERLINK_x"] == '=HYPERLINK("x")'
+    # A second file with the same headers keeps the same names.
+    path.write_text('customer_ref,phone,"a""b"\nC002,13800138001,9\n', encoding="utf-8")
+    assert run(runner, survey_slug, path).exit_code == 0
+    db.rollback()
+    second = db.scalar(select(Contact).where(Contact.customer_ref == "C002"))
+    assert second.attributes == {"a_b_3": "9"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from survey.database import get_db
 from survey.demo_reports import add_populations, answer_survey
-from survey.models import ApiToken, AuditEvent, Survey
+from survey.models import ApiToken, AuditEvent, Response, Survey
 from tests.conftest import REPORTED_AT, STRATA, csrf_token_from
 
 PAGES = ["", "segments", "trends", "attributes", "crosstab", "comments", "exports"]
@@ -175,3 +175,20 @@ def test_a_survey_with_one_complete_a_stratum_is_explained_not_blamed_on_the_lev
         response = client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall{query}")
         assert response.status_code == 400, query
         assert "degrees of freedom" in response.get_json()["error"], query
+
+
+@pytest.mark.parametrize("name", ['a"b', "c\\d", "年龄段"])
+def test_a_breakdown_by_an_attribute_with_quotes_or_backslashes_has_its_groups(
+    client, auth, db, reported, name
+):
+    slug = reported()
+    for index, response in enumerate(db.scalars(select(Response).order_by(Response.id))):
+        response.attributes = {**response.attributes, name: f"g{index % 2}"}
+    db.commit()
+    auth.login_as("manager")
+    response = client.get(
+        f"/api/v1/surveys/{slug}/estimates", query_string={"var": "q_overall", "by": name}
+    )
+    assert response.status_code == 200, response.get_json()
+    groups = [e["by"][name] for e in response.get_json()["estimates"]]
+    assert groups == ["g0", "g1"]

@@ -6,6 +6,7 @@ import io
 
 import pyreadstat
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from survey.models import Answer, Contact, Response
@@ -101,3 +102,42 @@ def test_bad_addresses_get_clear_errors(client, auth, reported, path, status):
     auth.login_as("manager")
     assert client.get(f"/reports/{slug}/{path}").status_code == status
     assert client.get("/reports/no-such-survey/").status_code == 404
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "a b", "a_b", "年龄段", "年龄组"]
+
+
+def _with_attributes(db, slug, names):
+    """Give every response the attribute names (as a file imported before this version might
+    have): values alternate so every name has two groups."""
+    responses = db.scalars(select(Response).order_by(Response.id)).all()
+    for index, response in enumerate(responses):
+        extra = {name: f"v{index % 2}" for name in names}
+        response.attributes = {**(response.attributes or {}), **extra}
+    db.commit()
+
+
+def test_export_headers_and_codebook_never_hold_a_live_formula(client, auth, db, reported):
+    slug = reported()
+    _with_attributes(db, slug, HOSTILE)
+    auth.login_as("manager")
+    header = next(csv.reader(io.StringIO(client.get(f"/reports/{slug}/responses.csv").text)))
+    assert "'" + HOSTILE[0] in header and HOSTILE[0] not in header
+    book = load_workbook(io.BytesIO(client.get(f"/reports/{slug}/responses.xlsx").data))
+    cells = [c.value for row in book["responses"].iter_rows(max_row=1) for c in row]
+    cells += [c.value for row in book["codebook"].iter_rows() for c in row]
+    assert not [c for c in cells if isinstance(c, str) and c.startswith("=")]
+
+
+def test_spss_names_that_clash_once_made_safe_stay_apart(client, auth, db, reported, tmp_path):
+    slug = reported()
+    _with_attributes(db, slug, HOSTILE)
+    auth.login_as("manager")
+    response = client.get(f"/reports/{slug}/responses.sav")
+    assert response.status_code == 200
+    path = tmp_path / "r.sav"
+    path.write_bytes(response.data)
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert len(set(c.lower() for c in frame.columns)) == len(frame.columns)
+    labels = set(meta.column_labels)
+    assert {"a b", "a_b", "年龄段", "年龄组"} <= labels
