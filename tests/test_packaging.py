@@ -74,3 +74,31 @@ def test_installed_wheel_serves_login_from_another_directory(wheel, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = text.split("```sh\n")[1:3]
+    return [block.split("\n```", 1)[0].strip() for block in blocks]
+
+
+def test_the_readme_s_two_set_up_commands_install_their_packages_without_assuming_sudo():
+    demo, tests = _readme_commands()
+    assert demo.startswith("bash .ci/packages && ") and "survey demo" in demo
+    assert tests.startswith("bash .ci/packages test && ") and tests.endswith(".venv/bin/pytest")
+    assert "sudo" not in demo + tests
+
+
+def test_the_package_step_runs_where_there_is_no_sudo(tmp_path):
+    """As root in a container there is no sudo: the step must not call it when it need not."""
+    (tmp_path / "sudo").write_text("#!/bin/sh\necho called sudo >&2\nexit 97\n")
+    (tmp_path / "sudo").chmod(0o755)
+    path = f"{tmp_path}:{os.environ['PATH']}"
+    result = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "packages"), "test"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": path},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "called sudo" not in result.stderr
