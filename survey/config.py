@@ -62,6 +62,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": int(os.environ.get("SURVEY_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("SURVEY_LOGIN_LOCK_MINUTES", "15")),
         "TOKEN_GUESS_LIMIT": int(os.environ.get("SURVEY_TOKEN_GUESS_LIMIT", "30")),
+        "SIGN_IN_LIMIT": int(os.environ.get("SURVEY_SIGN_IN_LIMIT", "20")),
         "SURVEY_PROXY_COUNT": int(os.environ.get("SURVEY_PROXY_COUNT", "0")),
         "SURVEY_PHONE_REGION": os.environ.get("SURVEY_PHONE_REGION", "CN"),
         "SURVEY_MESSAGE_ADAPTER": os.environ.get("SURVEY_MESSAGE_ADAPTER", "file"),

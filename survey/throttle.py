@@ -9,8 +9,9 @@ stateless; the client is a keyed hash of its address, never the address.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app, request
@@ -26,11 +27,17 @@ from .models import FailedLookup, utcnow
 from .responses import client_key
 
 WINDOW = timedelta(minutes=10)
+# Failures are counted in one-minute buckets and the limit applies to the buckets of the last
+# ten minutes: a sliding window, so no burst fits across a boundary (a fixed window let twice
+# the limit through in seconds, half before and half after it).
+BUCKET = timedelta(minutes=1)
+# Which setting limits each scope: unknown links and API tokens, and failed sign-ins.
+LIMITS = {"link": "TOKEN_GUESS_LIMIT", "api": "TOKEN_GUESS_LIMIT", "sign_in": "SIGN_IN_LIMIT"}
 T = TypeVar("T")
 
 
-def _window_start(now: datetime) -> datetime:
-    seconds = int(WINDOW.total_seconds())
+def _bucket(now: datetime) -> datetime:
+    seconds = int(BUCKET.total_seconds())
     return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
 
 
@@ -38,54 +45,74 @@ def _client() -> str:
     return client_key(current_app.config["SECRET_KEY"], request.remote_addr or "")
 
 
+def _limit(scope: str) -> int:
+    return current_app.config[LIMITS[scope]]
+
+
 def guarded_lookup(session: Session, scope: str, lookup: Callable[[], T | None]) -> T | None:
     """``lookup()`` under the guessing limit: over it, 429 whatever the token (so a refused
     client learns nothing about which tokens exist); an unknown token (None) is counted."""
-    wait = _retry_after(session, scope)
-    if wait is not None:
-        raise TooManyRequests(retry_after=wait)
+    refuse_if_over(session, scope)
     found = lookup()
     if found is None:
-        _record_failure(session, scope)
+        record_failure(session, scope)
     return found
 
 
-def _retry_after(session: Session, scope: str, now: datetime | None = None) -> int | None:
-    """Seconds this request's client must wait before presenting another token of ``scope``,
-    or None when it may."""
-    now = now or utcnow()
-    start = _window_start(now)
-    count = session.scalar(
-        select(FailedLookup.count).where(
+def refuse_if_over(session: Session, scope: str) -> None:
+    """Raise 429 (with Retry-After) when this client is over the limit of ``scope``."""
+    wait = retry_after(session, scope)
+    if wait is not None:
+        raise TooManyRequests(retry_after=wait)
+
+
+def _recent(session: Session, scope: str, now: datetime) -> list[tuple[datetime, int]]:
+    """This client's failure counts in the buckets of the window ending now, oldest first."""
+    return session.execute(
+        select(FailedLookup.window_start, FailedLookup.count)
+        .where(
             FailedLookup.scope == scope,
             FailedLookup.client_key == _client(),
-            FailedLookup.window_start == start,
+            FailedLookup.window_start > _bucket(now) - WINDOW,
         )
-    )
-    if count is None or count < current_app.config["TOKEN_GUESS_LIMIT"]:
-        return None
-    return max(1, int((start + WINDOW - now).total_seconds()))
+        .order_by(FailedLookup.window_start)
+    ).all()
 
 
-def _record_failure(session: Session, scope: str, now: datetime | None = None) -> None:
-    """Count one unknown token for this client, in a transaction of its own; the request that
-    reaches the limit leaves an audit event."""
+def retry_after(session: Session, scope: str, now: datetime | None = None) -> int | None:
+    """Seconds this request's client must wait before trying ``scope`` again, or None when it
+    may: the wait lasts until enough of its oldest failures have left the window."""
     now = now or utcnow()
-    start = _window_start(now)
+    recent = _recent(session, scope, now)
+    total, limit = sum(count for _, count in recent), _limit(scope)
+    for start, count in recent:
+        if total < limit:
+            break
+        total -= count
+        free_at = (start if start.tzinfo else start.replace(tzinfo=UTC)) + WINDOW
+        if total < limit:
+            return max(1, math.ceil((free_at - now).total_seconds()))
+    return None
+
+
+def record_failure(session: Session, scope: str, now: datetime | None = None) -> None:
+    """Count one failure (an unknown token, a failed sign-in) for this client, in a
+    transaction of its own; the request that reaches the limit leaves an audit event."""
+    now = now or utcnow()
     client = _client()
     session.rollback()  # whatever the request read so far, the count is written on its own
     begin_write(session)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(FailedLookup).values(
-        scope=scope, client_key=client, window_start=start, count=1
+        scope=scope, client_key=client, window_start=_bucket(now), count=1
     )
-    count = session.scalar(
+    session.execute(
         statement.on_conflict_do_update(
             index_elements=["scope", "client_key", "window_start"],
             set_={"count": FailedLookup.count + 1},
-        ).returning(FailedLookup.count)
+        )
     )
-    if count == current_app.config["TOKEN_GUESS_LIMIT"]:
+    if sum(count for _, count in _recent(session, scope, now)) == _limit(scope):
         audit.record("token_guessing_blocked", "client", client[:16], scope=scope)
-    session.execute(delete(FailedLookup).where(FailedLookup.window_start < start - WINDOW))
+    session.execute(delete(FailedLookup).where(FailedLookup.window_start <= _bucket(now) - WINDOW))
     session.commit()

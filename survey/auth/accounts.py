@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +26,6 @@ class SignInResult:
     """The outcome of a sign-in attempt."""
 
     user: User | None
-    locked_until: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -76,6 +75,10 @@ def set_password(user: User, password: str) -> None:
     user.locked_until = None
 
 
+def _aware(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def authenticate(
     session: Session, username: str, password: str, max_failures: int, lock_minutes: int
 ) -> SignInResult:
@@ -85,14 +88,16 @@ def authenticate(
         check_password_hash(_DUMMY_HASH, password)
         return SignInResult(None)
     now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        return SignInResult(None, locked_until=user.locked_until)
+    if user.locked_until and _aware(user.locked_until) > now:
+        # Answered exactly like a wrong password, after the same work, so the lock does not
+        # tell a guesser which usernames exist.
+        check_password_hash(_DUMMY_HASH, password)
+        return SignInResult(None)
     if not check_password_hash(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= max_failures:
             user.locked_until = now + timedelta(minutes=lock_minutes)
             user.failed_logins = 0
-            return SignInResult(None, locked_until=user.locked_until)
         return SignInResult(None)
     user.failed_logins = 0
     user.locked_until = None

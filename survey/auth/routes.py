@@ -1,10 +1,9 @@
 """Sign-in and sign-out views."""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from .. import audit
+from .. import audit, throttle
 from ..database import db_session
 from ..i18n import safe_next
 from .accounts import authenticate
@@ -20,6 +19,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         config = current_app.config
+        throttle.refuse_if_over(db_session(), "sign_in")
         result = authenticate(
             db_session(),
             form.username.data,
@@ -37,16 +37,14 @@ def login():
             )
         audit.record("sign_in_failed", username=form.username.data[:64])
         db_session().commit()
-        if result.locked_until:
-            form.form_errors.append(
-                _(
-                    "Too many failed sign-ins. This account is locked until %(time)s.",
-                    time=format_datetime(result.locked_until, "short"),
-                )
+        throttle.record_failure(db_session(), "sign_in")
+        form.form_errors.append(
+            _(
+                "The username or password is not correct, or the account is locked for a "
+                "while after repeated failures."
             )
-        else:
-            form.form_errors.append(_("The username or password is not correct."))
-        return render_template("auth/login.html", form=form), 429 if result.locked_until else 401
+        )
+        return render_template("auth/login.html", form=form), 401
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -48,23 +48,51 @@ def test_wrong_password_is_refused_with_a_clear_message(auth, make_user):
     make_user("ann", "manager")
     response = auth.login("ann", "not-the-password")
     assert response.status_code == 401
-    assert "The username or password is not correct." in response.get_data(as_text=True)
+    assert "The username or password is not correct" in response.get_data(as_text=True)
 
 
 def test_unknown_user_gets_the_same_message(auth):
     response = auth.login("nobody", "whatever-password")
     assert response.status_code == 401
-    assert "The username or password is not correct." in response.get_data(as_text=True)
+    assert "The username or password is not correct" in response.get_data(as_text=True)
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(app, auth, make_user, db):
-    make_user("bob", "supervisor")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+    user_id = make_user("bob", "supervisor")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert auth.login("bob", "wrong-password-x").status_code == 401
-    locked = auth.login("bob", "wrong-password-x")
-    assert locked.status_code == 429
-    assert "locked until" in locked.get_data(as_text=True)
-    assert auth.login("bob", PASSWORD).status_code == 429
+    db.expire_all()
+    assert db.get(User, user_id).locked_until is not None
+    locked = auth.login("bob", PASSWORD)
+    assert locked.status_code == 401
+    assert "locked for a while" in locked.get_data(as_text=True)
+
+
+def _answer(response) -> tuple[int, str]:
+    html = response.get_data(as_text=True)
+    return response.status_code, html[html.index("<form") :].split('name="csrf_token"')[0]
+
+
+def test_the_lock_does_not_tell_which_usernames_exist(app, auth, make_user):
+    make_user("eve", "manager")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 2):
+        real = auth.login("eve", "wrong-password-x")
+        unknown = auth.login("nobody-at-all", "wrong-password-x")
+        assert _answer(real) == _answer(unknown)
+
+
+def test_one_address_is_limited_whichever_usernames_it_tries(app, auth, client, make_user):
+    app.config["SIGN_IN_LIMIT"] = 4
+    make_user("fay", "manager")
+    guesses = [
+        auth.login(f"user{n}", "wrong-password-x", environ_base={"REMOTE_ADDR": "198.51.100.3"})
+        for n in range(5)
+    ]
+    assert [g.status_code for g in guesses] == [401] * 4 + [429]
+    right = auth.login("fay", PASSWORD, environ_base={"REMOTE_ADDR": "198.51.100.3"})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+    elsewhere = auth.login("fay", PASSWORD, environ_base={"REMOTE_ADDR": "203.0.113.4"})
+    assert elsewhere.status_code == 302
 
 
 def test_lock_expires(app, auth, make_user, db):

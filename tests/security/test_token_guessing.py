@@ -3,7 +3,7 @@ database (so every app server agrees), audited once, and lifted when the window 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -112,3 +112,18 @@ def test_behind_a_proxy_the_customer_is_counted_not_the_proxy(app, world):
     )
     assert other_customer.status_code == 200
     get_db(proxied).engine.dispose()
+
+
+def test_the_window_slides_so_no_burst_fits_across_a_boundary(client, world, time_machine):
+    """Twice the limit in seconds, half just before a ten-minute mark and half after it, is
+    refused: the limit counts the last ten minutes, not the current block of ten."""
+    time_machine.move_to(datetime(2026, 11, 30, 10, 9, 55, tzinfo=UTC), tick=False)
+    assert _guess_links(client, LIMIT - 1) == [404] * (LIMIT - 1)
+    time_machine.move_to(datetime(2026, 11, 30, 10, 10, 2, tzinfo=UTC), tick=False)
+    assert _guess_links(client, 3) == [404, 429, 429]
+    # Counted by the minute: the 10:09 guesses leave the window at 10:19.
+    time_machine.move_to(datetime(2026, 11, 30, 10, 18, 30, tzinfo=UTC), tick=False)
+    blocked = client.get("/s/guess", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "30"
+    time_machine.move_to(datetime(2026, 11, 30, 10, 19, 1, tzinfo=UTC), tick=False)
+    assert _guess_links(client, 1) == [404]
