@@ -59,8 +59,14 @@ def use_language(language: str) -> None:
     refresh()  # Flask-Babel caches the locale of the request
 
 
+# The locale whose formats (dates, numbers) each interface language uses: English pages use
+# British day-month order and the 24-hour clock, as English-language banks in Hong Kong and
+# mainland China write dates, never the US month-first "12/2/26".
+BABEL_LOCALES = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "en": "en_GB"}
+
+
 def _babel_locale() -> str:
-    return current_language().replace("-", "_")
+    return BABEL_LOCALES[current_language()]
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -31,8 +31,11 @@ class NewUserForm(FlaskForm):
         ],
     )
     display_name = StringField(_l("Full name"), validators=[length(max=120)])
+    # The least privilege unless the administrator chooses more.
     role = SelectField(
-        _l("Role"), choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()]
+        _l("Role"),
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+        default="interviewer",
     )
     password = PasswordField(
         _l("Password"), validators=[required(), length(min=MIN_PASSWORD_LENGTH, max=256)]
