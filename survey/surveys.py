@@ -27,14 +27,18 @@ class SurveySummary:
         return asdict(self)
 
 
-def list_surveys(session: Session, statuses: tuple[str, ...] | None = None) -> list[SurveySummary]:
-    """Every survey with its questionnaire, version and response counts, newest first."""
+def list_surveys(
+    session: Session, statuses: tuple[str, ...] | None = None, responses_where=()
+) -> list[SurveySummary]:
+    """Every survey with its questionnaire, version and response counts, newest first;
+    ``responses_where`` narrows what is counted (a manager's branches)."""
     counts = (
         select(
             Response.survey_id,
             func.count().filter(Response.status == "complete").label("complete"),
             func.count().filter(Response.status == "partial").label("partial"),
         )
+        .where(*responses_where)
         .group_by(Response.survey_id)
         .subquery()
     )

@@ -18,11 +18,12 @@ from ..reporting.facts import ReportNotReady
 from ..reporting.fieldwork_rates import report_rates
 from ..reporting.labels import segment_choices
 from ..reporting.measures import headline_measures
+from ..reporting.scope import ReportScope
 from ..reporting.verbatims import PAGE_SIZE, verbatims
 from ..reporting.views import headline_and_counts, measure_named, segment_figures, trend
 from ..surveys import list_surveys
 from ..validators import page_number
-from .context import label, load_report
+from .context import allowed_branches, label, load_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp, [Role.MANAGER])
@@ -40,7 +41,8 @@ for helper in (
 @bp.get("/")
 def index():
     """Surveys that have been fielded, with their responses so far."""
-    surveys = list_surveys(db_session(), ("open", "closed"))
+    limit = ReportScope(branches=allowed_branches()).conditions()
+    surveys = list_surveys(db_session(), ("open", "closed"), limit)
     return render_template("reports/index.html", surveys=surveys)
 
 

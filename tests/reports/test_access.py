@@ -2,11 +2,12 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.database import get_db
 from survey.demo_reports import add_populations, answer_survey
@@ -192,3 +193,22 @@ def test_a_breakdown_by_an_attribute_with_quotes_or_backslashes_has_its_groups(
     assert response.status_code == 200, response.get_json()
     groups = [e["by"][name] for e in response.get_json()["estimates"]]
     assert groups == ["g0", "g1"]
+
+
+def test_a_branch_limited_manager_s_home_and_method_note_name_no_other_branch(
+    client, auth, db, make_user, reported
+):
+    slug = reported()
+    make_user("north", "manager", branches=["SZ-001"])
+    auth.login("north")
+    mine = db.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.status == "complete", Response.attributes["branch"].as_string() == "SZ-001")
+    )
+    home = client.get("/reports/", headers={"Accept-Language": "en"}).text
+    row = home[home.index(f"/reports/{slug}/") :].split("</tr>")[0]
+    assert re.search(rf">\s*{mine}\s*<", row), row
+    overview = client.get(f"/reports/{slug}/", headers={"Accept-Language": "en"}).text
+    note = overview[overview.index("drawn at random within strata") :][:300]
+    assert "GZ-001" not in note and "SZ-002" not in note and "5 strata" in note
