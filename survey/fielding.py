@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from .questionnaire.routing import question_sequence, scope_for, visible_questio
 from .questionnaire.submission import submit
 from .questionnaire_versions import questionnaire_of
 from .quotas import close_full_cells
-from .responses import hash_token, load_answers, lock_response, save_answers
+from .responses import hash_token, holds_an_answer, load_answers, lock_response, save_answers
 from .scheduling import close_answered_case
 
 PERSONAL_FIELDS = ("title", "name")
@@ -121,6 +121,26 @@ def start_response(
     if invitation is not None and invitation.opened_at is None:
         invitation.opened_at = utcnow()
     return response
+
+
+# An open-link start that has no answer after this long was someone looking, not answering.
+EMPTY_START_HOURS = 24
+
+
+def purge_empty_starts(session: Session, survey: Survey, hours: int = EMPTY_START_HOURS) -> int:
+    """Delete the survey's open-link starts that never stored an answer; return how many."""
+    result = session.execute(
+        delete(Response)
+        .where(
+            Response.survey_id == survey.id,
+            Response.status == "partial",
+            Response.invitation_id.is_(None),
+            Response.started_at < utcnow() - timedelta(hours=hours),
+            ~holds_an_answer(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def recent_open_starts(session: Session, survey: Survey, client: str, hours: int = 1) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .aapor import Rates, class_counts, final_disposition, outcome_rates
 from .models import CallAttempt, CatiCase, Contact, Invitation, Response, Survey, User
+from .responses import holds_an_answer
 
 RESPONSE_CODE = {"complete": "1.1", "partial": "1.2"}
 
@@ -42,7 +43,10 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
     for contact_id, invitation_id, status, disposition in session.execute(
         select(Invitation.contact_id, Invitation.id, Response.status, Response.disposition)
         .join(Invitation, Response.invitation_id == Invitation.id)
-        .where(Invitation.survey_id == survey.id)  # from the few invitations, not every response
+        # from the few invitations, not every response; a start with no answer is no partial
+        .where(
+            Invitation.survey_id == survey.id, (Response.status != "partial") | holds_an_answer()
+        )
     ):
         code = disposition if status == "screened_out" else RESPONSE_CODE.get(status)
         if code:

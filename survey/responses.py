@@ -142,6 +142,12 @@ def save_answers(
     response.updated_at = now
 
 
+def holds_an_answer():
+    """SQL: the response has stored at least one answer. A response is counted as started
+    (a partial) only then: opening a link and pressing Start is not an interview."""
+    return select(Answer.id).where(Answer.response_id == Response.id).exists()
+
+
 def lock_response(session: Session, response_id: int) -> Response | None:
     """The response, row-locked for this transaction (PostgreSQL; SQLite already holds the write lock)."""
     return session.scalar(select(Response).where(Response.id == response_id).with_for_update())

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .models import Questionnaire, QuestionnaireVersion, Response, Survey
+from .responses import holds_an_answer
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def list_surveys(
         select(
             Response.survey_id,
             func.count().filter(Response.status == "complete").label("complete"),
-            func.count().filter(Response.status == "partial").label("partial"),
+            func.count().filter(Response.status == "partial", holds_an_answer()).label("partial"),
         )
         .where(*responses_where)
         .group_by(Response.survey_id)

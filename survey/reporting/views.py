@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..models import Questionnaire as StoredQuestionnaire
 from ..models import QuestionnaireVersion, Response, Survey
 from ..questionnaire_versions import questionnaire_of
+from ..responses import holds_an_answer
 from ..stats.aggregates import contrast_from_sums
 from ..stats.comparisons import adjust_p_values, compare_independent
 from .figures import SUPPRESS_BELOW, Figure, figure, with_test
@@ -62,6 +63,7 @@ def headline_and_counts(session: Session, survey: Survey, scope: ReportScope, de
         select(func.count()).where(
             Response.survey_id == survey.id,
             Response.status == "partial",
+            holds_an_answer(),
             *scope.conditions(Response.started_at),
         )
     )

@@ -203,6 +203,7 @@ def open_link(slug: str):
         if fielding.recent_open_starts(session, survey, client) >= OPEN_STARTS_PER_HOUR:
             abort(429)
         key = secrets.token_urlsafe(24)
+        fielding.purge_empty_starts(session, survey)
         fielding.start_response(session, survey, language, resume_key=key, client=client)
         session.commit()
         reply = make_response(redirect(self_url))

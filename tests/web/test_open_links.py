@@ -1,10 +1,12 @@
 """Open links for lobby QR codes: resume cookie, duplicate guard, rate limit; and `survey invite`."""
 
+import json
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from survey.models import Response, Survey
+from survey.models import Answer, Response, Survey
 from survey.web import routes
 from tests.conftest import csrf_token_from
 
@@ -74,3 +76,39 @@ def test_invited_link_opens(runner, client, fielded):
     fielded("branch-counter")
     link = runner.invoke(args=["invite", "branch-counter-test"]).output.strip()
     assert client.get(link.replace("http://localhost:5000", "")).status_code == 200
+
+
+def test_empty_starts_are_not_partials_and_are_purged_after_a_day(
+    app, fielded, db, runner, time_machine
+):
+    """Someone pressing Start without answering is no interview: the counts leave them out,
+    and the next start a day later removes them; a start with an answer stays."""
+    time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    fielded("branch-counter", open_link=True)
+    for _ in range(3):
+        start_open(app.test_client())
+    answering = app.test_client()
+    start_open(answering)
+    html = answering.get("/o/branch-counter-test").get_data(as_text=True)
+    answering.post(
+        "/o/branch-counter-test",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "page": "p_card",
+            "action": "next",
+            "q_competence": "3",
+            "q_helpful": "1",
+            "q_delay": "3",
+            "q_rude": "3",
+            "q_overall": "3",
+        },
+    )
+    listed = json.loads(runner.invoke(args=["surveys", "--json"]).output)
+    assert listed[0]["partial"] == 1
+    time_machine.move_to(datetime(2026, 11, 3, 9, 30, tzinfo=UTC))
+    start_open(app.test_client())
+    db.rollback()
+    remaining = db.scalars(select(Response).order_by(Response.id)).all()
+    assert len(remaining) == 2  # the answered one and the new start
+    assert db.scalar(select(func.count()).select_from(Answer)) == 5
+    assert {a.response_id for a in db.scalars(select(Answer))} == {remaining[0].id}
