@@ -56,6 +56,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "survey_session",
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SURVEY_SESSION_HOURS", "12")) * 3600,
+        "SESSION_MAX_HOURS": int(os.environ.get("SURVEY_SESSION_MAX_HOURS", "24")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("SURVEY_MAX_UPLOAD_MB", "32")) * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..auth.accounts import AccountError, create_user
-from ..auth.session import protect
+from ..auth.session import end_sessions, protect
 from ..database import db_session
 from ..models import Role, User, utcnow
 from .forms import ROLE_LABELS, NewUserForm, UserActionForm
@@ -14,7 +14,7 @@ from .forms import ROLE_LABELS, NewUserForm, UserActionForm
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect(bp, [Role.ADMIN])
 
-ACTIONS = ("unlock", "deactivate", "activate")
+ACTIONS = ("unlock", "deactivate", "activate", "sign_out")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -53,7 +53,7 @@ def index():
 
 @bp.post("/users/<int:user_id>/<action>")
 def change_user(user_id: int, action: str):
-    """Unlock, deactivate or reactivate an account."""
+    """Unlock, deactivate or reactivate an account, or end its sessions everywhere."""
     if action not in ACTIONS or not UserActionForm().validate_on_submit():
         abort(400)
     session = db_session()
@@ -63,8 +63,12 @@ def change_user(user_id: int, action: str):
         return redirect(url_for(".index"))
     if action == "unlock":
         user.failed_logins, user.locked_until = 0, None
+    elif action == "sign_out":
+        end_sessions(session, user)
     else:
         user.active = action == "activate"
+        if not user.active:
+            end_sessions(session, user)
     audit.record(f"user_{action}", "user", user.id)
     session.commit()
     flash(_("Account %(name)s updated.", name=user.username), "success")

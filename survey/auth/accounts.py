@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import Role, User, utcnow
+from .session import end_sessions
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the user does not exist, so both paths cost the same time.
@@ -73,6 +74,7 @@ def set_password(user: User, password: str) -> None:
     user.session_stamp = secrets.token_hex(16)
     user.failed_logins = 0
     user.locked_until = None
+    end_sessions(object_session(user), user)
 
 
 def _aware(moment):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import update
 
 from ..database import db_session
-from ..models import Role, User
+from ..models import Role, StaffSession, User, utcnow
+from ..responses import hash_token
+
+# How often a session's last use is written down (the idle limit is hours, not seconds).
+SEEN_EVERY = timedelta(minutes=1)
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.index",
@@ -18,33 +25,75 @@ HOME_BY_ROLE = {
 
 
 def sign_in(user: User) -> None:
-    """Start a fresh session for the user (a new cookie, so no fixation)."""
+    """Start a fresh session for the user: a new server-side record and a new cookie (so no
+    fixation); the cookie holds only the record's random key."""
     language = session.get("language")
     session.clear()
     session.permanent = True
-    session["user_id"] = user.id
-    session["stamp"] = user.session_stamp
+    key = secrets.token_urlsafe(32)
+    db_session().add(StaffSession(id=hash_token(key), user_id=user.id))
+    session["sid"] = key
     if language or user.language:
         session["language"] = language or user.language
 
 
 def sign_out() -> None:
+    """End this browser's session on the server too, so a copied cookie no longer works."""
+    key = session.get("sid")
+    if key:
+        record = db_session().get(StaffSession, hash_token(key))
+        if record is not None and record.ended_at is None:
+            record.ended_at = utcnow()
+            db_session().commit()
     language = session.get("language")
     session.clear()
     if language:
         session["language"] = language
 
 
+def end_sessions(db, user: User) -> int:
+    """End every session of the user (a password change, deactivation, "sign out
+    everywhere"); return how many were open."""
+    result = db.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return result.rowcount
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _live(record: StaffSession | None, now: datetime) -> bool:
+    """Not ended, used within the idle limit, and younger than the absolute lifetime."""
+    if record is None or record.ended_at is not None:
+        return False
+    config = current_app.config
+    idle = timedelta(seconds=config["PERMANENT_SESSION_LIFETIME"])
+    lifetime = timedelta(hours=config["SESSION_MAX_HOURS"])
+    return _aware(record.last_seen_at) > now - idle and _aware(record.created_at) > now - lifetime
+
+
 def load_signed_in_user() -> None:
-    """Set ``g.user`` from the session cookie; a stale or disabled account signs out."""
+    """Set ``g.user`` from the session cookie; an ended, idle, expired or disabled session
+    signs out."""
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is None:
+    key = session.get("sid")
+    if key is None:
+        session.pop("user_id", None)  # a cookie from before server-side sessions
         return
-    user = db_session().get(User, user_id)
-    if user is None or not user.active or user.session_stamp != session.get("stamp"):
+    db = db_session()
+    now = utcnow()
+    record = db.get(StaffSession, hash_token(key))
+    user = db.get(User, record.user_id) if _live(record, now) else None
+    if user is None or not user.active:
         sign_out()
         return
+    if now - _aware(record.last_seen_at) > SEEN_EVERY:  # not a write on every request
+        record.last_seen_at = now
+        db.commit()
     g.user = user
 
 

@@ -28,6 +28,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
+    # The staff number (工号) an interviewer gives the customer; never the username.
+    staff_number: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(16))
@@ -43,6 +45,20 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username} ({self.role})>"
+
+
+class StaffSession(Base):
+    """One signed-in browser. The cookie carries only a random key whose hash is the id, so
+    ending the row (sign-out, password change, deactivation, "sign out everywhere") ends the
+    session wherever the cookie was copied, and no cookie outlives the absolute lifetime."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

@@ -50,7 +50,14 @@ QUESTION_KEYS = {
     "validate",
     "screen_out",
 }
-CATI_SCRIPT_KEYS = {"greeting", "screener", "answering_machine", "closing"}
+CATI_SCRIPT_KEYS = {
+    "greeting",
+    "greeting_unnamed",
+    "screener",
+    "answering_machine",
+    "answering_machine_unnamed",
+    "closing",
+}
 CATI_QUESTION_KEYS = {"text", "instructions", "read_options", "probe"}
 DEFAULT_SPECIAL_CODES = {"refused": "-9", "dont_know": "-8"}
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
@@ -330,7 +337,9 @@ def _cati_scripts(ctx, document, modes) -> CatiScripts:
     ctx.check_keys(raw, CATI_SCRIPT_KEYS, "the CATI scripts")
     return CatiScripts(
         greeting=ctx.text(raw, "greeting", what="the CATI scripts"),
+        greeting_unnamed=ctx.text(raw, "greeting_unnamed", required=False),
         screener=ctx.text(raw, "screener", required=False),
         answering_machine=ctx.text(raw, "answering_machine", required=False),
+        answering_machine_unnamed=ctx.text(raw, "answering_machine_unnamed", required=False),
         closing=ctx.text(raw, "closing", required=False),
     )

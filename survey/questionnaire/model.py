@@ -126,9 +126,14 @@ class Analysis:
 
 @dataclass(frozen=True)
 class CatiScripts:
+    """What the interviewer reads around the questions; an ``*_unnamed`` variant is read
+    instead when the contact's name or form of address that the script pipes is unknown."""
+
     greeting: Text | None = None
+    greeting_unnamed: Text | None = None
     screener: Text | None = None
     answering_machine: Text | None = None
+    answering_machine_unnamed: Text | None = None
     closing: Text | None = None
 
 

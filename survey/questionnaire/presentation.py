@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .expressions import ExpressionError, compile_expression
 from .messages import special_label
 from .model import Question, Questionnaire, Text
 from .routing import ordered_choices, ordered_items, pipe, scope_for
 from .submission import OTHER_SUFFIX
+from .validate import PIPE
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,19 @@ def question_view(
     )
 
 
+def _names_someone_unknown(text: Text, scope) -> bool:
+    """The text pipes a contact field (a form of address, a name) this contact lacks, so
+    reading it would address nobody ("am I speaking with ?")."""
+    fields = set()
+    for wording in text.values.values():
+        for match in PIPE.finditer(wording):
+            try:
+                fields |= compile_expression(match.group(1).strip()).contact_fields
+            except ExpressionError:
+                continue
+    return any(not str(scope.contact.get(name) or "").strip() for name in fields)
+
+
 def script_text(
     questionnaire: Questionnaire,
     part: str,
@@ -173,6 +188,9 @@ def script_text(
         source = getattr(questionnaire.cati, part, None) if part != "intro" else None
         if part == "closing" and source is None:
             source = questionnaire.closing
+        unnamed = getattr(questionnaire.cati, f"{part}_unnamed", None)
+        if unnamed is not None and source is not None and _names_someone_unknown(source, scope):
+            source = unnamed
     else:
         source = {"intro": questionnaire.intro, "closing": questionnaire.closing}.get(part)
     return _text(source, questionnaire, scope)
