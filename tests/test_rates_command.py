@@ -6,7 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from survey.models import CallAttempt, CatiCase, Contact, Invitation, Response, Survey, utcnow
+from survey.models import (
+    Answer,
+    CallAttempt,
+    CatiCase,
+    Contact,
+    Invitation,
+    Response,
+    Survey,
+    utcnow,
+)
 from tests.test_aapor import CONTRACT
 
 
@@ -34,17 +43,20 @@ def survey_with_outcomes(db, fielded):
             db.add(invitation)
             db.flush()
             status, disposition = response
-            db.add(
-                Response(
-                    survey_id=survey_id,
-                    questionnaire_version_id=survey.questionnaire_version_id,
-                    invitation_id=invitation.id,
-                    mode="cati",
-                    language="zh-Hans",
-                    status=status,
-                    disposition=disposition,
-                )
+            stored = Response(
+                survey_id=survey_id,
+                questionnaire_version_id=survey.questionnaire_version_id,
+                invitation_id=invitation.id,
+                mode="cati",
+                language="zh-Hans",
+                status=status,
+                disposition=disposition,
             )
+            db.add(stored)
+            db.flush()
+            # A partial is an interview begun: it holds an answer.
+            db.add(Answer(response_id=stored.id, survey_id=survey_id, question_id="q_overall",
+                          code="4", value_num=4.0))  # fmt: skip
 
     case("c1", ["3.13", "1.1"], ("complete", "1.1"))
     case("c2", ["2.11", "3.13"], ("complete", "1.1"))  # converted refusal
