@@ -12,10 +12,10 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from . import audit, backup, demo, demo_fieldwork, demo_reports, export, rates, schema
-from .auth.accounts import AccountError, create_user
+from .auth.accounts import AccountError, StaffDetails, add_account, apply_details, check_details
 from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
-from .models import Role, Survey
+from .models import Role, Survey, User
 from .questionnaire_commands import questionnaires
 from .reporting.facts import refresh_facts
 from .sample_commands import calls, invitations, sample
@@ -39,12 +39,27 @@ def user():
     """Staff accounts."""
 
 
+def _branches(text: str | None) -> tuple[str, ...]:
+    return tuple(b.strip() for b in (text or "").split(",") if b.strip())
+
+
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--display-name", default="", help="The full name shown in the interface.")
-def user_add(name: str, role: str, display_name: str):
+@click.option(
+    "--display-name", default="", help="The name shown in the interface and read in scripts."
+)
+@click.option(
+    "--staff-number", default=None, help="The staff number (工号); interviewers need one."
+)
+@click.option("--branches", default=None, help="A manager's branches, comma-separated.")
+def user_add(name: str, role: str, display_name: str, staff_number, branches):
     """Add a user; the password is read from standard input."""
+    details = StaffDetails(role, display_name.strip(), staff_number, _branches(branches))
+    try:
+        check_details(details)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -52,11 +67,49 @@ def user_add(name: str, role: str, display_name: str):
     session = db_session()
     begin_write(session)
     try:
-        create_user(session, name, password, role, display_name)
+        added = add_account(session, name, password, details)
+        session.flush()
+        audit.record("user_created", "user", added.id, role=role)
         session.commit()
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Added {role} {name}.")
+
+
+@user.command("edit")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]))
+@click.option("--display-name")
+@click.option("--staff-number")
+@click.option("--branches", help="A manager's branches, comma-separated; an empty value: all.")
+def user_edit(name: str, role, display_name, staff_number, branches):
+    """Change an account's role, display name, staff number or branches (audited)."""
+    session = db_session()
+    begin_write(session)
+    account = session.scalar(select(User).where(User.username == name))
+    if account is None:
+        raise click.ClickException(f"No user named {name!r}.")
+    before = StaffDetails(
+        account.role, account.display_name, account.staff_number, tuple(account.branches or ())
+    )
+    after = StaffDetails(
+        role or before.role,
+        before.display_name if display_name is None else display_name.strip(),
+        before.staff_number if staff_number is None else staff_number.strip() or None,
+        before.branches if branches is None else _branches(branches),
+    )
+    try:
+        apply_details(account, after)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    changed = {
+        field: [getattr(before, field), getattr(after, field)]
+        for field in ("role", "display_name", "staff_number", "branches")
+        if getattr(before, field) != getattr(after, field)
+    }
+    audit.record("user_updated", "user", account.id, **changed)
+    session.commit()
+    click.echo(f"Updated {name}: {', '.join(changed) or 'nothing changed'}.")
 
 
 @click.command("surveys")

@@ -10,18 +10,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .auth.accounts import create_user, set_password
+from .auth.accounts import StaffDetails, add_account, apply_details, set_password
 from .invitations import invite
 from .models import Role, Survey, User
 from .questionnaire import load_file
 from .questionnaire_versions import store
 
-DEMO_STAFF = [
-    ("admin", Role.ADMIN, "系统管理员 Admin"),
-    ("manager", Role.MANAGER, "王经理 Manager Wang"),
-    ("supervisor", Role.SUPERVISOR, "李督导 Supervisor Li"),
-    ("interviewer", Role.INTERVIEWER, "张晓梅 Zhang Xiaomei"),
-    ("interviewer2", Role.INTERVIEWER, "陈志强 Chen Zhiqiang"),
+DEMO_STAFF = [  # username, role, display name, staff number (工号)
+    ("admin", Role.ADMIN, "系统管理员 Admin", "A0001"),
+    ("manager", Role.MANAGER, "王经理 Manager Wang", "M0107"),
+    ("supervisor", Role.SUPERVISOR, "李督导 Supervisor Li", "S0215"),
+    ("interviewer", Role.INTERVIEWER, "张晓梅", "C1024"),
+    ("interviewer2", Role.INTERVIEWER, "陈志强", "C1031"),
 ]
 
 
@@ -86,13 +86,15 @@ def build(
     """Create (or reset) the demo; return (username, role, password) for each staff member."""
     _surveys(session, questionnaire_dir, today or date.today())
     credentials = []
-    for username, role, display_name in DEMO_STAFF:
+    for username, role, display_name, staff_number in DEMO_STAFF:
         password = _demo_password()
+        details = StaffDetails(role.value, display_name, staff_number)
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            create_user(session, username, password, role.value, display_name)
+            add_account(session, username, password, details)
         else:
-            user.role, user.active = role.value, True
+            apply_details(user, details)
+            user.active = True
             set_password(user, password)
         credentials.append((username, role.value, password))
     session.commit()

@@ -268,17 +268,20 @@ def cati_survey(app, db, fielded):
         survey = db.get(Survey, survey_id)
         survey.settings = {"calling_windows": [["00:00", "23:59:59"]] * 7}
         for n in range(customers):
+            fields = {
+                "title": "王先生" if language != "en" else "Mr Wang",
+                "name": "王伟",
+                "phone": f"+8613800000{n:03d}",
+                "time_zone": "America/New_York",
+                "attributes": {"branch": "SZ-001", "queue": "cards"},
+                **contact,
+            }
             person = Contact(
                 survey_id=survey.id,
                 customer_ref=f"K{n}",
-                title="王先生" if language != "en" else "Mr Wang",
-                name="王伟",
-                phone=f"+8613800000{n:03d}",
                 language=language,
-                time_zone="America/New_York",
-                attributes={"branch": "SZ-001", "queue": "cards"},
                 released_at=utcnow(),
-                **contact,
+                **fields,
             )
             db.add(person)
             db.flush()

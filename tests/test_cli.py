@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from survey.models import Questionnaire, QuestionnaireVersion, Response, Survey, User
+from survey.models import Answer, Questionnaire, QuestionnaireVersion, Response, Survey, User
 from tests.conftest import csrf_token_from
 
 
@@ -65,17 +65,19 @@ def _survey_with_responses(db):
     )
     db.add(survey)
     db.flush()
-    for status in ["complete", "complete", "partial"]:
-        db.add(
-            Response(
-                survey_id=survey.id,
-                questionnaire_version_id=version.id,
-                mode="web",
-                status=status,
-                language="en",
-            )
+    for status, answered in [("complete", 1), ("complete", 1), ("partial", 1), ("partial", 0)]:
+        response = Response(
+            survey_id=survey.id,
+            questionnaire_version_id=version.id,
+            mode="web",
+            status=status,
+            language="en",
         )
-    db.commit()
+        db.add(response)
+        db.flush()
+        if answered:
+            db.add(Answer(response_id=response.id, survey_id=survey.id, question_id="q1", code="1"))
+    db.commit()  # one partial holds an answer; the other is an empty start, not counted
 
 
 def test_surveys_json_contract(runner, db):

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Regexp
 
-from ..auth.accounts import MIN_PASSWORD_LENGTH
+from ..auth.accounts import MIN_PASSWORD_LENGTH, StaffDetails
 from ..validators import length, required
 
 ROLE_LABELS = {
@@ -16,7 +16,46 @@ ROLE_LABELS = {
 }
 
 
-class NewUserForm(FlaskForm):
+class AccountForm(FlaskForm):
+    """An account's details: display name, staff number (工号), role, a manager's branches."""
+
+    display_name = StringField(_l("Display name"), validators=[required(), length(max=120)])
+    staff_number = StringField(
+        _l("Staff number"),
+        validators=[
+            length(max=32),
+            Regexp(r"^[A-Za-z0-9-]*$", message=_l("Letters, digits and dashes.")),
+        ],
+    )
+    # The least privilege unless the administrator chooses more.
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+        default="interviewer",
+    )
+    branches = StringField(
+        _l("A manager's branches (comma-separated; empty: every branch)"),
+        validators=[
+            length(max=500),
+            Regexp(
+                r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")
+            ),
+        ],
+    )
+
+    def details(self) -> StaffDetails:
+        text = {name: (getattr(self, name).data or "").strip() for name in self._DETAILS}
+        return StaffDetails(
+            self.role.data,
+            text["display_name"],
+            text["staff_number"] or None,
+            tuple(b.strip() for b in text["branches"].split(",") if b.strip()),
+        )
+
+    _DETAILS = ("display_name", "staff_number", "branches")
+
+
+class NewUserForm(AccountForm):
     """Add a staff account."""
 
     username = StringField(
@@ -29,13 +68,6 @@ class NewUserForm(FlaskForm):
                 message=_l("Use letters, digits, dots, dashes or underscores."),
             ),
         ],
-    )
-    display_name = StringField(_l("Full name"), validators=[length(max=120)])
-    # The least privilege unless the administrator chooses more.
-    role = SelectField(
-        _l("Role"),
-        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
-        default="interviewer",
     )
     password = PasswordField(
         _l("Password"), validators=[required(), length(min=MIN_PASSWORD_LENGTH, max=256)]

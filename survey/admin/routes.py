@@ -1,15 +1,15 @@
 """Staff account administration."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit
-from ..auth.accounts import AccountError, create_user
+from ..auth.accounts import AccountError, add_account, apply_details
 from ..auth.session import end_sessions, protect
 from ..database import db_session
 from ..models import Role, User, utcnow
-from .forms import ROLE_LABELS, NewUserForm, UserActionForm
+from .forms import ROLE_LABELS, AccountForm, NewUserForm, UserActionForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect(bp, [Role.ADMIN])
@@ -24,15 +24,9 @@ def index():
     session = db_session()
     if form.validate_on_submit():
         try:
-            user = create_user(
-                session,
-                form.username.data,
-                form.password.data,
-                form.role.data,
-                form.display_name.data,
-            )
+            user = add_account(session, form.username.data, form.password.data, form.details())
         except AccountError as error:
-            form.username.errors.append(str(error))
+            form.form_errors.append(str(error))
         else:
             session.flush()
             audit.record("user_created", "user", user.id, role=user.role)
@@ -73,3 +67,44 @@ def change_user(user_id: int, action: str):
     session.commit()
     flash(_("Account %(name)s updated.", name=user.username), "success")
     return redirect(url_for(".index"))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def account(user_id: int):
+    """An account's display name, staff number, role and branches; every change audited."""
+    session = db_session()
+    user = session.get(User, user_id) or abort(404)
+    form = AccountForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "display_name": user.display_name,
+            "staff_number": user.staff_number or "",
+            "role": user.role,
+            "branches": ", ".join(user.branches or []),
+        }
+    )
+    if form.validate_on_submit():
+        before = _details_of(user)
+        try:
+            apply_details(user, form.details())
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            after = _details_of(user)
+            changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            audit.record("user_updated", "user", user.id, **changed)
+            session.commit()
+            flash(_("Account %(name)s updated.", name=user.username), "success")
+            return redirect(url_for(".index"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("admin/account.html", form=form, user=user), status
+
+
+def _details_of(user: User) -> dict:
+    return {
+        "role": user.role,
+        "display_name": user.display_name,
+        "staff_number": user.staff_number,
+        "branches": user.branches,
+    }

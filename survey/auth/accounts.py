@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -42,6 +43,49 @@ def check_new_password(password: str) -> None:
         raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
 
 
+STAFF_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+
+@dataclass(frozen=True)
+class StaffDetails:
+    """What an administrator sets on an account besides its password."""
+
+    role: str
+    display_name: str = ""
+    staff_number: str | None = None
+    branches: tuple[str, ...] = ()  # a manager's branches; empty: every branch
+
+
+def check_details(details: StaffDetails) -> None:
+    """Refuse details that cannot be right, each with the field named."""
+    if details.role not in {r.value for r in Role}:
+        raise AccountError(
+            f"Unknown role {details.role!r}; choose one of {', '.join(r.value for r in Role)}."
+        )
+    if len(details.display_name) > 120:
+        raise AccountError("The display name has at most 120 characters.")
+    if details.staff_number and not STAFF_NUMBER.match(details.staff_number):
+        raise AccountError("A staff number has 1 to 32 letters, digits or dashes.")
+    if details.role == Role.INTERVIEWER and not (details.display_name and details.staff_number):
+        raise AccountError(
+            "An interviewer needs a display name and a staff number: the script reads both "
+            "to the customer."
+        )
+    if details.branches and details.role != Role.MANAGER:
+        raise AccountError("Only a manager's account is limited to branches.")
+    if any(not b or len(b) > 120 for b in details.branches):
+        raise AccountError("A branch code has 1 to 120 characters.")
+
+
+def apply_details(user: User, details: StaffDetails) -> None:
+    """Set checked details on an account; the caller audits and commits."""
+    check_details(details)
+    user.role = details.role
+    user.display_name = details.display_name
+    user.staff_number = details.staff_number or None
+    user.branches = list(details.branches) or None
+
+
 def create_user(
     session: Session, username: str, password: str, role: str, display_name: str = ""
 ) -> User:
@@ -58,12 +102,20 @@ def create_user(
         raise AccountError(f"A user named {username!r} already exists.")
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=display_name,
         role=role,
         password_hash=hash_password(password),
         session_stamp=secrets.token_hex(16),
     )
     session.add(user)
+    return user
+
+
+def add_account(session: Session, username: str, password: str, details: StaffDetails) -> User:
+    """Add an account with its details, all checked first; the caller audits and commits."""
+    check_details(details)
+    user = create_user(session, username, password, details.role, details.display_name)
+    apply_details(user, details)
     return user
 
 

@@ -60,7 +60,7 @@ def customer_language(contact: Contact, survey: Survey) -> str:
 
 def interviewer_scope(user: User) -> dict:
     """What the script may pipe about the interviewer."""
-    return {"name": user.display_name or user.username, "staff_id": user.username}
+    return {"name": user.display_name, "staff_id": user.staff_number or ""}
 
 
 def invitation_for(session: Session, case: CatiCase) -> Invitation:

@@ -28,7 +28,7 @@ def test_role_signs_in_and_out(live_server, page, make_user, fielded, role):
     if role != "admin":
         assert page.get_by_text("年度客户满意度指数调查 2026").is_visible()
     screenshot(page, f"home-{role}-en")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{live_server}/login")
     assert page.get_by_text("You have signed out.").is_visible()
 
@@ -40,7 +40,10 @@ def test_wrong_password_and_language_switch(live_server, page, make_user):
     page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录", exact=True).click()
-    assert page.get_by_role("alert").inner_text() == "用户名或密码不正确。"
+    assert (
+        page.get_by_role("alert").inner_text()
+        == "用户名或密码不正确，或账户因多次登录失败已被暂时锁定。"
+    )
     screenshot(page, "login-error-zh-Hans")
     page.get_by_role("button", name="繁體中文").click()
     assert page.get_by_role("heading", level=1).inner_text() == "登入"
