@@ -37,12 +37,16 @@ class Disposition:
     retry_seconds: int | None = None  # for a non-final outcome: when to call again
     max_uses: int | None = None  # how often it may recur before the case is closed with it
     note_required: bool = False
+    callback_required: bool = False  # an appointment: the agreed time must be given
 
     def label(self, language: str) -> str:
         return self.labels.get(language) or self.labels["en"]
 
 
-def _d(code, rate_class, zh_hans, zh_hant, en, final=True, retry=None, uses=None, note=False):
+def _d(
+    code, rate_class, zh_hans, zh_hant, en, final=True, retry=None, uses=None, note=False,
+    callback=False,
+):  # fmt: skip
     return Disposition(
         code,
         rate_class,
@@ -51,6 +55,7 @@ def _d(code, rate_class, zh_hans, zh_hant, en, final=True, retry=None, uses=None
         retry,
         uses,
         note,
+        callback,
     )
 
 
@@ -130,6 +135,19 @@ DISPOSITIONS: dict[str, Disposition] = {
         ),
         _d("2.33", "O", "语言障碍", "語言障礙", "Language problem", note=True),
         _d("2.35", "O", "其他（合格）", "其他（合資格）", "Other, eligible", note=True),
+        # The customer was reached and asked to be called at another time: contact made, so
+        # an "other eligible" outcome (AAPOR 2.30 family) until the callback converts it.
+        _d(
+            "2.36",
+            "O",
+            "预约回拨",
+            "預約回電",
+            "Appointment: the customer asked to be called back",
+            final=False,
+            retry=1 * DAY,  # only if the appointment is lost; the agreed time comes first
+            uses=5,
+            callback=True,
+        ),
         _d("3.11", "UH", "未拨打", "未致電", "Not attempted", final=False, retry=0),
         _d("3.12", "UH", "占线", "線路繁忙", "Busy", final=False, retry=1 * HOUR, uses=8),
         _d("3.13", "UH", "无人接听", "無人接聽", "No answer", final=False, retry=3 * HOUR, uses=8),

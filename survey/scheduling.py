@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .aapor import DISPOSITIONS, final_disposition
@@ -186,11 +186,10 @@ def claim_next_case(
     return case
 
 
-def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | None:
-    zones = [zone for zone in zones if may_call(rules, zone, now)]
-    if not zones:
-        return None
-    postgresql = session.get_bind().dialect.name == "postgresql"
+def _callable_now(survey_id, interviewer_id, zones, now):
+    """The cases of the survey this interviewer may call now: pending, unclaimed (or theirs),
+    due, within their deadline, not promised to another interviewer, the customer reachable
+    and inside a calling window."""
     free = or_(
         CatiCase.claimed_by.is_(None),
         CatiCase.claimed_at < now - timedelta(minutes=CLAIM_MINUTES),
@@ -201,7 +200,7 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
         Appointment.interviewer_id.is_not(None),
         Appointment.interviewer_id != interviewer_id,
     )
-    callable_now = (
+    return (
         select(CatiCase.id)
         .join(Contact, Contact.id == CatiCase.contact_id)
         .where(
@@ -214,7 +213,28 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
             Contact.do_not_contact.is_(False),
             Contact.time_zone.in_(zones),
         )
-    )
+    ), free
+
+
+def callable_count(
+    session: Session, survey_id: int, interviewer_id: int, rules: CallingRules, now=None
+) -> int:
+    """How many of the survey's cases this interviewer could take now (the board shows it, so
+    nobody presses "Next case" on a survey with nothing to call)."""
+    now = now or utcnow()
+    zones = [z for z in survey_zones(session, survey_id, True) if may_call(rules, z, now)]
+    if not zones:
+        return 0
+    query, _free = _callable_now(survey_id, interviewer_id, zones, now)
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | None:
+    zones = [zone for zone in zones if may_call(rules, zone, now)]
+    if not zones:
+        return None
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    callable_now, free = _callable_now(survey_id, interviewer_id, zones, now)
     mine_or_anyones = or_(
         Appointment.interviewer_id.is_(None), Appointment.interviewer_id == interviewer_id
     )

@@ -87,6 +87,12 @@
       return;
     }
     var key = event.key.toLowerCase();
+    var nextCase = form.querySelector("[data-next-case]");
+    if (key === "n" && nextCase && !typing(event.target)) {
+      event.preventDefault();  /* N: save and take the next case, on purpose */
+      form.requestSubmit(nextCase);
+      return;
+    }
     if (key === "enter" && event.target.tagName !== "TEXTAREA" && event.target.tagName !== "BUTTON") {
       if (save) { event.preventDefault(); form.requestSubmit(save); }
       return;
@@ -124,7 +130,9 @@
     document.documentElement.dataset.keys = "ready";  /* the keys work from now on */
     var form = document.querySelector("form[data-cati]");
     if (!form) { return; }
-    var first = form.querySelector("input:checked, input[type=text], textarea, input[data-key]");
+    /* The preselected answer or outcome first, else the first thing to key. */
+    var first = form.querySelector("input:checked") ||
+      form.querySelector("input[type=text], textarea, input[data-key]");
     if (first) { first.focus(); }
   });
 })();

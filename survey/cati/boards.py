@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..aapor import DISPOSITIONS
 from ..models import Appointment, CallAttempt, CatiCase, Response, Survey, User, utcnow
 from ..rates import rates_by
-from ..scheduling import CLAIM_MINUTES
+from ..scheduling import CLAIM_MINUTES, CallingRules, callable_count, next_due
 
 SMALL_BASE = 20
 TOO_SHORT = 1 / 3
@@ -197,3 +197,37 @@ def _interview_lengths(session: Session, survey: Survey) -> dict[str, list[float
     for username, seconds in rows:
         lengths[username].append(seconds / 60)
     return lengths
+
+
+@dataclass(frozen=True)
+class SurveyQueue:
+    """One open survey on the interviewer's board: what can be called now, else when."""
+
+    survey: Survey
+    callable_now: int
+    next_due: datetime | None
+    held_case_id: int | None  # a case of this survey the interviewer holds now
+
+
+def my_queues(session: Session, user: User, surveys: list[Survey], now=None) -> list[SurveyQueue]:
+    """For each survey: the cases this interviewer could take now, when the next one is due
+    if none, and the case already in their hands."""
+    now = now or utcnow()
+    fresh = now - timedelta(minutes=CLAIM_MINUTES)
+    held = dict(
+        session.execute(
+            select(CatiCase.survey_id, CatiCase.id).where(
+                CatiCase.claimed_by == user.id,
+                CatiCase.claimed_at >= fresh,
+                CatiCase.status == "pending",
+            )
+        ).all()
+    )
+    queues = []
+    for survey in surveys:
+        rules = CallingRules.from_settings(survey.settings)
+        count = callable_count(session, survey.id, user.id, rules, now)
+        due = None if count else next_due(session, survey.id, rules, now)
+        queues.append(SurveyQueue(survey, count, due, held.get(survey.id)))
+    # What can be called now first, then by when it can be.
+    return sorted(queues, key=lambda q: (q.callable_now == 0, q.next_due is None, q.survey.name))

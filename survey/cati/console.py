@@ -28,7 +28,7 @@ from ..scheduling import CLAIM_MINUTES, CallingRules, may_call, record_outcome
 # short. A complete (1.1) and a screen-out are recorded by the interview itself; "not
 # attempted" (3.11) is no outcome of a call, and "quota filled" (4.80) is the system's.
 HAND_CODES = (
-    "3.13", "3.12", "3.14", "2.221", "2.222", "2.21", "2.11", "2.111", "2.12", "1.2",
+    "3.13", "3.12", "2.36", "3.14", "2.221", "2.222", "2.21", "2.11", "2.111", "2.12", "1.2",
     "4.31", "4.32", "4.20", "4.50", "4.10", "4.70", "3.16", "3.21", "3.90",
     "2.33", "2.32", "2.31", "2.35",
 )  # fmt: skip
@@ -127,6 +127,8 @@ def record_call(
     contact = session.get(Contact, case.contact_id)
     rules = CallingRules.from_settings(survey.settings)
     due = None
+    if callback is None and disposition.callback_required:
+        raise OutcomeError("callback", "needed")
     if callback is not None:
         if disposition.final:
             raise OutcomeError("callback", "final")

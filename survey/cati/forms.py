@@ -19,6 +19,7 @@ MESSAGES = {
     "past": _l("The callback must be in the future."),
     "window": _l("That time is outside the calling hours in the customer's local time."),
     "both": _l("Give both a date and a time for the callback."),
+    "needed": _l("An appointment needs the date and time the customer asked for."),
 }
 
 
@@ -29,12 +30,14 @@ class OutcomeForm(FlaskForm):
     callback_time = TimeField(_l("Callback time (customer's local time)"), validators=[Optional()])
     only_me = BooleanField(_l("Only I may make this call"))
     definite = BooleanField(_l("A definite appointment (the customer asked for this time)"))
+    # Enter saves and stops (the primary button); taking the next case is a deliberate click
+    # or N, so a stray Enter never dials the next customer.
     then = RadioField(
         choices=[
-            SelectChoice("next", _l("Save and take the next case")),
-            SelectChoice("home", _l("Save and stop")),
+            SelectChoice("home", _l("Save")),
+            SelectChoice("next", _l("Save and take the next case (N)")),
         ],
-        default="next",
+        default="home",
     )
 
     def callback(self) -> Callback | None:

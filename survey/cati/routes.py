@@ -60,7 +60,7 @@ def index():
     """The interviewer's board: the day so far, appointments due, and where to call next."""
     return render_template(
         "cati/index.html",
-        surveys=_open_surveys(),
+        queues=boards.my_queues(db_session(), g.user, _open_surveys()),
         day=boards.my_day(db_session(), g.user, _zone()),
         now=utcnow(),
     )
@@ -299,6 +299,7 @@ def outcome(case_id: int):
         survey=session_.get(Survey, item.survey_id),
         form=form,
         now=utcnow(),
+        local_now=utcnow().astimezone(ZoneInfo(contact.time_zone)),
     ), 422 if form.errors else 200
 
 

@@ -4,11 +4,14 @@ middle of an interview."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
 from survey.aapor import class_counts, outcome_rates
-from survey.models import Answer, CallAttempt, CatiCase, Response
+from survey.models import Answer, Appointment, CallAttempt, CatiCase, Response
 from tests.browser.conftest import KEEP_IN, screenshot
 from tests.conftest import PASSWORD
 from tests.servers import kill_hard, start_gunicorn, stop
@@ -209,3 +212,43 @@ def test_a_server_killed_mid_interview_loses_no_answer(browser, app, cati_survey
         context.close()
     finally:
         stop(server)
+
+
+def test_an_appointment_from_the_keyboard_and_enter_never_takes_the_next_case(
+    browser, live_server, cati_survey, make_user, db
+):
+    cati_survey("hotline-post-call", customers=2)
+    make_user("interviewer", "interviewer", display_name="张晓梅", staff_number="C1024")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "interviewer", "en")
+    press_the_focused_button(page)  # take a case
+    case_url = page.url
+    press_the_focused_button(page)  # start the interview
+    page.wait_for_selector("html[data-keys=ready]", state="attached")
+    with page.expect_navigation():
+        page.click("button[value=stop]")  # the customer asks to be called back
+    page.wait_for_selector("html[data-keys=ready]", state="attached")
+    focused = page.evaluate("document.activeElement.value")
+    assert focused == "2.12"  # the preselected outcome has the focus
+    number = page.evaluate(
+        "[...document.querySelectorAll('input[name=code]')].findIndex(i => i.value === '2.36') + 1"
+    )
+    page.keyboard.type(str(number))
+    assert page.evaluate("document.querySelector('input[name=code]:checked').value") == "2.36"
+    page.fill("input[name=callback_date]", "2099-01-05")  # a Monday, in New York
+    page.fill("input[name=callback_time]", "10:30")
+    page.focus("input[name=callback_time]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.rstrip("/").endswith("/cati")  # saved and stopped: no new case taken
+    db.rollback()
+    case = db.get(CatiCase, int(case_url.rstrip("/").rsplit("/", 1)[1]))
+    assert [a.disposition for a in case.attempts] == ["2.36"]
+    appointment = db.scalar(select(Appointment).where(Appointment.case_id == case.id))
+    local = appointment.due_at.replace(tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
+    assert (local.date().isoformat(), local.strftime("%H:%M")) == ("2099-01-05", "10:30")
+    assert case.status == "pending" and case.claimed_by is None
+    others = db.scalars(select(CatiCase).where(CatiCase.id != case.id)).all()
+    assert all(c.claimed_by is None for c in others)
+    context.close()

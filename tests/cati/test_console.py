@@ -18,6 +18,7 @@ from survey.models import (
     CatiCase,
     Contact,
     Response,
+    Survey,
     User,
     utcnow,
 )
@@ -275,3 +276,40 @@ def test_the_closing_screen_of_a_call_that_never_became_an_interview_goes_home(a
     response = client.get(f"/cati/case/{case_id}/done")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/cati/")
+
+
+def test_an_appointment_needs_its_date_and_time(auth, client, db, field):
+    survey = field(customers=1)
+    auth.login_as("interviewer")
+    case_id = take_next(client, survey)
+    url = f"/cati/case/{case_id}/outcome"
+    response = post(client, url, {"code": "2.36", "then": "home"}, url)
+    assert response.status_code == 422
+    assert "An appointment needs the date and time" in response.text
+    assert db.scalar(select(func.count()).select_from(CallAttempt)) == 0
+
+
+def test_the_board_shows_per_survey_what_can_be_called_and_the_case_in_hand(
+    auth, client, db, field, fielded, time_machine
+):
+    time_machine.move_to(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # 11:00 in Shanghai
+    survey = field(customers=2)
+    later_id = fielded("branch-counter", slug="later", name="Later survey")
+    later = db.get(Survey, later_id)
+    later.settings = {"calling_windows": [["00:00", "23:59:59"]] * 7}
+    person = Contact(survey_id=later_id, customer_ref="L1", phone="+8613800009999",
+                     time_zone="Asia/Shanghai")  # fmt: skip
+    db.add(person)
+    db.flush()
+    db.add(CatiCase(survey_id=later_id, contact_id=person.id,
+                    next_call_at=datetime(2026, 11, 30, 6, 0, tzinfo=UTC)))  # fmt: skip
+    db.commit()
+    auth.login_as("interviewer")
+    board = client.get("/cati/", headers={"Accept-Language": "en"}).text
+    assert "2 cases to call now" in board
+    later_row = board[board.index("Later survey") :].split("</li>")[0]
+    assert "Nothing to call now; the next case is due at 30/11/2026, 14:00" in later_row
+    assert "/cati/later/next" not in board
+    case_id = take_next(client, survey)
+    board = client.get("/cati/", headers={"Accept-Language": "en"}).text
+    assert f"Back to your case {case_id}" in board and f'href="/cati/case/{case_id}"' in board
