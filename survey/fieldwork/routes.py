@@ -27,6 +27,7 @@ from ..scheduling import reassign, release_claim
 from ..surveys import list_surveys
 from ..validators import page_number
 from . import progress
+from .case_history import case_history
 from .forms import (
     ActionForm,
     QuotaForm,
@@ -39,6 +40,9 @@ bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 protect(bp, [Role.SUPERVISOR])
 
 
+STATUS_ORDER = {"open": 0, "paused": 1, "draft": 2, "closed": 3}
+
+
 def find_survey(slug: str) -> Survey:
     return db_session().scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
 
@@ -47,8 +51,10 @@ def find_survey(slug: str) -> Survey:
 def index():
     """Every survey with its status and progress, and who is on a call now."""
     session = db_session()
+    # Surveys in the field first, then drafts, then those closed, newest first within each.
+    surveys = sorted(list_surveys(session), key=lambda s: STATUS_ORDER.get(s.status, 9))
     return render_template(
-        "fieldwork/index.html", surveys=list_surveys(session), on_call=boards.live_board(session)
+        "fieldwork/index.html", surveys=surveys, on_call=boards.live_board(session)
     )
 
 
@@ -238,6 +244,22 @@ def _case(slug: str, case_id: int) -> CatiCase:
     if case is None or case.survey_id != item.id:
         abort(404)
     return case
+
+
+@bp.get("/<slug>/cases/<int:case_id>")
+def case_detail(slug: str, case_id: int):
+    """One case's calls (time, outcome, interviewer, note) and appointments."""
+    session = db_session()
+    history = case_history(session, _case(slug, case_id))
+    form = ReassignForm()
+    form.interviewer.choices = _interviewer_choices(session)
+    return render_template(
+        "fieldwork/case.html",
+        survey=find_survey(slug),
+        history=history,
+        labels={code: d.label(current_language()) for code, d in DISPOSITIONS.items()},
+        reassign_form=form,
+    )
 
 
 @bp.post("/<slug>/cases/<int:case_id>/reassign")

@@ -43,6 +43,9 @@ def sample(slug: str):
             .order_by(ImportJob.id.desc())
             .limit(10)
         ).all(),
+        samples_calls="post_call" in (item.settings or {})
+        or session.scalar(select(HotlineCall.id).where(HotlineCall.survey_id == item.id).limit(1))
+        is not None,
         new_calls=session.scalar(
             select(func.count()).where(
                 HotlineCall.survey_id == item.id, HotlineCall.status == "new"

@@ -299,3 +299,45 @@ def test_appointments_due_are_listed(auth, client, db, worked):
     html = page_of(client, f"/fieldwork/{worked.slug}/cases")
     section = html[html.index("Appointments due") :]
     assert "Definite" in section and "Anyone" in section
+
+
+def test_a_case_page_lists_every_call_and_the_appointment(auth, client, db, worked):
+    case = db.scalar(
+        select(CatiCase).where(CatiCase.status == "pending", CatiCase.attempt_count > 0)
+    )
+    attempt = case.attempts[0]
+    attempt.note = "客户说晚上再打"
+    db.add(Appointment(case_id=case.id, due_at=utcnow() + timedelta(hours=3), definite=True))
+    db.commit()
+    auth.login_as("supervisor")
+    html = page_of(client, f"/fieldwork/{worked.slug}/cases/{case.id}")
+    calls = html[html.index("<h3>Calls") : html.index("<h3>Appointments")]
+    assert calls.count("<tr>") == len(case.attempts) + 1  # a header row and one per call
+    assert "Caller One" in calls and "客户说晚上再打" in calls and attempt.disposition in calls
+    assert "Definite" in html[html.index("<h3>Appointments") :]
+    phone = db.get(Contact, case.contact_id).phone
+    assert phone not in html and phone[-4:] in html
+    assert client.get(f"/fieldwork/{worked.slug}/cases/{case.id + 10_000}").status_code == 404
+    listing = page_of(client, f"/fieldwork/{worked.slug}/cases")
+    assert f'href="/fieldwork/{worked.slug}/cases/{case.id}"' in listing
+
+
+def test_surveys_in_the_field_come_before_closed_ones(auth, client, db, fielded):
+    fielded("branch-counter", slug="old-wave", name="Old wave", status="closed")
+    fielded("branch-counter", slug="new-wave", name="New wave", status="open")
+    fielded("branch-counter", slug="closed-last", name="Closed last", status="closed")
+    auth.login_as("supervisor")
+    html = page_of(client, "/fieldwork/")
+    assert html.index("New wave") < html.index("Old wave")
+    assert html.index("New wave") < html.index("Closed last")
+
+
+def test_the_post_call_panel_opens_only_for_a_survey_that_samples_calls(
+    auth, client, worked, fielded
+):
+    fielded("branch-counter", slug="branch-wave")
+    auth.login_as("supervisor")
+    branch = page_of(client, "/fieldwork/branch-wave/sample")
+    assert '<details class="card" id="calls">' in branch and "Draw from the calls" not in branch
+    hotline = page_of(client, f"/fieldwork/{worked.slug}/sample")
+    assert '<section class="card" id="calls">' in hotline and "Draw from the calls" in hotline
