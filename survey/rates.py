@@ -22,12 +22,25 @@ RESPONSE_CODE = {"complete": "1.1", "partial": "1.2"}
 
 
 def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
-    """Each released case (keyed "contact:ID" or "link:ID") and its final disposition."""
+    """Each case of the released sample (keyed "contact:ID") and its final disposition.
+
+    Only customers released from a sample count (a released contact, or one with a phone
+    case): a link made for no one in particular, or handed to a customer outside the sample,
+    is no case of the sample, so AAPOR's rates say nothing about it.
+    """
     outcomes: dict[str, list[str]] = defaultdict(list)
-    for invitation_id, contact_id in session.execute(
-        select(Invitation.id, Invitation.contact_id).where(Invitation.survey_id == survey.id)
+    in_sample = set(
+        session.scalars(
+            select(Contact.id).where(
+                Contact.survey_id == survey.id, Contact.released_at.is_not(None)
+            )
+        )
+    ) | set(session.scalars(select(CatiCase.contact_id).where(CatiCase.survey_id == survey.id)))
+    for (contact_id,) in session.execute(
+        select(Invitation.contact_id).where(Invitation.survey_id == survey.id)
     ):
-        outcomes[f"contact:{contact_id}" if contact_id else f"link:{invitation_id}"]
+        if contact_id in in_sample:
+            outcomes[f"contact:{contact_id}"]
     closed = {}  # a case closed without a call: opted out (2.111), quota filled (4.80)
     for contact_id, code, case_code in session.execute(
         select(CatiCase.contact_id, CallAttempt.disposition, CatiCase.final_disposition)
@@ -40,8 +53,8 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
             closed[f"contact:{contact_id}"] = case_code
     for case, code in closed.items():
         outcomes[case].append(code)
-    for contact_id, invitation_id, status, disposition in session.execute(
-        select(Invitation.contact_id, Invitation.id, Response.status, Response.disposition)
+    for contact_id, status, disposition in session.execute(
+        select(Invitation.contact_id, Response.status, Response.disposition)
         .join(Invitation, Response.invitation_id == Invitation.id)
         # from the few invitations, not every response; a start with no answer is no partial
         .where(
@@ -49,10 +62,8 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
         )
     ):
         code = disposition if status == "screened_out" else RESPONSE_CODE.get(status)
-        if code:
-            outcomes[f"contact:{contact_id}" if contact_id else f"link:{invitation_id}"].append(
-                code
-            )
+        if code and contact_id in in_sample:
+            outcomes[f"contact:{contact_id}"].append(code)
     return {case: final_disposition(codes) for case, codes in outcomes.items()}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..database import db_session
 from ..i18n import current_language
-from ..models import Survey
+from ..models import SampleDraw, Survey
 from ..questionnaire import Questionnaire
 from ..questionnaire_versions import questionnaire_of
 from ..reporting.labels import attribute_names, code_label, filter_options, question_text
@@ -57,6 +57,7 @@ class Report:
     language: str
     attributes: list[str]
     options: dict
+    drawn: bool = False  # the product drew a probability sample for this survey
 
     def text(self, answer_id: str) -> str:
         return question_text(self.questionnaire, answer_id, self.language)
@@ -118,4 +119,6 @@ def load_report(slug: str) -> Report:
         current_language(),
         attribute_names(session, survey.id),
         filter_options(session, survey.id, scope),
+        session.scalar(select(SampleDraw.id).where(SampleDraw.survey_id == survey.id).limit(1))
+        is not None,
     )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from survey.invitations import invite
 from survey.models import (
     Appointment,
     AuditEvent,
@@ -341,3 +342,21 @@ def test_the_post_call_panel_opens_only_for_a_survey_that_samples_calls(
     assert '<details class="card" id="calls">' in branch and "Draw from the calls" not in branch
     hotline = page_of(client, f"/fieldwork/{worked.slug}/sample")
     assert '<section class="card" id="calls">' in hotline and "Draw from the calls" in hotline
+
+
+def test_rates_rest_on_the_released_sample_only(auth, client, db, worked, fielded):
+    auth.login_as("supervisor")
+    html = page_of(client, f"/fieldwork/{worked.slug}/")
+    released = db.scalar(
+        select(func.count()).select_from(Contact).where(Contact.released_at.is_not(None))
+    )
+    assert f"Over the {released} customers released from the sample." in html
+    loose_id = fielded("branch-counter", slug="links-only")
+    db.rollback()
+    loose = db.get(Survey, loose_id)
+    for _ in range(4):
+        invite(db, loose, None)
+    db.commit()
+    html = page_of(client, "/fieldwork/links-only/")
+    assert "No probability sample has been released for this survey" in html
+    assert survey_rates(db, loose).counts == dict.fromkeys(survey_rates(db, loose).counts, 0)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from survey.database import get_db
 from survey.demo_reports import add_populations, answer_survey
+from survey.invitations import invite
 from survey.models import ApiToken, AuditEvent, Response, Survey
 from tests.conftest import REPORTED_AT, STRATA, csrf_token_from
 
@@ -210,5 +211,23 @@ def test_a_branch_limited_manager_s_home_and_method_note_name_no_other_branch(
     row = home[home.index(f"/reports/{slug}/") :].split("</tr>")[0]
     assert re.search(rf">\s*{mine}\s*<", row), row
     overview = client.get(f"/reports/{slug}/", headers={"Accept-Language": "en"}).text
-    note = overview[overview.index("drawn at random within strata") :][:300]
+    note = overview[overview.index("How these figures are made") :].split("</p>")[0]
     assert "GZ-001" not in note and "SZ-002" not in note and "5 strata" in note
+
+
+def test_a_survey_without_a_drawn_sample_says_so_and_gives_no_response_rate(
+    client, auth, db, reported
+):
+    """Responses weighted to frame counts but never drawn by this survey (open links, links
+    handed out): the note does not claim a random draw, and ad-hoc links make no RR."""
+    slug = reported()
+    survey = db.scalar(select(Survey).where(Survey.slug == slug))
+    for _ in range(4):  # links given to no one in particular, one answered
+        invite(db, survey, None)
+    db.commit()
+    auth.login_as("manager")
+    overview = client.get(f"/reports/{slug}/", headers={"Accept-Language": "en"}).text
+    assert "were not drawn at random from the frame" in overview
+    assert "Customers were drawn at random" not in overview
+    tile = overview[overview.index("Response rate (AAPOR RR1)") :].split("</div>")[0]
+    assert "—" in tile and "no probability sample" in tile
