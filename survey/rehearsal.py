@@ -1,6 +1,7 @@
 """Walking a questionnaire without storing anything: the admin's preview and the
-interviewers' practice mode. The state (answers, position, seed) lives in the signed
-session cookie; every rule is the engine's, as in a real interview."""
+interviewers' practice mode. The state (answers, position, seed) lives in a mapping the
+caller gives (kept on the server: ``survey.practice``); every rule is the engine's, as in
+a real interview."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def rehearse(
     interviewer: dict,
 ) -> Rehearsal:
     """Apply a posted screen (``form``) or show the current one; the state lives in ``store``
-    (the signed session) under ``key``."""
+    under ``key``."""
     if restart or key not in store:
         store[key] = fresh_state()
     state = store[key]

@@ -1,17 +1,18 @@
 """The questionnaire preview: any stored version, web or CATI, any language, logic live.
 
-Answers live in the admin's session only: a preview never creates a response.
+Answers live in the practice store on the server: a preview never creates a response.
 """
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..database import db_session
 from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion
+from ..practice import PracticeStore
 from ..questionnaire.interview import END
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire_versions import questionnaire_of
@@ -49,10 +50,10 @@ def preview(version_id: int, mode: str, language: str):
     use_language(language)  # the page's own words follow the previewed language
     questionnaire = questionnaire_of(version)
     contact = {**SAMPLE_CONTACT[language], **SEGMENTS}
-    interviewer = {"name": g.user.display_name, "staff_id": str(g.user.id)}
+    interviewer = {"name": g.user.display_name, "staff_id": g.user.staff_number or ""}
     form = request.form.to_dict(flat=False) if request.method == "POST" else None
     shown = rehearse(
-        questionnaire, session, _state_key(version_id, mode), bool(request.args.get("restart")),
+        questionnaire, PracticeStore(db_session(), g.user.id), _state_key(version_id, mode), bool(request.args.get("restart")),
         form, contact, language, mode, interviewer,
     )  # fmt: skip
     if shown.saved:

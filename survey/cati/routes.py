@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import format_datetime
@@ -27,6 +26,7 @@ from ..auth.session import protect
 from ..database import db_session
 from ..i18n import current_language
 from ..models import CatiCase, Contact, Invitation, Role, Survey, utcnow
+from ..practice import PracticeStore
 from ..questionnaire.interview import END, step_at
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire.presentation import script_text
@@ -319,7 +319,7 @@ def practice(slug: str):
     }
     form = request.form.to_dict(flat=False) if request.method == "POST" else None
     shown = rehearse(
-        questionnaire, session, f"practice:{survey.id}:{language}",
+        questionnaire, PracticeStore(db_session(), g.user.id), f"practice:{survey.id}:{language}",
         bool(request.args.get("restart")), form, scope, language, "cati",
         console.interviewer_scope(g.user),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from .contacts import (
 from .jobs import ImportJob
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, ReportFilterValue, ReportRow, Response
-from .users import ApiToken, AuditEvent, FailedLookup, Role, StaffSession, User
+from .users import ApiToken, AuditEvent, FailedLookup, PracticeState, Role, StaffSession, User
 
 __all__ = [
     "Answer",
@@ -42,6 +42,7 @@ __all__ = [
     "SampleDraw",
     "StratumPopulation",
     "Survey",
+    "PracticeState",
     "StaffSession",
     "User",
     "utcnow",

@@ -61,6 +61,20 @@ class StaffSession(Base):
     ended_at: Mapped[datetime | None]
 
 
+class PracticeState(Base):
+    """Where a staff member is in a practice run or a preview (answers, position, seed): kept
+    on the server so a long practice answer never outgrows the session cookie."""
+
+    __tablename__ = "practice_states"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(Base):
     """Who did what to whom: personal-data views, exports, answer changes, sign-ins."""
 

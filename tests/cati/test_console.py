@@ -17,6 +17,7 @@ from survey.models import (
     CallAttempt,
     CatiCase,
     Contact,
+    PracticeState,
     Response,
     Survey,
     User,
@@ -313,3 +314,25 @@ def test_the_board_shows_per_survey_what_can_be_called_and_the_case_in_hand(
     case_id = take_next(client, survey)
     board = client.get("/cati/", headers={"Accept-Language": "en"}).text
     assert f"Back to your case {case_id}" in board and f'href="/cati/case/{case_id}"' in board
+
+
+def test_practice_keeps_a_long_answer_on_the_server_not_in_the_cookie(auth, client, db, field):
+    survey = field("complaint-follow-up", customers=1)
+    auth.login_as("interviewer")
+    url = f"/cati/{survey.slug}/practice?lang=zh-Hans"
+    html = client.get(f"/cati/{survey.slug}/practice?restart=1&lang=zh-Hans").text
+    for _ in range(12):
+        position = html.split('name="page" value="', 1)[1].split('"', 1)[0]
+        if "textarea" in html:
+            break
+        post(client, url, {"page": position, position: "1"}, url)
+        html = client.get(url).text
+    name = html.split('<textarea name="', 1)[1].split('"', 1)[0]
+    most = int(html.split('maxlength="', 1)[1].split('"', 1)[0])
+    long_text = ("柜台排队时间太长，" * most)[:most]  # the longest comment allowed
+    post(client, url, {"page": name, name: long_text}, url)
+    cookie = client.get_cookie("survey_session")
+    assert len(cookie.value) < 1000
+    assert db.scalar(select(func.count()).select_from(Response)) == 0
+    stored = db.scalar(select(PracticeState))
+    assert long_text in str(stored.state["answers"])
