@@ -14,6 +14,7 @@ from .auth.accounts import StaffDetails, add_account, apply_details, set_passwor
 from .invitations import invite
 from .models import Role, Survey, User
 from .questionnaire import load_file
+from .questionnaire.model import LANGUAGES
 from .questionnaire_versions import store
 
 DEMO_STAFF = [  # username, role, display name, staff number (工号)
@@ -58,6 +59,7 @@ def monthly_survey(built, version_id: int, month: date, status: str) -> Survey:
         period_label=period,
         opens_on=month.replace(day=1),
         closes_on=None if status == "open" else month.replace(day=last_day),
+        settings={"titles": {lang: f"{built.title.get_in(lang)} {period}" for lang in LANGUAGES}},
     )
 
 

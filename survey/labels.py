@@ -3,7 +3,7 @@
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 
-from .i18n import NATIVE_NAMES
+from .i18n import NATIVE_NAMES, current_language
 
 SURVEY_STATUS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
 SURVEY_MODE = {"web": _l("Web"), "cati": _l("Telephone")}
@@ -53,6 +53,80 @@ CLASS_HELP = {
 }
 
 
+# Segment attributes and their usual values, as staff read them; a value not listed shows as
+# it was imported (branch codes, staff numbers).
+ATTRIBUTE_NAMES = {
+    "branch": _l("Branch"),
+    "channel": _l("Channel"),
+    "tier": _l("Customer tier"),
+    "queue": _l("Hotline queue"),
+    "staff_id": _l("Staff"),
+    "agent": _l("Agent"),
+    "age_band": _l("Age band"),
+    "income_band": _l("Income band"),
+    "education": _l("Education"),
+    "transferred": _l("Transferred"),
+    "call_date": _l("Call date"),
+    "share_of_wallet": _l("Share of wallet"),
+}
+ATTRIBUTE_VALUES = {
+    "tier": {
+        "private": _l("Private banking"),
+        "wealth": _l("Wealth"),
+        "gold": _l("Gold"),
+        "silver": _l("Silver"),
+        "mass": _l("Mass"),
+    },
+    "channel": {
+        "counter": _l("Counter"),
+        "lobby": _l("Lobby"),
+        "self_service": _l("ATM and self-service"),
+        "atm": _l("ATM and self-service"),
+        "hotline": _l("Phone hotline"),
+        "online": _l("Online banking"),
+        "app": _l("Mobile app"),
+        "mobile": _l("Mobile app"),
+    },
+    "queue": {
+        "cards": _l("Credit cards"),
+        "loans": _l("Loans"),
+        "deposits": _l("Deposits"),
+        "wealth": _l("Wealth management"),
+        "general": _l("General enquiries"),
+    },
+    "transferred": {"yes": _l("Yes"), "no": _l("No")},
+}
+
+
+def attribute_name(name: str, survey=None) -> str:
+    """An attribute's name in the reader's language: ours for the usual ones, else the column
+    header it was imported from, else the name itself."""
+    if name in ATTRIBUTE_NAMES:
+        return str(ATTRIBUTE_NAMES[name])
+    imported = (
+        ((getattr(survey, "settings", None) or {}).get("attribute_labels") or {}) if survey else {}
+    )
+    return imported.get(name, name)
+
+
+def attribute_value(name: str, value) -> str:
+    """An attribute's value in the reader's language where it is one of the usual codes."""
+    if value is None or value == "":
+        return "—"
+    label = ATTRIBUTE_VALUES.get(name, {}).get(str(value))
+    return str(label) if label is not None else str(value)
+
+
+def survey_title(survey) -> str:
+    """A survey's title in the interface language (its name where no title was given in it)."""
+    titles = (
+        getattr(survey, "titles", None)
+        or (getattr(survey, "settings", None) or {}).get("titles")
+        or {}
+    )
+    return titles.get(current_language()) or survey.name
+
+
 def _labels() -> dict:
     return {
         "status_labels": SURVEY_STATUS,
@@ -78,3 +152,6 @@ def dialling_format(phone: str | None) -> str:
 def init_app(app) -> None:
     app.context_processor(_labels)
     app.jinja_env.filters["dialling"] = dialling_format
+    app.jinja_env.filters["survey_title"] = survey_title
+    app.jinja_env.globals["attribute_name"] = attribute_name
+    app.jinja_env.globals["attribute_value"] = attribute_value

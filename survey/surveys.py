@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ class SurveySummary:
     modes: list[str]
     complete: int
     partial: int
+    titles: dict = field(default_factory=dict)  # the title in each language, where given
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -68,6 +69,7 @@ def list_surveys(
             modes=list(survey.modes),
             complete=complete or 0,
             partial=partial or 0,
+            titles=dict((survey.settings or {}).get("titles") or {}),
         )
         for survey, key, number, complete, partial in session.execute(query)
     ]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from survey.models import Response
+from survey.models import Response, Survey
 from tests.conftest import PASSWORD, csrf_token_from
 
 
@@ -51,3 +51,32 @@ def test_one_response_outside_the_frame_is_written_in_the_singular(auth, client,
     auth.login_as("manager")
     html = client.get(f"/reports/{slug}/", headers={"Accept-Language": "en"}).text
     assert "1 complete response has no stratum in the frame and is left out" in html
+
+
+def test_staff_read_labels_in_their_language_not_codes(auth, client, db, reported, cati_survey):
+    slug = reported()
+    survey = db.scalar(select(Survey).where(Survey.slug == slug))
+    survey.settings = {"titles": {"zh-Hans": "网点柜面 2026-10", "en": "Branch counter 2026-10"}}
+    for n, response in enumerate(db.scalars(select(Response).order_by(Response.id))):
+        response.attributes = {**response.attributes, "tier": ["gold", "mass"][n % 2],
+                               "channel": "counter"}  # fmt: skip
+    db.commit()
+    auth.login_as("admin")
+    english = {"Accept-Language": "en"}
+    overview = client.get(f"/reports/{slug}/", headers=english).text
+    assert "Branch counter 2026-10" in overview and "网点柜面" not in overview
+    tier_filter = overview[overview.index('name="tier"') :].split("</select>")[0]
+    assert ">Gold<" in tier_filter and ">Mass<" in tier_filter and ">gold<" not in tier_filter
+    segments = client.get(f"/reports/{slug}/segments?by=tier", headers=english).text
+    assert "Customer tier" in segments and "Gold" in segments
+    chinese = client.get(f"/reports/{slug}/segments?by=tier", headers={"Accept-Language": "zh-CN"})
+    assert "金卡" in chinese.text and "网点柜面 2026-10" in chinese.text
+    comments = client.get(f"/reports/{slug}/comments", headers=english).text
+    assert "Channel Counter" in comments
+    phone = cati_survey(customers=1, attributes={"branch": "SZ-001", "tier": "gold"})
+    auth.logout()
+    auth.login_as("interviewer")
+    board = client.get("/cati/").text
+    taken = client.post(f"/cati/{phone.slug}/next", data={"csrf_token": csrf_token_from(board)})
+    case = client.get(taken.headers["Location"], headers=english).text
+    assert "<dt>Customer tier</dt><dd>Gold</dd>" in case and "<dt>tier</dt>" not in case

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..database import db_session
 from ..i18n import current_language
+from ..labels import attribute_name, attribute_value
 from ..models import SampleDraw, Survey
 from ..questionnaire import Questionnaire
 from ..questionnaire_versions import questionnaire_of
@@ -63,7 +64,11 @@ class Report:
         return question_text(self.questionnaire, answer_id, self.language)
 
     def code(self, name: str, code) -> str:
-        return code_label(self.questionnaire, name, code, self.language)
+        """A segment value in the reader's language: a choice's label, a known attribute
+        value's (tier gold → 金卡), else the value as imported."""
+        if self.questionnaire.question(name) is not None:
+            return code_label(self.questionnaire, name, code, self.language)
+        return attribute_value(name, code)
 
     def codes(self, name: str, figures) -> list[str]:
         return [self.code(name, f.label) for f in figures]
@@ -72,7 +77,7 @@ class Report:
         """An attribute's translated name, or a segment question's text."""
         if self.questionnaire.question(name) is not None:
             return self.text(name)
-        return label(name)
+        return attribute_name(name, self.survey) if name not in _labels() else label(name)
 
 
 def _labels() -> dict:
