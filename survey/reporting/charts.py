@@ -54,6 +54,29 @@ def _fit(text: str, room: float) -> str:
     return text + "…"
 
 
+def _fit_all(labels: list[str], room: float) -> list[str]:
+    """Every label fitted to ``room``. Labels that would shorten to the same text keep both
+    their ends instead ("Counter staff…attitude", "Counter staff…speed"), and a number where
+    even that reads alike, so no two rows look the same."""
+    fitted = [_fit(t, room) for t in labels]
+    for text in set(fitted):
+        rows = [i for i, f in enumerate(fitted) if f == text]
+        if len({labels[i] for i in rows}) < 2:
+            continue
+        for i in rows:
+            full, tail = labels[i], ""
+            for ch in reversed(full):
+                if _text_width(ch + tail) > room / 2:
+                    break
+                tail = ch + tail
+            fitted[i] = _fit(full[: len(full) - len(tail)], room - _text_width(tail)).rstrip("…")
+            fitted[i] += "…" + tail
+        if len({fitted[i] for i in rows}) < len(rows):
+            for number, i in enumerate(rows, 1):
+                fitted[i] = f"{number}. {_fit(labels[i], room - 24)}"
+    return fitted
+
+
 def _label_room(labels) -> float:
     return min(max([_text_width(t) for t in labels] + [0]) + 16, MAX_LABEL)
 
@@ -114,12 +137,13 @@ def interval_chart(
             f'<line class="reference" x1="{x(reference):.1f}" x2="{x(reference):.1f}" '
             f'y1="{PAD - 8}" y2="{height - PAD - 6}"/>'
         )
+    shown = _fit_all(labels, left - 12)
     for i, (fig, label) in enumerate(zip(figures, labels, strict=True)):
         y = PAD + i * ROW + ROW / 2
         if label:
             body.append(
                 f'<text class="label" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">'
-                f"<title>{escape(label)}</title>{escape(_fit(label, left - 12))}</text>"
+                f"<title>{escape(label)}</title>{escape(shown[i])}</text>"
             )
         if fig.suppressed:
             body.append(
@@ -212,8 +236,10 @@ def paired_chart(rows, labels, names, title, description, axis=None) -> Markup:
     return _svg(WIDTH, height, title, description, body)
 
 
-def quadrant_chart(points, title, description, axis_names) -> Markup:
-    """Importance (x) against performance (y), split at their means (Martilla and James)."""
+def quadrant_chart(points, title, description, axis_names, quadrant_names=None) -> Markup:
+    """Importance (x) against performance (y), split at their means (Martilla and James);
+    both axes carry their values, and each quarter its name (``quadrant_names``: upper left,
+    upper right, lower left, lower right)."""
     size, pad = 420, 48
     if not points:
         return _svg(size, size, title, description, [])
@@ -236,6 +262,20 @@ def quadrant_chart(points, title, description, axis_names) -> Markup:
         f'<text class="tick" x="{(size + pad) / 2}" y="{size - 12}" text-anchor="middle">{escape(axis_names[0])}</text>',
         f'<text class="tick" x="14" y="{(size - pad) / 2}" text-anchor="middle" transform="rotate(-90 14 {(size - pad) / 2})">{escape(axis_names[1])}</text>',
     ]
+    for tick in _ticks(x_low, x_high, 4):
+        body.append(
+            f'<text class="tick" x="{x(tick):.1f}" y="{size - pad + 14}" text-anchor="middle">{tick:g}</text>'
+        )
+    for tick in _ticks(y_low, y_high, 4):
+        body.append(
+            f'<text class="tick" x="{pad - 4}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:g}</text>'
+        )
+    corners = ((pad + 6, 30, "start"), (size - 22, 30, "end"),
+               (pad + 6, size - pad - 8, "start"), (size - 22, size - pad - 8, "end"))  # fmt: skip
+    for (cx, cy, anchor), name in zip(corners, quadrant_names or (), strict=False):
+        body.append(
+            f'<text class="quadrant-name" x="{cx}" y="{cy}" text-anchor="{anchor}">{escape(name)}</text>'
+        )
     for number, (label, importance, performance, quadrant) in enumerate(points, 1):
         body.append(
             f'<g class="est q-{escape(quadrant)}"><title>{escape(label)}</title>'

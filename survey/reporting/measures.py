@@ -238,3 +238,11 @@ def servqual_measures(questionnaire: Questionnaire) -> list[tuple[str, Measure, 
 def _raw_mean(questionnaire, ids, key) -> Source:
     """The mean of items on their own scale, per respondent."""
     return Source(key, tuple((a, 0, 1, 1.0) for a in ids), "average")
+
+
+def servqual_axis(questionnaire: Questionnaire) -> tuple[float, float] | None:
+    """The answer scale SERVQUAL items use (1–7), the axis its chart must span so a gap of
+    0.02 never looks large."""
+    rows = servqual_measures(questionnaire)
+    scale = rows[0][2].scale if rows else None
+    return (float(scale.low), float(scale.high)) if scale else None

@@ -17,7 +17,7 @@ from ..reporting.crosstab import cross_tab
 from ..reporting.facts import ReportNotReady
 from ..reporting.fieldwork_rates import report_rates
 from ..reporting.labels import segment_choices
-from ..reporting.measures import headline_measures
+from ..reporting.measures import headline_measures, servqual_axis
 from ..reporting.scope import ReportScope
 from ..reporting.verbatims import PAGE_SIZE, verbatims
 from ..reporting.views import headline_and_counts, measure_named, segment_figures, trend
@@ -128,6 +128,7 @@ def attributes(slug):
         ],
         servqual=servqual,
         servqual_pairs=[(r.expectation, r.perception) for r in servqual],
+        servqual_axis=servqual_axis(report.questionnaire),
         servqual_names=[label(r.dimension) for r in servqual],
     )
 
