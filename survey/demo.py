@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .auth.accounts import StaffDetails, add_account, apply_details, set_password
 from .invitations import invite
-from .models import Role, Survey, User
+from .models import Contact, Invitation, Response, Role, Survey, User
 from .questionnaire import load_file
 from .questionnaire.model import LANGUAGES
 from .questionnaire_versions import store
@@ -64,20 +64,30 @@ def monthly_survey(built, version_id: int, month: date, status: str) -> Survey:
 
 
 def sample_links(session: Session) -> list[tuple[str, str]]:
-    """A fresh personal link for each open web survey, to try the customer's side."""
+    """A fresh personal link for each open web survey, to try the customer's side: for a
+    customer of the survey's released sample who has not answered yet, so the answer counts
+    in the weighted figures and the response rate (a survey without a sample: a plain link)."""
     surveys = session.scalars(
         select(Survey).where(Survey.status == "open").order_by(Survey.slug)
     ).all()
     links = []
     for survey in surveys:
-        if "web" in survey.modes:
-            attributes = {
-                "branch": "SZ-001",
-                "tier": "gold",
-                "channel": "counter",
-                "staff_id": "T0421",
-            }
-            links.append((survey.slug, invite(session, survey, attributes=attributes)[1]))
+        if "web" not in survey.modes:
+            continue
+        answered = select(Invitation.contact_id).join(
+            Response, Response.invitation_id == Invitation.id
+        )
+        contact = session.scalar(
+            select(Contact)
+            .where(
+                Contact.survey_id == survey.id,
+                Contact.released_at.is_not(None),
+                Contact.id.not_in(answered.where(Invitation.contact_id.is_not(None))),
+            )
+            .order_by(Contact.id)
+            .limit(1)
+        )
+        links.append((survey.slug, invite(session, survey, contact)[1]))
     session.commit()
     return links
 

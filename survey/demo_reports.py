@@ -13,9 +13,11 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from . import sampling
 from .demo import monthly_survey
 from .demo_fieldwork import BRANCHES, QUEUES, TIERS
-from .models import Answer, Response, StratumPopulation, Survey, utcnow
+from .invitations import invite
+from .models import Answer, CatiCase, Contact, Response, StratumPopulation, Survey, utcnow
 from .questionnaire_versions import questionnaire_of
 from .reporting.attributes import attribute_ids
 from .responses import answer_rows
@@ -101,9 +103,12 @@ def answer_survey(
     count: int,
     rng,
     now=None,
+    respondents: list[dict] | None = None,
 ) -> int:
     """``count`` synthetic respondents in ``month``, drawn evenly over ``strata`` ({stratum:
-    (frame count, latent satisfaction)}), bulk-inserted; returns the responses added."""
+    (frame count, latent satisfaction)}), bulk-inserted; returns the responses added.
+    ``respondents`` (each {"invitation_id", "stratum", "attributes"}) answers as these sampled
+    customers, through their own invitations, instead."""
     now = now or utcnow()
     questionnaire = questionnaire_of(survey.questionnaire_version)
     drivers_ids = attribute_ids(questionnaire)
@@ -115,9 +120,12 @@ def answer_survey(
         days = max(now.day - 1, 1)
     months_ago = (now.year - month.year) * 12 + now.month - month.month
     responses, answer_sets = [], []
-    for _ in range(count):
-        stratum = names[int(rng.integers(len(names)))]
-        attributes = _attributes(stratum_attribute, stratum, rng)
+    for n in range(count if respondents is None else len(respondents)):
+        person = respondents[n] if respondents is not None else None
+        stratum = person["stratum"] if person else names[int(rng.integers(len(names)))]
+        attributes = (
+            person["attributes"] if person else _attributes(stratum_attribute, stratum, rng)
+        )
         base = strata[stratum][1] if stratum else 0.62
         latent = (
             base
@@ -161,6 +169,7 @@ def answer_survey(
                 "language": language,
                 "attributes": attributes,
                 "stratum": stratum,
+                "invitation_id": person["invitation_id"] if person else None,
                 "random_seed": int(rng.integers(0, 2**31)),
                 "position": position,
                 "started_at": completed - timedelta(seconds=duration),
@@ -187,6 +196,59 @@ def answer_survey(
     if rows:
         session.execute(insert(Answer), rows)
     return len(ids)
+
+
+FRAME_PER_COMPLETE = 4  # the demo frame: four customers for every complete wanted
+RESPONSE_RATE = 0.62
+
+
+def _sample_and_invite(session: Session, survey: Survey, strata: dict, attribute, count, rng):
+    """A frame of customers in proportion to the strata, a proportional draw released, a
+    personal link for each drawn customer; returns those who answer (about RESPONSE_RATE)."""
+    names = list(strata)
+    shares = np.array([strata[n][0] for n in names], dtype=float)
+    size = int(count / RESPONSE_RATE)
+    for n in range(size * FRAME_PER_COMPLETE):
+        stratum = str(rng.choice(names, p=shares / shares.sum()))
+        session.add(
+            Contact(
+                survey_id=survey.id,
+                customer_ref=f"A{n:07d}",
+                email=f"customer{n}@example.com",
+                stratum=stratum,
+                attributes={**_attributes(attribute, stratum, rng), attribute: stratum},
+                sampled=False,
+            )
+        )
+    session.flush()
+    sampling.draw(session, survey, size, "proportional", minimum=20, seed=2026, replicates=1)
+    sampling.release(session, survey, 1)
+    session.flush()
+    cases = {
+        c.contact_id: c
+        for c in session.scalars(select(CatiCase).where(CatiCase.survey_id == survey.id))
+    }
+    respondents = []
+    released = session.scalars(
+        select(Contact).where(Contact.survey_id == survey.id, Contact.released_at.is_not(None))
+    ).all()
+    for contact in released:
+        invitation, _token = invite(session, survey, contact, channel="email")
+        session.flush()
+        case = cases.get(contact.id)
+        if case is not None:
+            case.invitation_id = invitation.id
+        if rng.random() < RESPONSE_RATE:
+            respondents.append(
+                {
+                    "invitation_id": invitation.id,
+                    "stratum": contact.stratum,
+                    "attributes": dict(contact.attributes),
+                }  # fmt: skip
+            )
+            if case is not None:  # answered on the web: nobody calls
+                case.status, case.final_disposition, case.next_call_at = "final", "1.1", None
+    return respondents
 
 
 def add_populations(session: Session, survey: Survey, strata: dict) -> None:
@@ -230,8 +292,13 @@ def build(session: Session, today: date | None = None) -> int:
             select(func.count()).where(Response.survey_id == survey.id)
         ):
             continue
-        add_populations(session, survey, strata)
         month = today.replace(day=1)
-        added += answer_survey(session, survey, strata, attribute, month, count, rng, now)
+        if strata:  # a real sample: a frame, a stratified draw, a link each; most answer
+            respondents = _sample_and_invite(session, survey, strata, attribute, count, rng)
+            added += answer_survey(
+                session, survey, strata, attribute, month, 0, rng, now, respondents
+            )
+        else:  # a complaint follow-up: every complainant, no sampling
+            added += answer_survey(session, survey, strata, attribute, month, count, rng, now)
     session.commit()
     return added
