@@ -4,6 +4,8 @@ middle of an interview."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -88,7 +90,7 @@ def interview(page, shots: str | None = None) -> int:
 @pytest.mark.parametrize("language", ["zh-Hans", "en"])
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_questionnaire_by_keyboard_alone(
-    browser, live_server, cati_survey, make_user, db, name, language
+    browser, live_server, cati_survey, make_user, db, runner, name, language
 ):
     survey = cati_survey(name, customers=1, language=language)
     make_user("interviewer", "interviewer", display_name="张晓梅")
@@ -111,6 +113,14 @@ def test_every_questionnaire_by_keyboard_alone(
     assert db.scalar(
         select(func.count()).select_from(Answer).where(Answer.response_id == response.id)
     )
+    exported = runner.invoke(args=["export", survey.slug, "--format", "csv"]).output
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert (row["response_id"], row["mode"], row["status"]) == (
+        str(response.id),
+        "cati",
+        "complete",
+    )
+    assert "None" not in row.values()
 
 
 # What each interviewer records on the cases they take, in turn: two completes, and final
