@@ -16,6 +16,19 @@ ROLE_LABELS = {
 }
 
 
+def branch_list(label) -> StringField:
+    """A comma-separated list of branch codes (a manager's or an API token's limit)."""
+    return StringField(
+        label,
+        validators=[
+            length(max=500),
+            Regexp(
+                r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")
+            ),
+        ],
+    )
+
+
 class AccountForm(FlaskForm):
     """An account's details: display name, staff number (工号), role, a manager's branches."""
 
@@ -33,15 +46,7 @@ class AccountForm(FlaskForm):
         choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
         default="interviewer",
     )
-    branches = StringField(
-        _l("A manager's branches (comma-separated; empty: every branch)"),
-        validators=[
-            length(max=500),
-            Regexp(
-                r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")
-            ),
-        ],
-    )
+    branches = branch_list(_l("A manager's branches (comma-separated; empty: every branch)"))
 
     def details(self) -> StaffDetails:
         text = {name: (getattr(self, name).data or "").strip() for name in self._DETAILS}
@@ -82,12 +87,4 @@ class ApiTokenForm(FlaskForm):
     """Issue an API token for the estimates API, optionally limited to some branches."""
 
     name = StringField(_l("What the token is for"), validators=[required(), length(max=120)])
-    branches = StringField(
-        _l("Only these branches (comma-separated; empty: all)"),
-        validators=[
-            length(max=500),
-            Regexp(
-                r"^[A-Za-z0-9_.\-, ]*$", message=_l("Branch codes are letters, digits and dashes.")
-            ),
-        ],
-    )
+    branches = branch_list(_l("Only these branches (comma-separated; empty: all)"))
