@@ -115,16 +115,20 @@ def answer_all(
         step = step_at(questionnaire, answers, position, contact, language, mode)
         if step.finished or (stop_after is not None and screens >= stop_after):
             return answers, others, step.position, None
+        valid = None
         for _ in range(ATTEMPTS_PER_SCREEN):
             form = screen_form(step, latent, language, rng, today, shifts)
             outcome = submit_step(
                 questionnaire, answers, others, step, form, contact, language, mode
             )
+            valid = outcome if outcome.submission.ok else valid
             # Screeners keep most respondents in, as a list of the bank's customers does.
             if outcome.submission.ok and (not outcome.screen_out or rng.random() < SCREENED_OUT):
                 break
         else:
-            raise ValueError(f"no synthetic answer satisfies screen {step.position}")
+            if valid is None:
+                raise ValueError(f"no synthetic answer satisfies screen {step.position}")
+            outcome = valid  # every valid answer screened out: so is this respondent
         answers, others, position = outcome.answers, outcome.other_texts, outcome.position
         screens += 1
         if outcome.screen_out:

@@ -13,8 +13,8 @@ def test_home_lists_open_surveys(auth, client, fielded, role):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "网点柜面 2026-11" in html
-    if role == "interviewer":  # only open telephone surveys, each with its next-case button
-        assert "下一个样本" in html
+    if role == "interviewer":  # open telephone surveys, each saying what can be called
+        assert "已没有待拨打的案例" in html and "下一个样本" not in html  # no case was released
     else:
         assert "进行中" in html  # the status label, translated
         assert "电话" in html  # the CATI mode label

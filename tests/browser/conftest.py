@@ -51,6 +51,13 @@ def page(browser):
     context.close()
 
 
+def click_and_wait(page, selector: str) -> None:
+    """Click a control that submits or follows a link, and wait for the next page: the next
+    step must never run against the page being left (a race a busy machine loses)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def screenshot(page, name: str) -> Path:
     """Keep a screenshot as a test artifact, for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

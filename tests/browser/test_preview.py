@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.models import QuestionnaireVersion
-from tests.browser.conftest import FILL, KEEP_IN, screenshot
+from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot
 from tests.conftest import PASSWORD
 
 NAMES = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
@@ -35,7 +35,7 @@ def walk(page, base, limit=120):
         if page.locator(".survey__end").count():
             return count
         page.evaluate(FILL, KEEP_IN)
-        page.click("button[value=next]")
+        click_and_wait(page, "button[value=next]")
         assert page.locator(".question__error").count() == 0, page.locator(
             ".question__error"
         ).first.inner_text()
@@ -72,20 +72,20 @@ def test_logic_is_live_in_the_preview(browser, live_server, versions):
     base = f"{live_server}/admin/questionnaires/{versions['hotline-post-call']}/preview/web/en"
     page.goto(f"{base}?restart=1")
     page.check("input[name=q_caller][value='0']")  # not the caller: screened out
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     assert "Screened out with disposition 4.70" in page.inner_text("main")
     page.goto(f"{base}?restart=1")
     page.check("input[name=q_caller][value='1']")
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     page.check("input[name=q_resolved][value='0']")  # not resolved: asks how many contacts
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     assert page.locator("input[name=q_contacts]").count() == 1
     page.fill("input[name=q_contacts]", "99")
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     assert page.locator(".question__error").inner_text() == "The highest allowed is 20."
     page.click("button[value=back]")
     page.check("input[name=q_resolved][value='1']")  # resolved: the follow-up question goes
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     assert page.locator("input[name=q_contacts]").count() == 0
     context.close()
 
@@ -100,9 +100,9 @@ def test_cati_screen_shows_instructions_apart_and_specials(browser, live_server,
     assert "张晓梅" in page.inner_text(".script")  # the interviewer's name piped into the greeting
     assert "王先生" in page.inner_text(".script")
     page.evaluate(FILL, KEEP_IN)
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     page.evaluate(FILL, KEEP_IN)
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     assert page.locator(".interviewer-note").first.inner_text().startswith("访问员")
     labels = page.locator(".option--special").all_inner_texts()
     assert any("拒答" in text for text in labels) and any("不知道" in text for text in labels)

@@ -65,7 +65,8 @@ def test_filters_travel_in_the_address_and_print_cleanly(live_server, page, make
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/reports/**branch=SZ-002**")
     assert "weights=off" in page.url
-    page.get_by_role("link", name="Segments").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Segments").click()
     assert "branch=SZ-002" in page.url, "the tabs keep the filters"
     assert page.get_by_text("Unweighted: every response counts once").is_visible()
     page.goto(f"{live_server}/reports/{slug}/?branch=SZ-002")

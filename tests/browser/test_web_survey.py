@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response
-from tests.browser.conftest import FILL, KEEP_IN, screenshot, serious_accessibility_violations
+from tests.browser.conftest import (
+    FILL,
+    KEEP_IN,
+    click_and_wait,
+    screenshot,
+    serious_accessibility_violations,
+)
 from tests.conftest import PASSWORD
 
 NAMES = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
@@ -21,7 +27,7 @@ LOCALES = {"zh-Hans": "zh-CN", "en": "en-GB"}
 
 def answer_screen(page):
     page.evaluate(FILL, KEEP_IN)
-    page.click("button[value=next]")
+    click_and_wait(page, "button[value=next]")
     errors = page.locator(".question__error")
     assert errors.count() == 0, errors.first.inner_text()
 
@@ -46,7 +52,7 @@ def test_complete_through_a_personal_link_with_a_resume(
     page.goto(link)
     assert page.evaluate("document.documentElement.lang") == language
     screenshot(page, f"web-{name}-{size}-{language}-0-start")
-    page.click("button[value=start]")
+    click_and_wait(page, "button[value=start]")
     screenshot(page, f"web-{name}-{size}-{language}-1-first-page")
     answer_screen(page)
     first.close()
@@ -94,8 +100,8 @@ def test_no_serious_accessibility_violations_on_any_page_type(
     check("login")
     page.goto(f"{live_server}/s/{token}")
     check("start")
-    page.click("button[value=start]")
-    page.click("button[value=next]")  # nothing answered: messages beside the fields
+    click_and_wait(page, "button[value=start]")
+    click_and_wait(page, "button[value=next]")  # nothing answered: messages beside the fields
     check("page with errors")
     kinds = set()
     for _ in range(40):
@@ -106,7 +112,7 @@ def test_no_serious_accessibility_violations_on_any_page_type(
                 kinds.add(kind)
                 check(f"page with {kind}")
         page.evaluate(FILL, KEEP_IN)
-        page.click("button[value=next]")
+        click_and_wait(page, "button[value=next]")
     check("done")
     page.goto(f"{live_server}/s/not-a-token")
     check("invalid link")
@@ -134,7 +140,7 @@ def test_a_customer_who_leaves_every_optional_question_untouched_stores_nothing_
     context = browser.new_context(viewport=SIZES["phone"], locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server}/s/{token}")
-    page.click("button[value=start]")
+    click_and_wait(page, "button[value=start]")
     untouched = set()
     for _ in range(40):
         if page.locator(".survey--done").count():
@@ -148,7 +154,7 @@ def test_a_customer_who_leaves_every_optional_question_untouched_stores_nothing_
         # Low scores, so that the follow-up questions they open are shown too.
         keep_in = {**KEEP_IN, "q_nps": "3", "q_overall": "1"}
         untouched.update(page.evaluate(FILL, {"keepIn": keep_in, "requiredOnly": True}))
-        page.click("button[value=next]")
+        click_and_wait(page, "button[value=next]")
         assert page.locator(".question__error").count() == 0
     assert page.locator(".survey--done").count() == 1
     context.close()
@@ -200,7 +206,7 @@ def test_every_page_fits_a_phone(browser, live_server, fielded, name, language, 
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(f"{live_server}/s/{token}?lang={language}")
-    page.click("button[value=start]")
+    click_and_wait(page, "button[value=start]")
     keep_in = {**KEEP_IN, "q_nps": "3", "q_overall": "1"}  # low: the follow-up pages show too
     for number in range(1, 40):
         if page.locator(".survey--done").count():
@@ -208,6 +214,6 @@ def test_every_page_fits_a_phone(browser, live_server, fielded, name, language, 
         screenshot(page, f"phone-{name}-{language}-{width}-p{number}")
         assert page.evaluate(SCALE_FIT) == [], (number, page.url)
         page.evaluate(FILL, keep_in)
-        page.click("button[value=next]")
+        click_and_wait(page, "button[value=next]")
     assert page.locator(".survey--done").count() == 1
     context.close()
