@@ -119,6 +119,9 @@ def answer_survey(
     if (month.year, month.month) == (now.year, now.month):
         days = max(now.day - 1, 1)
     months_ago = (now.year - month.year) * 12 + now.month - month.month
+    month_start = datetime.combine(month, datetime.min.time(), UTC)
+    next_month = month_start + timedelta(days=calendar.monthrange(month.year, month.month)[1])
+    window = max(min(now, next_month) - month_start, timedelta(minutes=1))
     responses, answer_sets = [], []
     for n in range(count if respondents is None else len(respondents)):
         person = respondents[n] if respondents is not None else None
@@ -150,9 +153,8 @@ def answer_survey(
             month,
             _shifts(questionnaire, drivers, rng),
         )
-        completed = datetime.combine(month, datetime.min.time(), UTC) + timedelta(
-            days=int(rng.integers(0, days)), seconds=int(rng.integers(0, 13 * 3600))
-        )
+        offset = timedelta(days=int(rng.integers(0, days)), seconds=int(rng.integers(0, 13 * 3600)))
+        completed = month_start + offset % window  # never after now, nor past the month
         status = "screened_out" if screen_out else "partial" if partial else "complete"
         duration = int(rng.integers(150, 720))
         responses.append(

@@ -5,13 +5,21 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from survey.models import CatiCase, Contact, OutboxMessage, Response, SampleDraw, Survey
+from survey.models import (
+    CatiCase,
+    Contact,
+    Invitation,
+    OutboxMessage,
+    Response,
+    SampleDraw,
+    Survey,
+)
 from survey.questionnaire import load_file
 from survey.questionnaire.interview import step_at
 from survey.questionnaire_versions import questionnaire_of
 from survey.rates import final_dispositions, survey_rates
 from survey.reporting.sums import survey_design
-from survey.responses import load_answers
+from survey.responses import hash_token, load_answers
 from survey.synthetic import answer_all, screen_form
 from tests.conftest import QUESTIONNAIRES, csrf_token_from
 
@@ -144,7 +152,8 @@ def test_the_printed_links_belong_to_the_sample_and_count_in_the_figures(app, cl
         survey = db.scalar(select(Survey).where(Survey.slug == slug))
         _complete_link(client, db, token, questionnaire_of(survey.questionnaire_version))
         db.rollback()
-        mine = db.scalar(select(Response).order_by(Response.completed_at.desc().nulls_last()))
+        invitation = db.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+        mine = db.scalar(select(Response).where(Response.invitation_id == invitation.id))
         assert (mine.survey_id, mine.status) == (survey.id, "complete")
         assert mine.stratum is not None and mine.invitation_id is not None
         design = survey_design(db, survey)
