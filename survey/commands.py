@@ -12,7 +12,14 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from . import audit, backup, demo, demo_fieldwork, demo_reports, export, rates, schema
-from .auth.accounts import AccountError, StaffDetails, add_account, apply_details, check_details
+from .auth.accounts import (
+    AccountError,
+    StaffDetails,
+    add_account,
+    apply_details,
+    check_details,
+    parse_branches,
+)
 from .database import begin_write, db_session, get_db
 from .invitations import invite_many, personal_link
 from .models import Role, Survey, User
@@ -39,10 +46,6 @@ def user():
     """Staff accounts."""
 
 
-def _branches(text: str | None) -> tuple[str, ...]:
-    return tuple(b.strip() for b in (text or "").split(",") if b.strip())
-
-
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
@@ -55,7 +58,7 @@ def _branches(text: str | None) -> tuple[str, ...]:
 @click.option("--branches", default=None, help="A manager's branches, comma-separated.")
 def user_add(name: str, role: str, display_name: str, staff_number, branches):
     """Add a user; the password is read from standard input."""
-    details = StaffDetails(role, display_name.strip(), staff_number, _branches(branches))
+    details = StaffDetails(role, display_name.strip(), staff_number, parse_branches(branches))
     try:
         check_details(details)
     except AccountError as error:
@@ -89,24 +92,17 @@ def user_edit(name: str, role, display_name, staff_number, branches):
     account = session.scalar(select(User).where(User.username == name))
     if account is None:
         raise click.ClickException(f"No user named {name!r}.")
-    before = StaffDetails(
-        account.role, account.display_name, account.staff_number, tuple(account.branches or ())
-    )
+    before = StaffDetails.of(account)
     after = StaffDetails(
         role or before.role,
         before.display_name if display_name is None else display_name.strip(),
         before.staff_number if staff_number is None else staff_number.strip() or None,
-        before.branches if branches is None else _branches(branches),
+        before.branches if branches is None else parse_branches(branches),
     )
     try:
-        apply_details(account, after)
+        changed = apply_details(account, after)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
-    changed = {
-        field: [getattr(before, field), getattr(after, field)]
-        for field in ("role", "display_name", "staff_number", "branches")
-        if getattr(before, field) != getattr(after, field)
-    }
     audit.record("user_updated", "user", account.id, **changed)
     session.commit()
     click.echo(f"Updated {name}: {', '.join(changed) or 'nothing changed'}.")

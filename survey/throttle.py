@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app, request
@@ -85,13 +85,10 @@ def retry_after(session: Session, scope: str, now: datetime | None = None) -> in
     now = now or utcnow()
     recent = _recent(session, scope, now)
     total, limit = sum(count for _, count in recent), _limit(scope)
-    for start, count in recent:
-        if total < limit:
-            break
+    for start, count in recent if total >= limit else ():
         total -= count
-        free_at = (start if start.tzinfo else start.replace(tzinfo=UTC)) + WINDOW
-        if total < limit:
-            return max(1, math.ceil((free_at - now).total_seconds()))
+        if total < limit:  # this bucket leaving the window brings the client under the limit
+            return max(1, math.ceil((start + WINDOW - now).total_seconds()))
     return None
 
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Regexp
 
-from ..auth.accounts import MIN_PASSWORD_LENGTH, StaffDetails
+from ..auth.accounts import MIN_PASSWORD_LENGTH, StaffDetails, parse_branches
 from ..validators import length, required
 
 ROLE_LABELS = {
@@ -49,15 +49,12 @@ class AccountForm(FlaskForm):
     branches = branch_list(_l("A manager's branches (comma-separated; empty: every branch)"))
 
     def details(self) -> StaffDetails:
-        text = {name: (getattr(self, name).data or "").strip() for name in self._DETAILS}
         return StaffDetails(
             self.role.data,
-            text["display_name"],
-            text["staff_number"] or None,
-            tuple(b.strip() for b in text["branches"].split(",") if b.strip()),
+            (self.display_name.data or "").strip(),
+            (self.staff_number.data or "").strip() or None,
+            parse_branches(self.branches.data),
         )
-
-    _DETAILS = ("display_name", "staff_number", "branches")
 
 
 class NewUserForm(AccountForm):

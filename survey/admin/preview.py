@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from ..auth.accounts import interviewer_scope
 from ..database import db_session
 from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
@@ -50,7 +51,7 @@ def preview(version_id: int, mode: str, language: str):
     use_language(language)  # the page's own words follow the previewed language
     questionnaire = questionnaire_of(version)
     contact = {**SAMPLE_CONTACT[language], **SEGMENTS}
-    interviewer = {"name": g.user.display_name, "staff_id": g.user.staff_number or ""}
+    interviewer = interviewer_scope(g.user)
     form = request.form.to_dict(flat=False) if request.method == "POST" else None
     shown = rehearse(
         questionnaire, PracticeStore(db_session(), g.user.id), _state_key(version_id, mode), bool(request.args.get("restart")),

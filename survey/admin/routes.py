@@ -85,26 +85,14 @@ def account(user_id: int):
         }
     )
     if form.validate_on_submit():
-        before = _details_of(user)
         try:
-            apply_details(user, form.details())
+            changed = apply_details(user, form.details())
         except AccountError as error:
             form.form_errors.append(str(error))
         else:
-            after = _details_of(user)
-            changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
             audit.record("user_updated", "user", user.id, **changed)
             session.commit()
             flash(_("Account %(name)s updated.", name=user.username), "success")
             return redirect(url_for(".index"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("admin/account.html", form=form, user=user), status
-
-
-def _details_of(user: User) -> dict:
-    return {
-        "role": user.role,
-        "display_name": user.display_name,
-        "staff_number": user.staff_number,
-        "branches": user.branches,
-    }

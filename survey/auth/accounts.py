@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -55,6 +55,15 @@ class StaffDetails:
     staff_number: str | None = None
     branches: tuple[str, ...] = ()  # a manager's branches; empty: every branch
 
+    @classmethod
+    def of(cls, user: User) -> StaffDetails:
+        return cls(user.role, user.display_name, user.staff_number, tuple(user.branches or ()))
+
+
+def parse_branches(text: str | None) -> tuple[str, ...]:
+    """Branch codes written as a comma-separated list (a form field, a command option)."""
+    return tuple(b.strip() for b in (text or "").split(",") if b.strip())
+
 
 def check_details(details: StaffDetails) -> None:
     """Refuse details that cannot be right, each with the field named."""
@@ -77,9 +86,21 @@ def check_details(details: StaffDetails) -> None:
         raise AccountError("A branch code has 1 to 120 characters.")
 
 
-def apply_details(user: User, details: StaffDetails) -> None:
-    """Set checked details on an account; the caller audits and commits."""
+def apply_details(user: User, details: StaffDetails) -> dict:
+    """Set checked details on an account; return what changed ({field: [before, after]}),
+    for the caller's audit event; the caller commits."""
     check_details(details)
+    fields = ("role", "display_name", "staff_number", "branches")
+    before = {name: getattr(user, name) for name in fields}
+    _set_details(user, details)
+    return {
+        name: [before[name], getattr(user, name)]
+        for name in fields
+        if before[name] != getattr(user, name)
+    }
+
+
+def _set_details(user: User, details: StaffDetails) -> None:
     user.role = details.role
     user.display_name = details.display_name
     user.staff_number = details.staff_number or None
@@ -115,22 +136,23 @@ def add_account(session: Session, username: str, password: str, details: StaffDe
     """Add an account with its details, all checked first; the caller audits and commits."""
     check_details(details)
     user = create_user(session, username, password, details.role, details.display_name)
-    apply_details(user, details)
+    _set_details(user, details)
     return user
+
+
+def interviewer_scope(user: User) -> dict:
+    """What a CATI script may pipe about the interviewer: the display name and the staff
+    number (工号), never the username."""
+    return {"name": user.display_name, "staff_id": user.staff_number or ""}
 
 
 def set_password(user: User, password: str) -> None:
     """Change a password, unlock the account and end its other sessions."""
     check_new_password(password)
     user.password_hash = hash_password(password)
-    user.session_stamp = secrets.token_hex(16)
     user.failed_logins = 0
     user.locked_until = None
     end_sessions(object_session(user), user)
-
-
-def _aware(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def authenticate(
@@ -142,7 +164,7 @@ def authenticate(
         check_password_hash(_DUMMY_HASH, password)
         return SignInResult(None)
     now = utcnow()
-    if user.locked_until and _aware(user.locked_until) > now:
+    if user.locked_until and user.locked_until > now:
         # Answered exactly like a wrong password, after the same work, so the lock does not
         # tell a guesser which usernames exist.
         check_password_hash(_DUMMY_HASH, password)

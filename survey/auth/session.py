@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import update
@@ -62,10 +62,6 @@ def end_sessions(db, user: User) -> int:
     return result.rowcount
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _live(record: StaffSession | None, now: datetime) -> bool:
     """Not ended, used within the idle limit, and younger than the absolute lifetime."""
     if record is None or record.ended_at is not None:
@@ -73,7 +69,7 @@ def _live(record: StaffSession | None, now: datetime) -> bool:
     config = current_app.config
     idle = timedelta(seconds=config["PERMANENT_SESSION_LIFETIME"])
     lifetime = timedelta(hours=config["SESSION_MAX_HOURS"])
-    return _aware(record.last_seen_at) > now - idle and _aware(record.created_at) > now - lifetime
+    return record.last_seen_at > now - idle and record.created_at > now - lifetime
 
 
 def load_signed_in_user() -> None:
@@ -91,7 +87,7 @@ def load_signed_in_user() -> None:
     if user is None or not user.active:
         sign_out()
         return
-    if now - _aware(record.last_seen_at) > SEEN_EVERY:  # not a write on every request
+    if now - record.last_seen_at > SEEN_EVERY:  # not a write on every request
         record.last_seen_at = now
         db.commit()
     g.user = user

@@ -58,11 +58,6 @@ def customer_language(contact: Contact, survey: Survey) -> str:
     return contact.language if contact.language in survey.languages else survey.default_language
 
 
-def interviewer_scope(user: User) -> dict:
-    """What the script may pipe about the interviewer."""
-    return {"name": user.display_name, "staff_id": user.staff_number or ""}
-
-
 def invitation_for(session: Session, case: CatiCase) -> Invitation:
     """The invitation the case shares with the web link; made now if there is none."""
     if case.invitation_id is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from .. import audit, fielding
 from ..aapor import DISPOSITIONS
+from ..auth.accounts import interviewer_scope
 from ..auth.session import protect
 from ..database import db_session
 from ..i18n import current_language
@@ -116,7 +117,7 @@ def case(case_id: int):
     questionnaire = questionnaire_of(survey.questionnaire_version)
     language = console.customer_language(contact, survey)
     scope = _scope(item, contact)
-    interviewer = console.interviewer_scope(g.user)
+    interviewer = interviewer_scope(g.user)
     audit.record("phone_revealed", "case", item.id, contact=contact.id)
     session_.commit()
     scripts = {
@@ -216,7 +217,7 @@ def _render_interview(item, response, contact, errors, submitted, status):
     questionnaire = questionnaire_of(response.questionnaire_version)
     answers, others = load_answers(session_, response, questionnaire)
     scope = _scope(item, contact)
-    interviewer = console.interviewer_scope(g.user)
+    interviewer = interviewer_scope(g.user)
     step = step_at(questionnaire, answers, response.position, scope, response.language, "cati")
     views = screen_views(
         questionnaire,
@@ -321,7 +322,7 @@ def practice(slug: str):
     shown = rehearse(
         questionnaire, PracticeStore(db_session(), g.user.id), f"practice:{survey.id}:{language}",
         bool(request.args.get("restart")), form, scope, language, "cati",
-        console.interviewer_scope(g.user),
+        interviewer_scope(g.user),
     )  # fmt: skip
     if shown.saved:
         return redirect(url_for(".practice", slug=slug, lang=language))

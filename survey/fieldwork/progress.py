@@ -286,12 +286,3 @@ def interviewers(session: Session) -> list[User]:
         .where(User.role == "interviewer", User.active.is_(True))
         .order_by(User.username)
     ).all()
-
-
-def completes(session: Session, survey: Survey) -> int:
-    """Every complete response of the survey, from the sample or not."""
-    return session.scalar(
-        select(func.count())
-        .select_from(Response)
-        .where(Response.survey_id == survey.id, Response.status == "complete")
-    )

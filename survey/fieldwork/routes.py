@@ -101,7 +101,6 @@ def survey(slug: str):
         quotas=quotas.quota_status(session, item),
         dispositions=progress.disposition_table(session, item, finals, current_language()),
         rates=outcome_rates(class_counts(finals.values()), e),
-        survey_completes=progress.completes(session, item),
         e_error=e_error,
         replicates=progress.replicates(session, item),
         appointments=progress.appointments_due(session, item),

@@ -38,7 +38,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
-    # Rotated when the password changes, so existing sessions stop working.
+    # Superseded by staff_sessions (ended on a password change); kept, as the column is
+    # required, until a migration drops it.
     session_stamp: Mapped[str] = mapped_column(String(32))
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..database import db_session
 from ..i18n import current_language
-from ..labels import attribute_name, attribute_value
+from ..labels import ATTRIBUTE_NAMES, attribute_name, attribute_value
 from ..models import SampleDraw, Survey
 from ..questionnaire import Questionnaire
 from ..questionnaire_versions import questionnaire_of
@@ -77,24 +77,13 @@ class Report:
         """An attribute's translated name, or a segment question's text."""
         if self.questionnaire.question(name) is not None:
             return self.text(name)
-        return attribute_name(name, self.survey) if name not in _labels() else label(name)
+        return attribute_name(name, self.survey)
 
 
 def _labels() -> dict:
-    """Translated names of attributes, touchpoints, SERVQUAL dimensions and quadrants."""
+    """Translated names of SERVQUAL dimensions and quadrants (attributes and channels, the
+    touchpoints, come from the shared vocabulary in ``survey.labels``)."""
     return {
-        "branch": _("Branch"),
-        "channel": _("Channel"),
-        "tier": _("Customer tier"),
-        "queue": _("Hotline queue"),
-        "staff_id": _("Staff"),
-        "agent": _("Agent"),
-        "counter": _("Counter"),
-        "lobby": _("Lobby"),
-        "self_service": _("ATM and self-service"),
-        "hotline": _("Phone hotline"),
-        "online": _("Online banking"),
-        "app": _("Mobile app"),
         "tangibles": _("Tangibles"),
         "reliability": _("Reliability"),
         "responsiveness": _("Responsiveness"),
@@ -108,8 +97,14 @@ def _labels() -> dict:
 
 
 def label(name: str) -> str:
-    """A report name in the reader's language (the name itself when it has none)."""
-    return _labels().get(name, name)
+    """A report name in the reader's language: a dimension or quadrant, an attribute, a
+    channel (a touchpoint); the name itself when it has none."""
+    own = _labels().get(name)
+    if own is not None:
+        return own
+    if name in ATTRIBUTE_NAMES:
+        return attribute_name(name)
+    return attribute_value("channel", name)
 
 
 def load_report(slug: str) -> Report:
