@@ -7,13 +7,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import commands, i18n, labels, security
 from . import config as configuration
+from . import i18n, labels, security
 from .admin import bp as admin_bp
 from .api import bp as api_bp
 from .auth import bp as auth_bp
 from .auth.session import load_signed_in_user
 from .cati import bp as cati_bp
+from .cli import commands
 from .database import Database
 from .errors import register_error_handlers
 from .extensions import csrf

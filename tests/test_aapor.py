@@ -1,8 +1,7 @@
 """AAPOR outcome rates against hand-computed examples, and the final-disposition rule."""
 
 import pytest
-
-from survey.aapor import (
+from survey.aapor.dispositions.dispositions import (
     DISPOSITIONS,
     DispositionError,
     class_counts,

@@ -123,7 +123,7 @@ def test_an_unreachable_database_is_a_clear_error_not_a_traceback(tmp_path):
         "SURVEY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
         "SURVEY_INSTANCE_PATH": str(tmp_path),
     }
-    command = [sys.executable, "-c", "from survey.cli import main; main()", "init-db"]
+    command = [sys.executable, "-c", "from survey.cli.main import main; main()", "init-db"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "the database cannot be reached or opened" in result.stderr

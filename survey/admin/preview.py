@@ -13,11 +13,11 @@ from ..database import db_session
 from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion
-from ..practice import PracticeStore
 from ..questionnaire.interview import END
 from ..questionnaire.model import LANGUAGES
-from ..questionnaire_versions import questionnaire_of
-from ..rehearsal import rehearse
+from ..questionnaire.rehearsal import rehearse
+from ..surveys.practice import PracticeStore
+from ..surveys.versions import questionnaire_of
 from .routes import bp
 
 MODES = ("web", "cati")

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from .. import throttle
+from ..analysis.estimates import EstimatesError, estimates
+from ..analysis.facts import ReportNotReady
+from ..analysis.scope import ReportScope, ScopeError
 from ..database import db_session
 from ..models import Survey
-from ..reporting.estimates import EstimatesError, estimates
-from ..reporting.facts import ReportNotReady
-from ..reporting.scope import ReportScope, ScopeError
 from ..reports.context import REPORTABLE
 from ..stats.design import DesignError
 from ..stats.estimators import EstimationError

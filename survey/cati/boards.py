@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..aapor import DISPOSITIONS
+from ..aapor.dispositions import DISPOSITIONS
+from ..aapor.rates import rates_by
+from ..cases.queue import CLAIM_MINUTES, CallingRules, callable_count, next_due
 from ..models import Appointment, CallAttempt, CatiCase, Response, Survey, User, utcnow
-from ..rates import rates_by
-from ..scheduling import CLAIM_MINUTES, CallingRules, callable_count, next_due
 
 SMALL_BASE = 20
 TOO_SHORT = 1 / 3

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import fielding
-from ..aapor import DISPOSITIONS
-from ..invitations import invite
+from ..aapor.dispositions import DISPOSITIONS
+from ..cases.queue import CLAIM_MINUTES, CallingRules, may_call, record_outcome
 from ..models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
-from ..scheduling import CLAIM_MINUTES, CallingRules, may_call, record_outcome
+from ..responses import fielding
+from ..responses.invitations import invite
 
 # Outcomes an interviewer records by hand, the most frequent first so their number keys are
 # short. A complete (1.1) and a screen-out are recorded by the interview itself; "not

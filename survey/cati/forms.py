@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, TextAreaField, TimeField
 from wtforms.validators import Optional
 
-from ..aapor import DISPOSITIONS
+from ..aapor.dispositions import DISPOSITIONS
 from ..validators import length
 from .console import HAND_CODES, Callback, OutcomeError
 

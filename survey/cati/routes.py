@@ -20,21 +20,22 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import audit, fielding
-from ..aapor import DISPOSITIONS
+from .. import audit
+from ..aapor.dispositions import DISPOSITIONS
 from ..auth.accounts import interviewer_scope
 from ..auth.session import protect
+from ..cases.queue import CallingRules, claim_next_case, next_due
 from ..database import db_session
 from ..i18n import current_language
 from ..models import CatiCase, Contact, Invitation, Role, Survey, utcnow
-from ..practice import PracticeStore
 from ..questionnaire.interview import END, step_at
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire.presentation import script_text
-from ..questionnaire_versions import questionnaire_of
-from ..rehearsal import rehearse, screen_out_of, screen_views
-from ..responses import load_answers
-from ..scheduling import CallingRules, claim_next_case, next_due
+from ..questionnaire.rehearsal import rehearse, screen_out_of, screen_views
+from ..responses import fielding
+from ..responses.answers import load_answers
+from ..surveys.practice import PracticeStore
+from ..surveys.versions import questionnaire_of
 from . import boards, console
 from .forms import outcome_form
 

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from ..labels import DRAW_METHOD
-from ..sampling import DRAW_METHODS
+from ..sample.draws import DRAW_METHODS
 from ..validators import length, required, required_number
 
 

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..aapor import DISPOSITIONS
+from ..aapor.dispositions import DISPOSITIONS
+from ..cases.queue import CLAIM_MINUTES
 from ..models import (
     Appointment,
     CallAttempt,
@@ -23,7 +24,6 @@ from ..models import (
     User,
     utcnow,
 )
-from ..scheduling import CLAIM_MINUTES
 
 PAGE_SIZE = 50
 

@@ -15,26 +15,22 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from .. import audit, quotas, sampling
-from ..aapor import DISPOSITIONS, class_counts, outcome_rates
+from .. import audit
+from ..aapor.dispositions import DISPOSITIONS, class_counts, outcome_rates
+from ..aapor.rates import final_dispositions
 from ..auth.session import protect
+from ..cases.queue import reassign, release_claim
 from ..cati import boards
 from ..database import db_session
 from ..i18n import current_language
 from ..models import CatiCase, Role, Survey, utcnow
-from ..rates import final_dispositions
-from ..scheduling import reassign, release_claim
-from ..surveys import list_surveys
+from ..responses import quotas
+from ..sample import draws as sampling
+from ..surveys.listing import list_surveys
 from ..validators import page_number
 from . import progress
 from .case_history import case_history
-from .forms import (
-    ActionForm,
-    QuotaForm,
-    ReassignForm,
-    ReleaseForm,
-    TargetForm,
-)
+from .forms import ActionForm, QuotaForm, ReassignForm, ReleaseForm, TargetForm
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 protect(bp, [Role.SUPERVISOR])

@@ -5,9 +5,11 @@ from flask import abort, current_app, flash, g, redirect, render_template, url_f
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from .. import audit, import_jobs, messaging, post_call, sampling
+from .. import audit
 from ..database import db_session
 from ..models import HotlineCall, ImportJob, SampleDraw, Survey, utcnow
+from ..sample import draws as sampling
+from ..sample import import_jobs, messaging, post_call
 from ..validators import problems
 from . import progress
 from .forms import ActionForm, CallDrawForm, DrawForm, UploadForm

@@ -8,15 +8,15 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..analysis.labels import attribute_names, code_label, filter_options, question_text
+from ..analysis.scope import ReportScope, ScopeError
+from ..analysis.sums import SurveyDesign, survey_design
 from ..database import db_session
 from ..i18n import current_language
 from ..labels import ATTRIBUTE_NAMES, attribute_name, attribute_value
 from ..models import SampleDraw, Survey
 from ..questionnaire import Questionnaire
-from ..questionnaire_versions import questionnaire_of
-from ..reporting.labels import attribute_names, code_label, filter_options, question_text
-from ..reporting.scope import ReportScope, ScopeError
-from ..reporting.sums import SurveyDesign, survey_design
+from ..surveys.versions import questionnaire_of
 
 REPORTABLE = ("open", "closed")
 

@@ -10,13 +10,13 @@ from flask import Response as HttpResponse
 from flask import abort, render_template
 
 from .. import audit
+from ..analysis.rscript import r_script
+from ..analysis.scope import ReportScope
+from ..analysis.spss import sav_bytes
+from ..analysis.tables import report_tables, write_tables_csv, write_tables_xlsx
 from ..database import db_session
-from ..export import codebook_rows, export_rows, write_csv, write_xlsx
-from ..questionnaire_versions import questionnaire_of
-from ..reporting.rscript import r_script
-from ..reporting.scope import ReportScope
-from ..reporting.spss import sav_bytes
-from ..reporting.tables import report_tables, write_tables_csv, write_tables_xlsx
+from ..responses.export import codebook_rows, export_rows, write_csv, write_xlsx
+from ..surveys.versions import questionnaire_of
 from .context import allowed_branches, load_report, reportable_survey
 from .routes import bp
 

@@ -1,6 +1,6 @@
 """The manager's reports: overview, segments, trends, attributes, cross-tabs and comments.
 
-Views only read the filters, call ``survey.reporting`` and render; the numbers come from
+Views only read the filters, call ``survey.analysis`` and render; the numbers come from
 database aggregates handed to the statistics engine.
 """
 
@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from ..aapor.fieldwork_rates import report_rates
+from ..analysis import attributes as attribute_report
+from ..analysis.charts import axis_of, interval_chart, paired_chart, quadrant_chart, trend_chart
+from ..analysis.crosstab import cross_tab
+from ..analysis.facts import ReportNotReady
+from ..analysis.labels import segment_choices
+from ..analysis.measures import headline_measures, servqual_axis
+from ..analysis.scope import ReportScope
+from ..analysis.verbatims import PAGE_SIZE, verbatims
+from ..analysis.views import headline_and_counts, measure_named, segment_figures, trend
 from ..auth.session import protect
 from ..database import db_session
 from ..models import Role
-from ..reporting import attributes as attribute_report
-from ..reporting.charts import axis_of, interval_chart, paired_chart, quadrant_chart, trend_chart
-from ..reporting.crosstab import cross_tab
-from ..reporting.facts import ReportNotReady
-from ..reporting.fieldwork_rates import report_rates
-from ..reporting.labels import segment_choices
-from ..reporting.measures import headline_measures, servqual_axis
-from ..reporting.scope import ReportScope
-from ..reporting.verbatims import PAGE_SIZE, verbatims
-from ..reporting.views import headline_and_counts, measure_named, segment_figures, trend
-from ..surveys import list_surveys
+from ..surveys.listing import list_surveys
 from ..validators import page_number
 from .context import allowed_branches, label, load_report
 

@@ -16,14 +16,15 @@ from flask import (
 )
 from sqlalchemy import select
 
-from .. import contact_rules, fielding, throttle
+from .. import throttle
 from ..database import db_session
 from ..i18n import negotiate, use_language
 from ..models import Response, Survey
 from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
-from ..questionnaire_versions import questionnaire_of
-from ..responses import client_key, hash_token
+from ..responses import contact_rules, fielding
+from ..responses.answers import client_key, hash_token
+from ..surveys.versions import questionnaire_of
 
 bp = Blueprint("web", __name__)
 OPEN_LINK_COOKIE = "survey_resume_{}"

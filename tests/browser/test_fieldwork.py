@@ -4,8 +4,8 @@ productivity table shows every column on a desktop."""
 import pytest
 from sqlalchemy import select
 
+from survey.cases.queue import CallingRules, record_outcome
 from survey.models import CatiCase, Response
-from survey.scheduling import CallingRules, record_outcome
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
 

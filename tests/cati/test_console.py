@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from sqlalchemy import func, select
+from survey.demo.surveys.synthetic import screen_form
+from survey.responses.answers.answers import load_answers
+from survey.surveys.listing.versions import questionnaire_of
 
 from survey.labels import dialling_format
 from survey.models import (
@@ -24,9 +27,6 @@ from survey.models import (
     utcnow,
 )
 from survey.questionnaire.interview import step_at
-from survey.questionnaire_versions import questionnaire_of
-from survey.responses import load_answers
-from survey.synthetic import screen_form
 from tests.conftest import csrf_token_from
 
 ZONE = "America/New_York"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from survey.models import CatiCase, Contact, DoNotContact, Invitation, Survey, utcnow
-from survey.sampling import draw
+from survey.sample.draws import draw
 from tests.conftest import csrf_token_from
 
 

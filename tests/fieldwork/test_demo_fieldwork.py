@@ -4,23 +4,15 @@ outcome, consistent with the responses it stored; and the synthetic respondent i
 import numpy as np
 import pytest
 from sqlalchemy import func, select
+from survey.aapor.dispositions.rates import final_dispositions, survey_rates
+from survey.demo.surveys.synthetic import answer_all, screen_form
+from survey.responses.answers.answers import hash_token, load_answers
+from survey.surveys.listing.versions import questionnaire_of
 
-from survey.models import (
-    CatiCase,
-    Contact,
-    Invitation,
-    OutboxMessage,
-    Response,
-    SampleDraw,
-    Survey,
-)
+from survey.analysis.sums import survey_design
+from survey.models import CatiCase, Contact, Invitation, OutboxMessage, Response, SampleDraw, Survey
 from survey.questionnaire import load_file
 from survey.questionnaire.interview import step_at
-from survey.questionnaire_versions import questionnaire_of
-from survey.rates import final_dispositions, survey_rates
-from survey.reporting.sums import survey_design
-from survey.responses import hash_token, load_answers
-from survey.synthetic import answer_all, screen_form
 from tests.conftest import QUESTIONNAIRES, csrf_token_from
 
 
@@ -96,10 +88,10 @@ def test_latent_satisfaction_moves_the_scores():
 
 
 def test_the_demo_gives_the_reports_months_and_real_branch_differences(db, demo):
-    from survey.reporting.measures import headline_measures
-    from survey.reporting.scope import ReportScope
-    from survey.reporting.sums import survey_design
-    from survey.reporting.views import segment_figures
+    from survey.analysis.measures import headline_measures
+    from survey.analysis.scope import ReportScope
+    from survey.analysis.sums import survey_design
+    from survey.analysis.views import segment_figures
 
     completes = db.scalar(select(func.count()).where(Response.status == "complete"))
     assert completes >= 4000

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from survey.messaging import deliver
 from survey.models import CatiCase, Contact, Invitation, OutboxMessage, utcnow
+from survey.sample.messaging import deliver
 
 
 class RecordingAdapter:

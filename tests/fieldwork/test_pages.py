@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from survey.aapor.dispositions.rates import survey_rates
+from survey.responses.answers.invitations import invite
 
-from survey.invitations import invite
+from survey.cases.queue import CallingRules, record_outcome
 from survey.models import (
     Appointment,
     AuditEvent,
@@ -21,9 +23,7 @@ from survey.models import (
     Survey,
     utcnow,
 )
-from survey.post_call import PostCallRules, draw_calls, import_calls
-from survey.rates import survey_rates
-from survey.scheduling import CallingRules, record_outcome
+from survey.sample.post_call import PostCallRules, draw_calls, import_calls
 from tests.conftest import csrf_token_from
 from tests.fieldwork.test_post_call import call_file
 

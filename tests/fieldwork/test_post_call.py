@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from survey.cases.queue import CallingRules, claim_next_case
 from survey.models import (
     CatiCase,
     Contact,
@@ -16,8 +17,7 @@ from survey.models import (
     StratumPopulation,
     Survey,
 )
-from survey.post_call import PostCallRules, _sample_size, draw_calls, import_calls
-from survey.scheduling import CallingRules, claim_next_case
+from survey.sample.post_call import PostCallRules, _sample_size, draw_calls, import_calls
 
 HEADER = "call_id,customer_ref,phone,queue,agent_id,start_time,talk_seconds,transferred"
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from survey.models import Contact, Survey
-from survey.sample_import import normalise_phone
+from survey.sample.frame_import import normalise_phone
 
 GOOD = """customer_ref,title,name,phone,email,language,branch,tier
 C001,王先生,王伟,138 0013 8000,,zh-Hans,SZ-001,gold

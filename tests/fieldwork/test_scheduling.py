@@ -6,9 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from survey.cases.queue import (
+    CallingRules,
+    claim_next_case,
+    may_call,
+    next_callable,
+    record_outcome,
+)
 from survey.database import get_db
 from survey.models import Appointment, CatiCase, Contact
-from survey.scheduling import CallingRules, claim_next_case, may_call, next_callable, record_outcome
 
 RULES = CallingRules()
 

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from survey import create_app, schema
+from survey import create_app
+from survey.cli import schema
 from survey.database import get_db, make_engine
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from survey import schema
+from survey.cli import schema
 from survey.database import get_db
 from survey.models import Answer, Response, Survey
 

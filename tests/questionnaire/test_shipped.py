@@ -5,11 +5,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from survey.demo.surveys.synthetic import screen_form
 
 from survey.questionnaire import load_file
 from survey.questionnaire.interview import END, step_at, submit_step
 from survey.questionnaire.model import LANGUAGES
-from survey.synthetic import screen_form
 
 SHIPPED = Path(__file__).parent.parent.parent / "questionnaires"
 NAMES = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]

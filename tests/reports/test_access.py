@@ -8,10 +8,10 @@ from datetime import date
 import numpy as np
 import pytest
 from sqlalchemy import func, select
+from survey.demo.surveys.reports import add_populations, answer_survey
+from survey.responses.answers.invitations import invite
 
 from survey.database import get_db
-from survey.demo_reports import add_populations, answer_survey
-from survey.invitations import invite
 from survey.models import ApiToken, AuditEvent, Response, Survey
 from tests.conftest import REPORTED_AT, STRATA, csrf_token_from
 

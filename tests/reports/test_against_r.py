@@ -7,14 +7,14 @@ import subprocess
 
 import pytest
 from sqlalchemy import select
+from survey.surveys.listing.versions import questionnaire_of
 
+from survey.analysis.crosstab import cross_tab
+from survey.analysis.scope import ReportScope, attribute
+from survey.analysis.sums import survey_design
+from survey.analysis.views import headline
 from survey.database import get_db
 from survey.models import Survey
-from survey.questionnaire_versions import questionnaire_of
-from survey.reporting.crosstab import cross_tab
-from survey.reporting.scope import ReportScope, attribute
-from survey.reporting.sums import survey_design
-from survey.reporting.views import headline
 
 
 def run_r(folder, script_name):

@@ -4,8 +4,8 @@ for every colour."""
 
 import re
 
-from survey.reporting.charts import interval_chart, paired_chart, quadrant_chart
-from survey.reporting.figures import Figure
+from survey.analysis.charts import interval_chart, paired_chart, quadrant_chart
+from survey.analysis.figures import Figure
 
 
 def _figure(label, estimate, low, high):

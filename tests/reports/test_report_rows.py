@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from survey.analysis.facts import refresh_facts
 from survey.database import get_db
 from survey.models import Answer, ReportFilterValue, ReportRow, Response, Survey, utcnow
-from survey.reporting.facts import refresh_facts
 
 
 def _complete_one(db, survey_id, branch, overall="3", status="complete"):
@@ -81,7 +81,7 @@ def test_a_large_first_view_is_prepared_over_several_requests(
 ):
     """Out of time, a view asks to be reloaded (503, progress, meta refresh) and keeps what
     it copied, oldest first; the views after it finish and show the figures."""
-    from survey.reporting import facts
+    from survey.analysis import facts
 
     slug = reported()
     auth.login_as("manager")

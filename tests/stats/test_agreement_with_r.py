@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from survey.cli.main.table import Table
 
 from survey.stats import ESTIMATORS, SampleDesign, by
-from survey.stats.table import Table
 
 REFERENCE = Path(__file__).parent.parent / "reference"
 CASES = json.loads((REFERENCE / "reference.json").read_text())["cases"]

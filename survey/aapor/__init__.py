@@ -1,0 +1,1 @@
+"""AAPOR final dispositions and outcome rates, in one place."""

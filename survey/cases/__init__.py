@@ -1,0 +1,1 @@
+"""Phone cases: calling rules, claims, outcomes and appointments, below the CATI and fieldwork pages."""

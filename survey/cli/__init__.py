@@ -1,0 +1,1 @@
+"""The command line: `survey` and its groups of commands."""

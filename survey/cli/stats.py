@@ -1,0 +1,152 @@
+"""`survey stats FILE.csv …`: design-based estimates from any CSV (DESIGN.md contract)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import click
+
+from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, SampleDesign, by
+from ..stats.design import DesignError
+from ..stats.estimators import EstimationError
+from .table import Table, TableError
+
+SMALL_BASE = 30
+
+
+def _columns(value: str | None) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()] if value else []
+
+
+def estimate_entry(estimate, var, stat, domain, by_column, confidence_level, method) -> dict:
+    ci = estimate.confidence_interval(confidence_level, method)
+    return {
+        "by": None if by_column is None else {by_column: domain},
+        "var": var,
+        "stat": stat,
+        "estimate": estimate.estimate * estimate.scale,
+        "se": estimate.se * estimate.scale,
+        "ci_low": ci.low,
+        "ci_high": ci.high,
+        "confidence_level": confidence_level,
+        "ci_method": method,
+        "df": estimate.df,
+        "deff": estimate.deff,
+        "n": estimate.n,
+    }
+
+
+def _table(entries: list[dict], by_column: str | None) -> str:
+    head = [by_column or "", "estimate", "se", "ci_low", "ci_high", "n", "deff"]
+    rows = [
+        [
+            ("" if e["by"] is None else str(next(iter(e["by"].values())))),
+            f"{e['estimate']:.4f}",
+            f"{e['se']:.4f}",
+            f"{e['ci_low']:.4f}",
+            f"{e['ci_high']:.4f}",
+            str(e["n"]),
+            "" if e["deff"] is None else f"{e['deff']:.3f}",
+        ]
+        for e in entries
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [head, *rows]
+    ]
+    first = entries[0]
+    lines.append(
+        f"{first['stat']} of {first['var']}: {first['confidence_level']:.0%} intervals ({first['ci_method']}), design df {first['df']}"
+    )
+    small = [row[0] or "all" for row, e in zip(rows, entries, strict=True) if e["n"] < SMALL_BASE]
+    if small:
+        lines.append(
+            f"caution: fewer than {SMALL_BASE} responses in {', '.join(small)}; those estimates are unstable"
+        )
+    return "\n".join(lines)
+
+
+@click.command("stats")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--var", required=True, help="The column to estimate.")
+@click.option("--stat", type=click.Choice(sorted(ESTIMATORS)), default="mean", show_default=True)
+@click.option("--strata", help="Stratum column(s), comma-separated; several are crossed.")
+@click.option("--ids", help="PSU (cluster) column; none: each row is its own PSU.")
+@click.option("--weights", help="Sampling weight column; none: equal weights (or N/n from --fpc).")
+@click.option("--fpc", help="Population size (of PSUs) per stratum, or a sampling fraction ≤ 1.")
+@click.option("--by", "by_column", help="Estimate within each value of this column.")
+@click.option("--confidence-level", default=0.95, show_default=True, type=float)
+@click.option(
+    "--ci-method",
+    help="t (default) or normal; for prop: logit (default), beta, mean, xlogit, asin, wilson.",
+)
+@click.option("--lonely-psu", type=click.Choice(LONELY_PSU), default="fail", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True
+)
+def stats_command(
+    file,
+    var,
+    stat,
+    strata,
+    ids,
+    weights,
+    fpc,
+    by_column,
+    confidence_level,
+    ci_method,
+    lonely_psu,
+    fmt,
+):
+    """Design-based estimates (mean, total, proportion, NPS) with intervals, as R's survey package."""
+    valid = PROPORTION_METHODS if stat == "prop" else MEAN_METHODS
+    method = ci_method or valid[0]
+    if method not in valid:
+        raise click.ClickException(
+            f"unknown --ci-method {method!r} for --stat {stat}; choose one of {', '.join(valid)}"
+        )
+    if not 0 < confidence_level < 1:
+        raise click.ClickException(
+            f"--confidence-level must be between 0 and 1, not {confidence_level}"
+        )
+    try:
+        numeric = list(dict.fromkeys([var] + [c for c in (weights, fpc) if c]))
+        labels = list(dict.fromkeys(_columns(strata) + [c for c in (ids, by_column) if c]))
+        values, texts, rows = Table.load(file, numeric, labels)
+        design = SampleDesign.build(
+            rows,
+            strata=[texts[c] for c in _columns(strata)] or None,
+            ids=texts[ids] if ids else None,
+            weights=values[weights] if weights else None,
+            fpc=values[fpc] if fpc else None,
+            lonely_psu=lonely_psu,
+        )
+        y = values[var]
+        estimator = ESTIMATORS[stat]
+        results = (
+            by(design, y, texts[by_column], estimator)
+            if by_column
+            else [(None, estimator(design, y))]
+        )
+        entries = [
+            estimate_entry(e, var, stat, domain, by_column, confidence_level, method)
+            for domain, e in results
+        ]
+    except (TableError, DesignError, EstimationError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    for entry in entries:
+        for key in ("estimate", "se", "ci_low", "ci_high"):
+            if not math.isfinite(entry[key]):
+                raise click.ClickException(
+                    f"{key} is not finite for {entry['by'] or 'the whole sample'}; check the design"
+                )
+    click.echo(
+        json.dumps({"estimates": entries}, ensure_ascii=False)
+        if fmt == "json"
+        else _table(entries, by_column)
+    )

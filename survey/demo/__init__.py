@@ -1,0 +1,1 @@
+"""The demonstration bank: accounts, surveys, fieldwork and a year of reports."""

@@ -1,0 +1,135 @@
+"""Synthetic respondents for the demo and benchmarks: they answer through the real engine.
+
+Each respondent has a latent satisfaction between 0 and 1; scale answers sit around it, so
+overall scores, attributes and the recommendation agree the way real answers do, and a
+segment whose latent mean is lower really scores lower. Every screen is checked and routed
+by the same engine as the web and CATI modes (``submit_step``), so a synthetic response is
+as valid as a real one: screeners, show-if, rules and skips all apply.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from ..questionnaire import Questionnaire
+from ..questionnaire.interview import END, step_at, submit_step
+from ..questionnaire.model import Question
+
+COMMENTS = {
+    "zh-Hans": [
+        "排队时间太长",
+        "柜员很耐心，解释清楚",
+        "希望增加周末营业窗口",
+        "手机银行转账很方便",
+        "电话等了很久才接通",
+    ],
+    "zh-Hant": [
+        "排隊時間太長",
+        "櫃員很有耐性，解釋清楚",
+        "希望增加週末營業櫃位",
+        "手機銀行轉賬很方便",
+        "電話等了很久才接通",
+    ],
+    "en": [
+        "The queue was too long",
+        "The teller was patient and clear",
+        "More counters at weekends, please",
+        "Mobile transfers are easy",
+        "Waited long for the hotline",
+    ],
+}
+ATTEMPTS_PER_SCREEN = 20
+SCREENED_OUT = 0.05
+
+
+def _scale_code(question: Question, latent: float, rng) -> str:
+    codes = [c.code for c in question.choices if not c.other]
+    position = np.clip(latent + rng.normal(0, 0.12), 0, 1)
+    return codes[int(round(position * (len(codes) - 1)))]
+
+
+def _value(question: Question, latent: float, language: str, rng, today: date) -> list[str]:
+    """Form values for one answer id of the question."""
+    kind = question.type
+    if kind in ("rating", "nps", "matrix") and question.choices:
+        return [_scale_code(question, latent, rng)]
+    if kind == "multiple":
+        plain = [c.code for c in question.choices if not (c.exclusive or c.other)]
+        low = question.options.get("min") or 1
+        high = min(question.options.get("max") or 3, len(plain))
+        count = int(rng.integers(low, max(low, high) + 1))
+        return list(rng.choice(plain, size=min(count, len(plain)), replace=False))
+    if question.choices:
+        plain = [c.code for c in question.choices if not c.other]
+        return [str(rng.choice(plain))]
+    if kind == "numeric":
+        low = question.options.get("min") or 0
+        high = question.options.get("max") or low + 60
+        return [str(int(rng.integers(int(low), int(high) + 1)))]
+    if kind == "date":
+        return [(today - timedelta(days=int(rng.integers(1, 30)))).isoformat()]
+    if kind == "text":
+        if not question.required and rng.random() < 0.5:
+            return []
+        return [str(rng.choice(COMMENTS.get(language, COMMENTS["en"])))]
+    return []
+
+
+def screen_form(
+    step, latent: float, language: str, rng, today: date | None = None, shifts=None
+) -> dict:
+    """A posted form answering one screen, as a respondent or an interviewer would send it;
+    ``shifts`` moves single answers off the respondent's latent (an attribute they rate
+    better or worse than the rest), so attributes differ in how they drive the overall."""
+    today = today or date.today()
+    shifts = shifts or {}
+    form = {"page": [step.position]}
+    for question in step.questions:
+        for answer_id in question.answer_ids:
+            own = latent + shifts.get(answer_id, 0.0)
+            form[answer_id] = _value(question, own, language, rng, today)
+    return form
+
+
+def answer_all(
+    questionnaire: Questionnaire,
+    rng: np.random.Generator,
+    latent: float,
+    language: str,
+    mode: str = "web",
+    contact: dict | None = None,
+    stop_after: int | None = None,
+    today: date | None = None,
+    shifts=None,
+) -> tuple[dict, dict, str, object]:
+    """Answer screen after screen; return (answers, other texts, position, screen-out or None).
+
+    ``stop_after`` breaks off after that many screens (a partial). A screen whose random
+    answers a rule refuses is answered again.
+    """
+    today = today or date.today()
+    answers, others, position, screens = {}, {}, None, 0
+    while True:
+        step = step_at(questionnaire, answers, position, contact, language, mode)
+        if step.finished or (stop_after is not None and screens >= stop_after):
+            return answers, others, step.position, None
+        valid = None
+        for _ in range(ATTEMPTS_PER_SCREEN):
+            form = screen_form(step, latent, language, rng, today, shifts)
+            outcome = submit_step(
+                questionnaire, answers, others, step, form, contact, language, mode
+            )
+            valid = outcome if outcome.submission.ok else valid
+            # Screeners keep most respondents in, as a list of the bank's customers does.
+            if outcome.submission.ok and (not outcome.screen_out or rng.random() < SCREENED_OUT):
+                break
+        else:
+            if valid is None:
+                raise ValueError(f"no synthetic answer satisfies screen {step.position}")
+            outcome = valid  # every valid answer screened out: so is this respondent
+        answers, others, position = outcome.answers, outcome.other_texts, outcome.position
+        screens += 1
+        if outcome.screen_out:
+            return answers, others, END, outcome.screen_out

@@ -1,0 +1,153 @@
+"""Storing a response's answers: one row per value, rewritten screen by screen in a transaction.
+
+Rows are keyed (response, answer id, item), so a double click, a refresh or two tabs can
+never store an answer twice; a screen's rows are replaced whole, and answers whose
+question no longer applies are deleted in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..models import Answer, Response, utcnow
+from ..questionnaire import Questionnaire
+
+MULTIPLE = "multiple"
+
+
+def hash_token(token: str) -> str:
+    """Tokens and resume keys are stored only as their SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A link token: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def client_key(secret: str, address: str) -> str:
+    """A keyed hash of a client address: enough to rate-limit, never the address itself."""
+    return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def answer_rows(
+    questionnaire: Questionnaire, answer_id: str, value, other_text: str | None
+) -> list[dict]:
+    """The rows that store one answer (a multiple choice: one 0/1 row per option)."""
+    question = questionnaire.question_of_answer(answer_id)
+    special = isinstance(value, str) and questionnaire.special_kind(value)
+    if special:
+        return [{"item": "", "code": value, "value_num": None, "value_text": None}]
+    if question.type == MULTIPLE:
+        ticked = set(value)
+        return [
+            {
+                "item": c.code,
+                "code": c.code,
+                "value_num": 1.0 if c.code in ticked else 0.0,
+                "value_text": other_text if c.other and c.code in ticked else None,
+            }
+            for c in question.choices
+        ]
+    if question.choices:
+        return [
+            {"item": "", "code": str(value), "value_num": _number(value), "value_text": other_text}
+        ]
+    if question.type == "numeric":
+        return [{"item": "", "code": str(value), "value_num": float(value), "value_text": None}]
+    return [{"item": "", "code": None, "value_num": None, "value_text": str(value)}]
+
+
+def load_answers(
+    session: Session, response: Response, questionnaire: Questionnaire
+) -> tuple[dict, dict]:
+    """The stored answers as the engine uses them: {answer id: value} and other texts."""
+    answers, others = {}, {}
+    rows = session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
+    for row in rows:
+        question = questionnaire.question_of_answer(row.question_id)
+        if question is None:
+            continue
+        if question.type == MULTIPLE and row.item:
+            ticked = answers.setdefault(row.question_id, [])
+            if row.value_num == 1.0:
+                ticked.append(row.code)
+                if row.value_text:
+                    others[row.question_id] = row.value_text
+        elif row.code is not None and questionnaire.special_kind(row.code):
+            answers[row.question_id] = row.code
+        elif question.type == "numeric":
+            number = row.value_num
+            answers[row.question_id] = (
+                int(number) if question.options.get("decimals", 0) == 0 else number
+            )
+        elif question.choices:
+            answers[row.question_id] = row.code
+            if row.value_text:
+                others[row.question_id] = row.value_text
+        else:
+            answers[row.question_id] = row.value_text
+    for answer_id, value in list(answers.items()):
+        if isinstance(value, list):  # keep the questionnaire's order of codes
+            order = [c.code for c in questionnaire.question_of_answer(answer_id).choices]
+            answers[answer_id] = sorted(value, key=order.index)
+    return answers, others
+
+
+def save_answers(
+    session: Session,
+    response: Response,
+    questionnaire: Questionnaire,
+    replaced: Iterable[str],
+    answers: Mapping,
+    other_texts: Mapping,
+) -> None:
+    """Replace the rows of ``replaced`` answer ids with the given answers (in the caller's transaction)."""
+    replaced = set(replaced)
+    if replaced:
+        session.execute(
+            delete(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(replaced)
+            )
+        )
+    now = utcnow()
+    for answer_id in sorted(replaced):
+        if answer_id not in answers:
+            continue
+        for row in answer_rows(
+            questionnaire, answer_id, answers[answer_id], other_texts.get(answer_id)
+        ):
+            session.add(
+                Answer(
+                    response_id=response.id,
+                    survey_id=response.survey_id,
+                    question_id=answer_id,
+                    updated_at=now,
+                    **row,
+                )
+            )
+    response.updated_at = now
+
+
+def holds_an_answer():
+    """SQL: the response has stored at least one answer. A response is counted as started
+    (a partial) only then: opening a link and pressing Start is not an interview."""
+    return select(Answer.id).where(Answer.response_id == Response.id).exists()
+
+
+def lock_response(session: Session, response_id: int) -> Response | None:
+    """The response, row-locked for this transaction (PostgreSQL; SQLite already holds the write lock)."""
+    return session.scalar(select(Response).where(Response.id == response_id).with_for_update())

@@ -1,0 +1,251 @@
+"""Fielding a response, web or CATI: find the link's response, start it, and apply a posted
+screen (a page on the web, a question by phone) in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..cases.queue import close_answered_case
+from ..models import Invitation, InvitationToken, Response, Survey, utcnow
+from ..questionnaire import Questionnaire
+from ..questionnaire.interview import END, previous_position, step_at, submit_step
+from ..questionnaire.model import ScreenOut
+from ..questionnaire.routing import question_sequence, scope_for, visible_questions
+from ..questionnaire.submission import submit
+from ..surveys.versions import questionnaire_of
+from .answers import hash_token, holds_an_answer, load_answers, lock_response, save_answers
+from .quotas import close_full_cells
+
+PERSONAL_FIELDS = ("title", "name")
+
+
+@dataclass
+class PageResult:
+    """What a posted page led to: errors to show beside fields, or where to go next."""
+
+    errors: dict = field(default_factory=dict)
+    submitted: dict | None = None
+    stale: bool = False
+    changed: dict = field(default_factory=dict)  # answer id -> (stored before, now)
+
+
+def find_invitation(session: Session, token: str) -> Invitation | None:
+    if not token or len(token) > 128:
+        return None
+    digest = hash_token(token)
+    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == digest))
+    if invitation is None:  # a reminder's link
+        invitation = session.scalar(
+            select(Invitation)
+            .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+            .where(InvitationToken.token_hash == digest)
+        )
+    return invitation
+
+
+def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:
+    """Why a link cannot be answered now: 'closed', 'not_open' or 'expired' (or None)."""
+    now = now or utcnow()
+    if survey.status == "closed" or (survey.closes_on and now.date() > survey.closes_on):
+        return "closed"
+    if survey.status != "open":
+        return "not_open"
+    if invitation is not None and invitation.expires_at and now > invitation.expires_at:
+        return "expired"
+    return None
+
+
+def segment_attributes(invitation: Invitation | None) -> dict:
+    """Segment attributes (branch, tier, channel, staff id…) from the invitation record only."""
+    if invitation is None:
+        return {}
+    contact_attributes = invitation.contact.attributes if invitation.contact else {}
+    return {**(contact_attributes or {}), **(invitation.attributes or {})}
+
+
+def person_scope(contact, invitation_attributes: dict | None = None) -> dict:
+    """What pipes may show: segment attributes plus the contact's own title and name."""
+    scope = {**((contact.attributes if contact else None) or {}), **(invitation_attributes or {})}
+    if contact:
+        scope.update({name: getattr(contact, name) or "" for name in PERSONAL_FIELDS})
+    return scope
+
+
+def contact_scope(invitation: Invitation | None) -> dict:
+    """The piping scope of a link's customer (web, and a phone case's shared invitation)."""
+    return person_scope(invitation.contact, invitation.attributes) if invitation else {}
+
+
+def response_for_invitation(session: Session, invitation: Invitation) -> Response | None:
+    return session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+
+
+def start_response(
+    session: Session,
+    survey: Survey,
+    language: str,
+    invitation: Invitation | None = None,
+    resume_key: str | None = None,
+    client: str | None = None,
+    mode: str = "web",
+) -> Response:
+    """Create the response; a second start for the same invitation finds the first (no double)."""
+    contact = invitation.contact if invitation else None
+    response = Response(
+        survey_id=survey.id,
+        questionnaire_version_id=survey.questionnaire_version_id,
+        invitation_id=invitation.id if invitation else None,
+        resume_key_hash=hash_token(resume_key) if resume_key else None,
+        client_key=client,
+        mode=mode,
+        status="partial",
+        language=language,
+        attributes=segment_attributes(invitation),
+        stratum=contact.stratum if contact else None,
+        random_seed=secrets.randbelow(2**31),
+    )
+    try:
+        with session.begin_nested():
+            session.add(response)
+    except IntegrityError:
+        existing = response_for_invitation(session, invitation) if invitation else None
+        if existing is None:
+            raise
+        return existing
+    if invitation is not None and invitation.opened_at is None:
+        invitation.opened_at = utcnow()
+    return response
+
+
+# An open-link start that has no answer after this long was someone looking, not answering.
+EMPTY_START_HOURS = 24
+
+
+def purge_empty_starts(session: Session, survey: Survey, hours: int = EMPTY_START_HOURS) -> int:
+    """Delete the survey's open-link starts that never stored an answer; return how many."""
+    result = session.execute(
+        delete(Response)
+        .where(
+            Response.survey_id == survey.id,
+            Response.status == "partial",
+            Response.invitation_id.is_(None),
+            Response.started_at < utcnow() - timedelta(hours=hours),
+            ~holds_an_answer(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def recent_open_starts(session: Session, survey: Survey, client: str, hours: int = 1) -> int:
+    since = utcnow() - timedelta(hours=hours)
+    return session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(
+            Response.survey_id == survey.id,
+            Response.client_key == client,
+            Response.started_at >= since,
+        )
+    )
+
+
+def _reachable_screens(
+    questionnaire: Questionnaire, answers, position, contact, language, mode
+) -> list[str]:
+    """Screens reached so far: those up to the current one (all of them once at the end)."""
+    scope = scope_for(questionnaire, answers, contact, language, mode)
+    if mode == "cati":
+        ids = [q.id for q in question_sequence(questionnaire, scope)]
+    else:
+        ids = [p.id for p in questionnaire.pages if visible_questions(p, scope)]
+    current = step_at(questionnaire, answers, position, contact, language, mode).position
+    return ids if current == END else ids[: ids.index(current) + 1]
+
+
+def apply_page(
+    session: Session,
+    response: Response,
+    form: dict,
+    action: str,
+    contact: dict,
+    mode: str = "web",
+) -> PageResult:
+    """Apply one posted screen to a locked response: save, move, finish, or return messages."""
+    questionnaire = questionnaire_of(response.questionnaire_version)
+    answers, others = load_answers(session, response, questionnaire)
+    language = response.language
+    posted = (form.get("page") or [""])[0]
+    reachable = _reachable_screens(
+        questionnaire, answers, response.position, contact, language, mode
+    )
+    if posted not in reachable:
+        return PageResult(stale=True)  # a screen not reached, hidden, or from a stale tab
+    step = step_at(questionnaire, answers, posted, contact, language, mode)
+    if action in ("back", "language"):
+        kept = submit(
+            questionnaire,
+            list(step.questions),
+            form,
+            answers,
+            contact,
+            language,
+            mode,
+            lenient=True,
+        )
+        save_answers(session, response, questionnaire, kept.answers, kept.answers, kept.other_texts)
+        if action == "back":
+            response.position = (
+                previous_position(
+                    questionnaire, {**answers, **kept.answers}, posted, contact, language, mode
+                )
+                or posted
+            )
+        else:
+            response.position = posted
+        return PageResult()
+    outcome = submit_step(questionnaire, answers, others, step, form, contact, language, mode)
+    if not outcome.submission.ok:
+        return PageResult(errors=outcome.submission.errors, submitted=form)
+    screen_ids = {aid for q in step.questions for aid in q.answer_ids}
+    save_answers(
+        session,
+        response,
+        questionnaire,
+        screen_ids | outcome.dropped,
+        outcome.answers,
+        outcome.other_texts,
+    )
+    response.position = outcome.position
+    changed = {
+        aid: (answers[aid], outcome.answers.get(aid))
+        for aid in screen_ids | outcome.dropped
+        if aid in answers and answers[aid] != outcome.answers.get(aid)
+    }
+    if outcome.position == END:
+        _finish(response, outcome.screen_out)
+        session.flush()
+        if response.invitation_id is not None:
+            close_answered_case(session, response.invitation_id, response.disposition)
+        close_full_cells(session, response.survey)
+    return PageResult(changed=changed)
+
+
+def _finish(response: Response, screen_out: ScreenOut | None) -> None:
+    now = utcnow()
+    response.completed_at = now
+    response.duration_seconds = int((now - response.started_at).total_seconds())
+    if screen_out:
+        response.status, response.disposition = "screened_out", screen_out.disposition
+    else:
+        response.status, response.disposition = "complete", "1.1"
+
+
+def locked(session: Session, response: Response) -> Response:
+    return lock_response(session, response.id)

@@ -1,0 +1,1 @@
+"""The sample: frame imports, draws, post-call sampling, messages and import jobs."""

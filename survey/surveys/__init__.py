@@ -1,0 +1,1 @@
+"""Surveys and their questionnaire versions, listing and rehearsal state."""
