@@ -17,7 +17,6 @@ import pytest
 import time_machine
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
-from survey.demo.surveys.reports import add_populations, answer_survey
 from werkzeug.security import generate_password_hash
 
 from survey import create_app
@@ -25,6 +24,7 @@ from survey.auth import accounts
 from survey.auth.accounts import create_user
 from survey.cli import schema
 from survey.database import get_db, make_engine, normalise_url
+from survey.demo.reports import add_populations, answer_survey
 from survey.models import Answer, Base, Survey
 
 TEST_DATABASE_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
@@ -210,11 +210,10 @@ def fielded(app):
 
     Also offers ``fielded.invite(survey_id, contact=None)`` → a personal link's token.
     """
-    from survey.responses.answers.invitations import invite
-    from survey.surveys.listing.versions import store
-
     from survey.models import Contact, Survey
     from survey.questionnaire import load_file
+    from survey.responses.invitations import invite
+    from survey.surveys.versions import store
 
     def field(questionnaire: str, **fields) -> int:
         path = os.path.join(QUESTIONNAIRES, f"{questionnaire}.yaml")

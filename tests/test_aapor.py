@@ -1,7 +1,8 @@
 """AAPOR outcome rates against hand-computed examples, and the final-disposition rule."""
 
 import pytest
-from survey.aapor.dispositions.dispositions import (
+
+from survey.aapor.dispositions import (
     DISPOSITIONS,
     DispositionError,
     class_counts,

@@ -28,7 +28,6 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
-from survey.surveys.listing.versions import store
 
 from survey.auth.accounts import create_user
 from survey.cases.queue import CallingRules, claim_next_case
@@ -36,6 +35,7 @@ from survey.cli import schema
 from survey.database import begin_write, make_engine
 from survey.models import Appointment, CatiCase, Contact, Survey, utcnow
 from survey.questionnaire import load_file
+from survey.surveys.versions import store
 
 ROOT = Path(__file__).parent.parent.parent
 ALWAYS_OPEN = {"calling_windows": [["00:00", "23:59:59"]] * 7}

@@ -37,14 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
-from survey.responses.answers.answers import hash_token  # noqa: E402
-from survey.responses.answers.invitations import invite_many  # noqa: E402
-from survey.surveys.listing.versions import store  # noqa: E402
 
 from survey.cli import schema  # noqa: E402
 from survey.database import make_engine  # noqa: E402
 from survey.models import Answer, Invitation, Response, Survey  # noqa: E402
 from survey.questionnaire import load_file  # noqa: E402
+from survey.responses.answers import hash_token  # noqa: E402
+from survey.responses.invitations import invite_many  # noqa: E402
+from survey.surveys.versions import store  # noqa: E402
 from tests.respondents import ANSWERS, Respondent, ServerGone, ceiling_request  # noqa: E402
 from tests.servers import kill_hard, start_gunicorn, stop  # noqa: E402
 

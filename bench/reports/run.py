@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from survey.surveys.listing.versions import store
 
 from survey.auth.accounts import create_user
 from survey.cli import schema
 from survey.database import make_engine
 from survey.models import StratumPopulation, Survey
 from survey.questionnaire import load_file
+from survey.surveys.versions import store
 
 ROOT = Path(__file__).parent.parent.parent
 BRANCHES = {"SZ-001": 0.74, "SZ-002": 0.55, "GZ-001": 0.66, "SH-001": 0.70, "HK-001": 0.68}

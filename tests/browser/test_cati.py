@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
-from survey.aapor.dispositions.dispositions import class_counts, outcome_rates
 
+from survey.aapor.dispositions import class_counts, outcome_rates
 from survey.models import Answer, Appointment, CallAttempt, CatiCase, Response
 from tests.browser.conftest import KEEP_IN, screenshot
 from tests.conftest import PASSWORD

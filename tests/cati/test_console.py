@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from sqlalchemy import func, select
-from survey.demo.surveys.synthetic import screen_form
-from survey.responses.answers.answers import load_answers
-from survey.surveys.listing.versions import questionnaire_of
 
+from survey.demo.synthetic import screen_form
 from survey.labels import dialling_format
 from survey.models import (
     Answer,
@@ -27,6 +25,8 @@ from survey.models import (
     utcnow,
 )
 from survey.questionnaire.interview import step_at
+from survey.responses.answers import load_answers
+from survey.surveys.versions import questionnaire_of
 from tests.conftest import csrf_token_from
 
 ZONE = "America/New_York"

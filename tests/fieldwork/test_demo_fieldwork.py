@@ -4,15 +4,15 @@ outcome, consistent with the responses it stored; and the synthetic respondent i
 import numpy as np
 import pytest
 from sqlalchemy import func, select
-from survey.aapor.dispositions.rates import final_dispositions, survey_rates
-from survey.demo.surveys.synthetic import answer_all, screen_form
-from survey.responses.answers.answers import hash_token, load_answers
-from survey.surveys.listing.versions import questionnaire_of
 
+from survey.aapor.rates import final_dispositions, survey_rates
 from survey.analysis.sums import survey_design
+from survey.demo.synthetic import answer_all, screen_form
 from survey.models import CatiCase, Contact, Invitation, OutboxMessage, Response, SampleDraw, Survey
 from survey.questionnaire import load_file
 from survey.questionnaire.interview import step_at
+from survey.responses.answers import hash_token, load_answers
+from survey.surveys.versions import questionnaire_of
 from tests.conftest import QUESTIONNAIRES, csrf_token_from
 
 

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
-from survey.aapor.dispositions.rates import survey_rates
-from survey.responses.answers.invitations import invite
 
+from survey.aapor.rates import survey_rates
 from survey.cases.queue import CallingRules, record_outcome
 from survey.models import (
     Appointment,
@@ -23,6 +22,7 @@ from survey.models import (
     Survey,
     utcnow,
 )
+from survey.responses.invitations import invite
 from survey.sample.post_call import PostCallRules, draw_calls, import_calls
 from tests.conftest import csrf_token_from
 from tests.fieldwork.test_post_call import call_file

@@ -13,10 +13,10 @@ from html import unescape as html_unescape
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from survey.surveys.listing.versions import questionnaire_of
 
 from survey.models import Answer, Response
 from survey.questionnaire.types import REGISTRY, clean_text
+from survey.surveys.versions import questionnaire_of
 
 FUZZ = settings(
     max_examples=60,

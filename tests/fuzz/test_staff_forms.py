@@ -8,8 +8,8 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from survey.aapor.dispositions.dispositions import DISPOSITIONS
 
+from survey.aapor.dispositions import DISPOSITIONS
 from survey.models import CallAttempt, Contact, HotlineCall, Role, Survey, User
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.fieldwork.test_pages import upload, wait_for

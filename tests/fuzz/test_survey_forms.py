@@ -15,10 +15,10 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 from sqlalchemy import select
-from survey.aapor.dispositions.dispositions import DISPOSITIONS
-from survey.surveys.listing.versions import questionnaire_of
 
+from survey.aapor.dispositions import DISPOSITIONS
 from survey.models import CallAttempt, CatiCase, Response, Survey
+from survey.surveys.versions import questionnaire_of
 from tests.conftest import csrf_token_from
 from tests.fuzz.conftest import (
     FUZZ,

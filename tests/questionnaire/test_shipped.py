@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from survey.demo.surveys.synthetic import screen_form
 
+from survey.demo.synthetic import screen_form
 from survey.questionnaire import load_file
 from survey.questionnaire.interview import END, step_at, submit_step
 from survey.questionnaire.model import LANGUAGES

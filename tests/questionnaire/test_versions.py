@@ -2,10 +2,10 @@
 
 import pytest
 from sqlalchemy import select
-from survey.surveys.listing.versions import VersionConflict, changed_meaning, store
 
 from survey.models import QuestionnaireVersion, Response, Survey
 from survey.questionnaire import load_text
+from survey.surveys.versions import VersionConflict, changed_meaning, store
 
 TEMPLATE = """\
 id: versioned

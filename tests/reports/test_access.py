@@ -8,11 +8,11 @@ from datetime import date
 import numpy as np
 import pytest
 from sqlalchemy import func, select
-from survey.demo.surveys.reports import add_populations, answer_survey
-from survey.responses.answers.invitations import invite
 
 from survey.database import get_db
+from survey.demo.reports import add_populations, answer_survey
 from survey.models import ApiToken, AuditEvent, Response, Survey
+from survey.responses.invitations import invite
 from tests.conftest import REPORTED_AT, STRATA, csrf_token_from
 
 PAGES = ["", "segments", "trends", "attributes", "crosstab", "comments", "exports"]

@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 from sqlalchemy import select
-from survey.surveys.listing.versions import questionnaire_of
 
 from survey.analysis.crosstab import cross_tab
 from survey.analysis.scope import ReportScope, attribute
@@ -15,6 +14,7 @@ from survey.analysis.sums import survey_design
 from survey.analysis.views import headline
 from survey.database import get_db
 from survey.models import Survey
+from survey.surveys.versions import questionnaire_of
 
 
 def run_r(folder, script_name):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from survey.cli.main.table import Table
 
+from survey.cli.table import Table
 from survey.stats import ESTIMATORS, SampleDesign, by
 
 REFERENCE = Path(__file__).parent.parent / "reference"
