@@ -9,10 +9,10 @@ from flask import Flask
 
 from . import config as configuration
 from . import i18n, labels, security
+from .accounts.sessions import load_signed_in_user
 from .admin import bp as admin_bp
 from .api import bp as api_bp
 from .auth import bp as auth_bp
-from .auth.session import load_signed_in_user
 from .cati import bp as cati_bp
 from .cli import commands
 from .database import Database

@@ -4,9 +4,15 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from .i18n import NATIVE_NAMES, current_language
+from .models import Role, SurveyStatus
+from .questionnaire import Mode
 
-SURVEY_STATUS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
-SURVEY_MODE = {"web": _l("Web"), "cati": _l("Telephone")}
+SURVEY_STATUS = {
+    SurveyStatus.DRAFT: _l("Draft"),
+    SurveyStatus.OPEN: _l("Open"),
+    SurveyStatus.CLOSED: _l("Closed"),
+}
+SURVEY_MODE = {Mode.WEB: _l("Web"), Mode.CATI: _l("Telephone")}
 
 
 DRAW_METHOD = {
@@ -154,4 +160,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["dialling"] = dialling_format
     app.jinja_env.filters["survey_title"] = survey_title
     app.jinja_env.globals["attribute_name"] = attribute_name
+    app.jinja_env.globals.update(Mode=Mode, Role=Role)
     app.jinja_env.globals["attribute_value"] = attribute_value

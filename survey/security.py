@@ -1,4 +1,9 @@
-"""HTTP security headers sent with every response, and the trusted-proxy setting."""
+"""HTTP security headers sent with every response, the trusted-proxy setting, and the
+tokens and keyed hashes that stand in for secrets and addresses in the database."""
+
+import hashlib
+import hmac
+import secrets
 
 from flask import abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -57,3 +62,18 @@ def init_app(app) -> None:
 def _add_hsts(response):
     response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def hash_token(token: str) -> str:
+    """Tokens and resume keys are stored only as their SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A link token: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def client_key(secret: str, address: str) -> str:
+    """A keyed hash of a client address: enough to rate-limit, never the address itself."""
+    return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()

@@ -24,7 +24,7 @@ from werkzeug.exceptions import TooManyRequests
 from . import audit
 from .database import begin_write
 from .models import FailedLookup, utcnow
-from .responses.answers import client_key
+from .security import client_key
 
 WINDOW = timedelta(minutes=10)
 # Failures are counted in one-minute buckets and the limit applies to the buckets of the last

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from survey import create_app
-from survey.auth import accounts
-from survey.auth.accounts import create_user
+from survey.accounts import staff as accounts
+from survey.accounts.staff import create_user
 from survey.cli import schema
 from survey.database import get_db, make_engine, normalise_url
 from survey.demo.reports import add_populations, answer_survey

@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
-from survey.auth.accounts import create_user
+from survey.accounts.staff import create_user
 from survey.cases.queue import CallingRules, claim_next_case
 from survey.cli import schema
 from survey.database import begin_write, make_engine

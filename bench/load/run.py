@@ -42,8 +42,8 @@ from survey.cli import schema  # noqa: E402
 from survey.database import make_engine  # noqa: E402
 from survey.models import Answer, Invitation, Response, Survey  # noqa: E402
 from survey.questionnaire import load_file  # noqa: E402
-from survey.responses.answers import hash_token  # noqa: E402
 from survey.responses.invitations import invite_many  # noqa: E402
+from survey.security import hash_token  # noqa: E402
 from survey.surveys.versions import store  # noqa: E402
 from tests.respondents import ANSWERS, Respondent, ServerGone, ceiling_request  # noqa: E402
 from tests.servers import kill_hard, start_gunicorn, stop  # noqa: E402

@@ -26,7 +26,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from survey.auth.accounts import create_user
+from survey.accounts.staff import create_user
 from survey.cli import schema
 from survey.database import make_engine
 from survey.models import StratumPopulation, Survey

@@ -19,6 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DispositionCode(StrEnum):
+    """The codes the product itself sets or looks for; every code and its wording is in
+    ``DISPOSITIONS``."""
+
+    COMPLETE = "1.1"
+    PARTIAL = "1.2"
+    REFUSAL = "2.11"
+    HARD_REFUSAL = "2.111"  # do not call again
+    BREAK_OFF = "2.12"
+    APPOINTMENT = "2.36"
+    NOT_ATTEMPTED = "3.11"
+    QUOTA_FILLED = "4.80"
+
 
 CLASSES = ("I", "P", "R", "NC", "O", "UH", "UO", "NE")
 RANK = {"I": 8, "P": 7, "R": 6, "O": 5, "NC": 4, "NE": 3, "UO": 2, "UH": 1}
@@ -62,10 +78,19 @@ def _d(
 DISPOSITIONS: dict[str, Disposition] = {
     d.code: d
     for d in (
-        _d("1.1", "I", "完成访问", "完成訪問", "Complete"),
-        _d("1.2", "P", "部分完成", "部分完成", "Partial", final=False, retry=2 * HOUR, uses=3),
+        _d(DispositionCode.COMPLETE, "I", "完成访问", "完成訪問", "Complete"),
         _d(
-            "2.11",
+            DispositionCode.PARTIAL,
+            "P",
+            "部分完成",
+            "部分完成",
+            "Partial",
+            final=False,
+            retry=2 * HOUR,
+            uses=3,
+        ),
+        _d(
+            DispositionCode.REFUSAL,
             "R",
             "拒访",
             "拒絕訪問",
@@ -76,7 +101,7 @@ DISPOSITIONS: dict[str, Disposition] = {
             note=True,
         ),
         _d(
-            "2.111",
+            DispositionCode.HARD_REFUSAL,
             "R",
             "明确拒访（不再联系）",
             "明確拒絕（不再聯絡）",
@@ -84,7 +109,7 @@ DISPOSITIONS: dict[str, Disposition] = {
             note=True,
         ),
         _d(
-            "2.12",
+            DispositionCode.BREAK_OFF,
             "R",
             "中途终止",
             "中途終止",
@@ -138,7 +163,7 @@ DISPOSITIONS: dict[str, Disposition] = {
         # The customer was reached and asked to be called at another time: contact made, so
         # an "other eligible" outcome (AAPOR 2.30 family) until the callback converts it.
         _d(
-            "2.36",
+            DispositionCode.APPOINTMENT,
             "O",
             "预约回拨",
             "預約回電",
@@ -148,7 +173,15 @@ DISPOSITIONS: dict[str, Disposition] = {
             uses=5,
             callback=True,
         ),
-        _d("3.11", "UH", "未拨打", "未致電", "Not attempted", final=False, retry=0),
+        _d(
+            DispositionCode.NOT_ATTEMPTED,
+            "UH",
+            "未拨打",
+            "未致電",
+            "Not attempted",
+            final=False,
+            retry=0,
+        ),
         _d("3.12", "UH", "占线", "線路繁忙", "Busy", final=False, retry=1 * HOUR, uses=8),
         _d("3.13", "UH", "无人接听", "無人接聽", "No answer", final=False, retry=3 * HOUR, uses=8),
         _d(
@@ -201,10 +234,10 @@ DISPOSITIONS: dict[str, Disposition] = {
             "Business or other non-customer number",
         ),
         _d("4.70", "NE", "无合格受访者", "沒有合資格受訪者", "No eligible respondent"),
-        _d("4.80", "NE", "配额已满", "配額已滿", "Quota filled"),
+        _d(DispositionCode.QUOTA_FILLED, "NE", "配额已满", "配額已滿", "Quota filled"),
     )
 }
-NOT_ATTEMPTED = "3.11"
+NOT_ATTEMPTED = DispositionCode.NOT_ATTEMPTED
 
 
 class DispositionError(ValueError):

@@ -10,15 +10,35 @@ nothing yet is 3.11 (aapor.final_disposition).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import CallAttempt, CatiCase, Contact, Invitation, Response, Survey, User
-from ..responses.answers import holds_an_answer
-from .dispositions import Rates, class_counts, final_disposition, outcome_rates
+from ..models import (
+    CallAttempt,
+    CatiCase,
+    Contact,
+    Invitation,
+    Response,
+    ResponseStatus,
+    Survey,
+    User,
+    holds_an_answer,
+)
+from .dispositions import (
+    CLASSES,
+    DispositionCode,
+    Rates,
+    class_counts,
+    final_disposition,
+    outcome_rates,
+)
 
-RESPONSE_CODE = {"complete": "1.1", "partial": "1.2"}
+RESPONSE_CODE = {
+    ResponseStatus.COMPLETE: DispositionCode.COMPLETE,
+    ResponseStatus.PARTIAL: DispositionCode.PARTIAL,
+}
 
 
 def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
@@ -58,10 +78,11 @@ def final_dispositions(session: Session, survey: Survey) -> dict[str, str]:
         .join(Invitation, Response.invitation_id == Invitation.id)
         # from the few invitations, not every response; a start with no answer is no partial
         .where(
-            Invitation.survey_id == survey.id, (Response.status != "partial") | holds_an_answer()
+            Invitation.survey_id == survey.id,
+            (Response.status != ResponseStatus.PARTIAL) | holds_an_answer(),
         )
     ):
-        code = disposition if status == "screened_out" else RESPONSE_CODE.get(status)
+        code = disposition if status == ResponseStatus.SCREENED_OUT else RESPONSE_CODE.get(status)
         if code and contact_id in in_sample:
             outcomes[f"contact:{contact_id}"].append(code)
     return {case: final_disposition(codes) for case, codes in outcomes.items()}
@@ -117,3 +138,20 @@ def rates_by(session: Session, survey: Survey, by: str, e: float | None = None) 
         group: outcome_rates(class_counts(codes), overall_e)
         for group, codes in sorted(members.items())
     }
+
+
+def report_rates(
+    session: Session, survey: Survey, branch: str | None, allowed: Collection[str] | None
+) -> Rates | None:
+    """AAPOR rates of the whole survey, or of the chosen / allowed branches (their class
+    counts added, with the survey's own e); None before any case was released. ``branch`` is
+    the one a report chose, ``allowed`` the branches its reader may see (None: all)."""
+    whole = survey_rates(session, survey)
+    if not sum(whole.counts.values()):
+        return None
+    wanted = {branch} if branch else set(allowed) if allowed else None
+    if wanted is None:
+        return whole
+    groups = rates_by(session, survey, "branch")
+    counts = {k: sum(groups[b].counts[k] for b in wanted if b in groups) for k in CLASSES}
+    return outcome_rates(counts, whole.e) if sum(counts.values()) else None

@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Regexp
 
-from ..auth.accounts import MIN_PASSWORD_LENGTH, StaffDetails, parse_branches
+from ..accounts.staff import MIN_PASSWORD_LENGTH, StaffDetails, parse_branches
+from ..models import Role
 from ..validators import length, required
 
 ROLE_LABELS = {
@@ -44,7 +45,7 @@ class AccountForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
-        default="interviewer",
+        default=Role.INTERVIEWER,
     )
     branches = branch_list(_l("A manager's branches (comma-separated; empty: every branch)"))
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..auth.accounts import interviewer_scope
+from ..accounts.staff import interviewer_scope
 from ..database import db_session
 from ..i18n import use_language
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion
+from ..questionnaire import Mode
 from ..questionnaire.interview import END
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire.rehearsal import rehearse
@@ -20,7 +21,7 @@ from ..surveys.practice import PracticeStore
 from ..surveys.versions import questionnaire_of
 from .routes import bp
 
-MODES = ("web", "cati")
+MODES = tuple(Mode)
 SAMPLE_CONTACT = {
     "zh-Hans": {"title": "王先生", "name": "王伟"},
     "zh-Hant": {"title": "陳小姐", "name": "陳美玲"},

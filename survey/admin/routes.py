@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit
-from ..auth.accounts import AccountError, add_account, apply_details
-from ..auth.session import end_sessions, protect
+from ..accounts.sessions import end_sessions, protect
+from ..accounts.staff import AccountError, add_account, apply_details
 from ..database import db_session
 from ..models import Role, User, utcnow
 from .forms import ROLE_LABELS, AccountForm, NewUserForm, UserActionForm

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit
-from ..api.tokens import issue_token, revoke_token
+from ..accounts.api_tokens import issue_token, revoke_token
 from ..database import db_session
 from ..models import ApiToken
 from .forms import ApiTokenForm, UserActionForm

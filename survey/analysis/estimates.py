@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from ..cli.stats import estimate_entry
 from ..models import Survey
 from ..stats.aggregates import mean_from_sums, total_from_sums
 from ..stats.estimators import EstimationError
@@ -84,8 +83,7 @@ def estimates(
             )
         except EstimationError as error:
             raise EstimatesError(str(error)) from None
-        entry = estimate_entry(
-            estimate,
+        entry = estimate.entry(
             var,
             stat,
             None if domain is None else str(domain),

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..models import ReportFilterValue, ReportRow, Response, Survey
+from ..models import ReportFilterValue, ReportRow, Response, ResponseStatus, Survey
 from ..surveys.versions import questionnaire_of
 from .measures import score_source, value_source
 from .scope import FILTERS, attribute, month_of
@@ -53,7 +53,7 @@ def _rows(questionnaire, survey_id: int):
         *[attribute(name) for name in FILTERS],
         overall, overall_top, recommend, recommend_top, recommend_score, csi,
     ).select_from(joined).where(
-        Response.survey_id == survey_id, Response.status == "complete"
+        Response.survey_id == survey_id, Response.status == ResponseStatus.COMPLETE
     )  # fmt: skip
 
 
@@ -68,7 +68,7 @@ class ReportNotReady(Exception):
 
 def _missing(survey_id: int, since):
     """The completes at or after ``since`` (all if None) not yet in report_rows."""
-    clauses = [Response.survey_id == survey_id, Response.status == "complete"]
+    clauses = [Response.survey_id == survey_id, Response.status == ResponseStatus.COMPLETE]
     if since is not None:
         clauses += [
             Response.completed_at >= since,
@@ -129,7 +129,7 @@ def refresh_facts(session: Session, survey: Survey, budget_seconds: float | None
             copied = session.scalar(select(func.count()).where(ReportRow.survey_id == survey.id))
             total = session.scalar(
                 select(func.count()).where(
-                    Response.survey_id == survey.id, Response.status == "complete"
+                    Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE
                 )
             )
             raise ReportNotReady(copied, total)

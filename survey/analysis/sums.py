@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import ReportRow, Response, StratumPopulation, Survey
+from ..models import ReportRow, Response, ResponseStatus, StratumPopulation, Survey
 from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.estimate import Estimate
 from .facts import refresh_facts
@@ -44,7 +44,7 @@ class SurveyDesign:
         """WHERE clauses for this survey's completes inside the design and the scope."""
         return [
             Response.survey_id == self.survey_id,
-            Response.status == "complete",
+            Response.status == ResponseStatus.COMPLETE,
             *scope.conditions(),
             *self.conditions(),
         ]
@@ -64,7 +64,7 @@ def survey_design(session: Session, survey: Survey, weighted: bool = True) -> Su
     completes = dict(
         session.execute(
             select(Response.stratum, func.count())
-            .where(Response.survey_id == survey.id, Response.status == "complete")
+            .where(Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE)
             .group_by(Response.stratum)
         ).all()
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Answer, Response
+from ..models import Answer, Response, ResponseStatus
 from .scope import FILTERS, ReportScope, attribute
 
 PAGE_SIZE = 50
@@ -54,7 +54,7 @@ def verbatims(
         score = overall.value_num
     where = [
         Response.survey_id == survey_id,
-        Response.status == "complete",
+        Response.status == ResponseStatus.COMPLETE,
         comment.value_text.is_not(None),
         func.length(func.trim(comment.value_text)) > 0,
         *scope.conditions(),

@@ -11,9 +11,15 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..models import (
+    REPORTABLE,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    Survey,
+    holds_an_answer,
+)
 from ..models import Questionnaire as StoredQuestionnaire
-from ..models import QuestionnaireVersion, Response, Survey
-from ..responses.answers import holds_an_answer
 from ..stats.aggregates import contrast_from_sums
 from ..stats.comparisons import adjust_p_values, compare_independent
 from ..surveys.versions import questionnaire_of
@@ -62,13 +68,13 @@ def headline_and_counts(session: Session, survey: Survey, scope: ReportScope, de
     partial = session.scalar(
         select(func.count()).where(
             Response.survey_id == survey.id,
-            Response.status == "partial",
+            Response.status == ResponseStatus.PARTIAL,
             holds_an_answer(),
             *scope.conditions(Response.started_at),
         )
     )
     counts = {
-        "counts": {"complete": facts.completes, "partial": partial},
+        "counts": {ResponseStatus.COMPLETE: facts.completes, ResponseStatus.PARTIAL: partial},
         "first": facts.first,
         "last": facts.last,
     }
@@ -138,7 +144,7 @@ def related_surveys(session: Session, survey: Survey) -> list[Survey]:
             .join(
                 StoredQuestionnaire, QuestionnaireVersion.questionnaire_id == StoredQuestionnaire.id
             )
-            .where(StoredQuestionnaire.key == key, Survey.status.in_(("open", "closed")))
+            .where(StoredQuestionnaire.key == key, Survey.status.in_(REPORTABLE))
             .order_by(Survey.opens_on, Survey.id)
         )
     )

@@ -9,19 +9,18 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from .. import throttle
+from ..accounts.api_tokens import token_reader
 from ..analysis.estimates import EstimatesError, estimates
 from ..analysis.facts import ReportNotReady
 from ..analysis.scope import ReportScope, ScopeError
 from ..database import db_session
-from ..models import Survey
-from ..reports.context import REPORTABLE
+from ..models import REPORTABLE, Role, Survey
 from ..stats.design import DesignError
 from ..stats.estimators import EstimationError
 from ..stats.intervals import IntervalError
-from .tokens import token_reader
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-READERS = {"manager", "admin"}
+READERS = {Role.MANAGER, Role.ADMIN}
 
 
 def _error(status: int, message: str):
@@ -45,7 +44,7 @@ def _reader():
         return None, None
     if user.role not in READERS:
         return False, None
-    return True, (user.branches or None) if user.role == "manager" else None
+    return True, (user.branches or None) if user.role == Role.MANAGER else None
 
 
 @bp.errorhandler(TooManyRequests)

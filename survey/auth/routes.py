@@ -4,11 +4,11 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 
 from .. import audit, throttle
+from ..accounts.sessions import home_endpoint, sign_in, sign_out
+from ..accounts.staff import authenticate
 from ..database import db_session
 from ..i18n import safe_next
-from .accounts import authenticate
 from .forms import LoginForm
-from .session import home_endpoint, sign_in, sign_out
 
 bp = Blueprint("auth", __name__)
 

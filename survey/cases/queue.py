@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..aapor.dispositions import DISPOSITIONS, final_disposition
 from ..database import begin_write
-from ..models import Appointment, CallAttempt, CatiCase, Contact, utcnow
+from ..models import Appointment, CallAttempt, CaseStatus, CatiCase, Contact, utcnow
 
 WEEKDAY_WINDOW = (time(9, 0), time(20, 30))
 WEEKEND_WINDOW = (time(9, 0), time(17, 0))
@@ -128,7 +128,7 @@ def record_outcome(
         following = None  # past the case's deadline (a post-call interview goes stale)
     if following is None:
         case.status, case.final_disposition, case.next_call_at = (
-            "final",
+            CaseStatus.FINAL,
             final_disposition(codes),
             None,
         )
@@ -205,7 +205,7 @@ def _callable_now(survey_id, interviewer_id, zones, now):
         .join(Contact, Contact.id == CatiCase.contact_id)
         .where(
             CatiCase.survey_id == survey_id,
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
             free,
             or_(CatiCase.next_call_at.is_(None), CatiCase.next_call_at <= now),
             or_(CatiCase.due_by.is_(None), CatiCase.due_by > now),
@@ -248,7 +248,7 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
             Appointment.due_at <= now,
             mine_or_anyones,
             CatiCase.survey_id == survey_id,
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
         )
         .order_by(Appointment.due_at)
         .limit(50)
@@ -269,7 +269,9 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
             head = head.with_for_update(of=CatiCase, skip_locked=True)
         case_id = session.execute(
             update(CatiCase)
-            .where(CatiCase.id == head.scalar_subquery(), CatiCase.status == "pending", free)
+            .where(
+                CatiCase.id == head.scalar_subquery(), CatiCase.status == CaseStatus.PENDING, free
+            )
             .values(claimed_by=interviewer_id, claimed_at=now)
             .returning(CatiCase.id)
             .execution_options(synchronize_session=False)
@@ -313,8 +315,8 @@ def close_answered_case(session: Session, invitation_id: int, code: str) -> int:
     the same response, and no one should call a customer who has already answered."""
     return session.execute(
         update(CatiCase)
-        .where(CatiCase.invitation_id == invitation_id, CatiCase.status == "pending")
-        .values(status="final", final_disposition=code, next_call_at=None)
+        .where(CatiCase.invitation_id == invitation_id, CatiCase.status == CaseStatus.PENDING)
+        .values(status=CaseStatus.FINAL, final_disposition=code, next_call_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
 
@@ -331,7 +333,7 @@ def next_due(session: Session, survey_id: int, rules: CallingRules, now=None) ->
         .join(Contact, Contact.id == CatiCase.contact_id)
         .where(
             CatiCase.survey_id == survey_id,
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
             or_(CatiCase.due_by.is_(None), CatiCase.due_by > now),
         )
         .order_by(CatiCase.next_call_at)

@@ -18,9 +18,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..aapor.dispositions import DISPOSITIONS
+from ..aapor.dispositions import DISPOSITIONS, DispositionCode
 from ..cases.queue import CLAIM_MINUTES, CallingRules, may_call, record_outcome
-from ..models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
+from ..models import (
+    Appointment,
+    CaseStatus,
+    CatiCase,
+    Contact,
+    Invitation,
+    Response,
+    ResponseStatus,
+    Survey,
+    User,
+    utcnow,
+)
+from ..questionnaire import Mode
 from ..responses import fielding
 from ..responses.invitations import invite
 
@@ -75,10 +87,10 @@ def start_interview(session: Session, case: CatiCase, language: str) -> Response
     response = fielding.response_for_invitation(session, invitation)
     if response is None:
         response = fielding.start_response(
-            session, invitation.survey, language, invitation=invitation, mode="cati"
+            session, invitation.survey, language, invitation=invitation, mode=Mode.CATI
         )
-    elif response.status == "partial":
-        response.mode = "cati"
+    elif response.status == ResponseStatus.PARTIAL:
+        response.mode = Mode.CATI
     return response
 
 
@@ -136,7 +148,7 @@ def record_call(
     attempt = record_outcome(
         session, case, user.id, code, rules, contact.time_zone, note, now, case.claimed_at, due
     )
-    if due is not None and case.status == "pending":
+    if due is not None and case.status == CaseStatus.PENDING:
         session.add(
             Appointment(
                 case_id=case.id,
@@ -165,6 +177,10 @@ def _keep_appointments(session: Session, case: CatiCase, now) -> None:
 
 def finish_interview(session: Session, case: CatiCase, user: User, response: Response, now=None):
     """The interview reached its end: record a complete, or the screen-out's disposition."""
-    code = response.disposition or "1.1"
-    note = "screened out by the questionnaire" if response.status == "screened_out" else None
+    code = response.disposition or DispositionCode.COMPLETE
+    note = (
+        "screened out by the questionnaire"
+        if response.status == ResponseStatus.SCREENED_OUT
+        else None
+    )
     record_call(session, case, user, code, note, None, now)

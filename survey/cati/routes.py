@@ -22,12 +22,23 @@ from sqlalchemy import select
 
 from .. import audit
 from ..aapor.dispositions import DISPOSITIONS
-from ..auth.accounts import interviewer_scope
-from ..auth.session import protect
+from ..accounts.sessions import protect
+from ..accounts.staff import interviewer_scope
+from ..cases import boards
 from ..cases.queue import CallingRules, claim_next_case, next_due
 from ..database import db_session
 from ..i18n import current_language
-from ..models import CatiCase, Contact, Invitation, Role, Survey, utcnow
+from ..models import (
+    CatiCase,
+    Contact,
+    Invitation,
+    ResponseStatus,
+    Role,
+    Survey,
+    SurveyStatus,
+    utcnow,
+)
+from ..questionnaire import Mode
 from ..questionnaire.interview import END, step_at
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire.presentation import script_text
@@ -36,7 +47,7 @@ from ..responses import fielding
 from ..responses.answers import load_answers
 from ..surveys.practice import PracticeStore
 from ..surveys.versions import questionnaire_of
-from . import boards, console
+from . import console
 from .forms import outcome_form
 
 bp = Blueprint("cati", __name__, url_prefix="/cati")
@@ -51,9 +62,9 @@ def _open_surveys() -> list[Survey]:
     return [
         s
         for s in db_session().scalars(
-            select(Survey).where(Survey.status == "open").order_by(Survey.name)
+            select(Survey).where(Survey.status == SurveyStatus.OPEN).order_by(Survey.name)
         )
-        if "cati" in s.modes
+        if Mode.CATI in s.modes
     ]
 
 
@@ -73,7 +84,7 @@ def next_case(slug: str):
     """Claim the next case of a survey (atomically: never two interviewers on one case)."""
     session_ = db_session()
     survey = session_.scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
-    if survey.status != "open" or "cati" not in survey.modes:
+    if survey.status != SurveyStatus.OPEN or Mode.CATI not in survey.modes:
         abort(404)
     rules = CallingRules.from_settings(survey.settings)
     case = claim_next_case(session_, survey.id, g.user.id, rules)
@@ -122,7 +133,7 @@ def case(case_id: int):
     audit.record("phone_revealed", "case", item.id, contact=contact.id)
     session_.commit()
     scripts = {
-        part: script_text(questionnaire, part, {}, scope, language, "cati", interviewer)
+        part: script_text(questionnaire, part, {}, scope, language, Mode.CATI, interviewer)
         for part in ("greeting", "screener", "answering_machine")
     }
     return render_template(
@@ -174,7 +185,7 @@ def interview(case_id: int):
         return redirect(url_for(".case", case_id=case_id))
     contact = session_.get(Contact, item.contact_id)
     errors, submitted, status = {}, None, 200
-    if request.method == "POST" and response.status == "partial":
+    if request.method == "POST" and response.status == ResponseStatus.PARTIAL:
         response = fielding.locked(session_, response)
         action = request.form.get("action", "next")
         if action == "stop":
@@ -188,7 +199,7 @@ def interview(case_id: int):
             request.form.to_dict(flat=False),
             action,
             _scope(item, contact),
-            "cati",
+            Mode.CATI,
         )
         for answer_id, (before, after) in result.changed.items():
             audit.record(
@@ -199,7 +210,7 @@ def interview(case_id: int):
                 before=before,
                 after=after,
             )
-        if response.status != "partial":
+        if response.status != ResponseStatus.PARTIAL:
             console.finish_interview(session_, item, g.user, response)
             session_.commit()
             return redirect(url_for(".done", case_id=case_id))
@@ -219,7 +230,7 @@ def _render_interview(item, response, contact, errors, submitted, status):
     answers, others = load_answers(session_, response, questionnaire)
     scope = _scope(item, contact)
     interviewer = interviewer_scope(g.user)
-    step = step_at(questionnaire, answers, response.position, scope, response.language, "cati")
+    step = step_at(questionnaire, answers, response.position, scope, response.language, Mode.CATI)
     views = screen_views(
         questionnaire,
         step,
@@ -229,7 +240,7 @@ def _render_interview(item, response, contact, errors, submitted, status):
         response.random_seed,
         scope,
         response.language,
-        "cati",
+        Mode.CATI,
         interviewer,
         submitted,
     )
@@ -242,10 +253,10 @@ def _render_interview(item, response, contact, errors, submitted, status):
         step=step,
         views=views,
         language=response.language,
-        finished=response.status != "partial",
+        finished=response.status != ResponseStatus.PARTIAL,
         screen_out=screen_out_of(questionnaire, response.disposition),
         closing=script_text(
-            questionnaire, "closing", answers, scope, response.language, "cati", interviewer
+            questionnaire, "closing", answers, scope, response.language, Mode.CATI, interviewer
         ),
         practice=False,
         end=END,
@@ -322,7 +333,7 @@ def practice(slug: str):
     form = request.form.to_dict(flat=False) if request.method == "POST" else None
     shown = rehearse(
         questionnaire, PracticeStore(db_session(), g.user.id), f"practice:{survey.id}:{language}",
-        bool(request.args.get("restart")), form, scope, language, "cati",
+        bool(request.args.get("restart")), form, scope, language, Mode.CATI,
         interviewer_scope(g.user),
     )  # fmt: skip
     if shown.saved:

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..aapor import rates
-from ..analysis.facts import refresh_facts
-from ..auth.accounts import (
+from ..accounts.staff import (
     AccountError,
     StaffDetails,
     add_account,
@@ -22,6 +21,7 @@ from ..auth.accounts import (
     check_details,
     parse_branches,
 )
+from ..analysis.facts import refresh_facts
 from ..database import begin_write, db_session, get_db
 from ..demo import fieldwork as demo_fieldwork
 from ..demo import reports as demo_reports

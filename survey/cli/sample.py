@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..database import begin_write, db_session
 from ..models import Survey
+from ..questionnaire import Mode
 from ..sample import draws as sampling
 from ..sample import messaging, post_call
 from ..sample.frame_import import import_sample
@@ -184,7 +185,11 @@ def _queue_rate(_ctx, _param, values) -> dict[str, float]:
 )
 @click.option("--min-talk", type=click.IntRange(0), help="Minimum talk time in seconds (30).")
 @click.option("--due-hours", type=click.IntRange(1), help="Hours after the call to reach them.")
-@click.option("--mode", type=click.Choice(["cati", "web"]), help="A phone case or a web link.")
+@click.option(
+    "--mode",
+    type=click.Choice([Mode.CATI.value, Mode.WEB.value]),
+    help="A phone case or a web link.",
+)
 @click.option("--seed", type=int, help="For a reproducible draw (recorded either way).")
 def calls_draw_command(slug, rate, queue_rate, min_talk, due_hours, mode, seed):
     """Draw the post-call sample from the calls not yet drawn from; the draw is recorded."""
@@ -212,5 +217,5 @@ def calls_draw_command(slug, rate, queue_rate, min_talk, due_hours, mode, seed):
     )
     for queue, count in record.allocation.items():
         click.echo(f"  {queue}: {count} of {record.parameters['eligible'][queue]}")
-    if rules.mode == "web":
+    if rules.mode == Mode.WEB:
         _send(session, survey)

@@ -19,24 +19,6 @@ def _columns(value: str | None) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()] if value else []
 
 
-def estimate_entry(estimate, var, stat, domain, by_column, confidence_level, method) -> dict:
-    ci = estimate.confidence_interval(confidence_level, method)
-    return {
-        "by": None if by_column is None else {by_column: domain},
-        "var": var,
-        "stat": stat,
-        "estimate": estimate.estimate * estimate.scale,
-        "se": estimate.se * estimate.scale,
-        "ci_low": ci.low,
-        "ci_high": ci.high,
-        "confidence_level": confidence_level,
-        "ci_method": method,
-        "df": estimate.df,
-        "deff": estimate.deff,
-        "n": estimate.n,
-    }
-
-
 def _table(entries: list[dict], by_column: str | None) -> str:
     head = [by_column or "", "estimate", "se", "ci_low", "ci_high", "n", "deff"]
     rows = [
@@ -134,8 +116,7 @@ def stats_command(
             else [(None, estimator(design, y))]
         )
         entries = [
-            estimate_entry(e, var, stat, domain, by_column, confidence_level, method)
-            for domain, e in results
+            e.entry(var, stat, domain, by_column, confidence_level, method) for domain, e in results
         ]
     except (TableError, DesignError, EstimationError, ValueError) as error:
         raise click.ClickException(str(error)) from None

@@ -15,9 +15,23 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..aapor.dispositions import DISPOSITIONS
+from ..aapor.dispositions import DISPOSITIONS, DispositionCode
 from ..cases.queue import CallingRules, close_answered_case, next_callable, record_outcome
-from ..models import Appointment, CatiCase, Contact, Invitation, Response, Survey, User, utcnow
+from ..models import (
+    Appointment,
+    CaseStatus,
+    CatiCase,
+    Contact,
+    Invitation,
+    Response,
+    ResponseStatus,
+    Role,
+    Survey,
+    SurveyStatus,
+    User,
+    utcnow,
+)
+from ..questionnaire import Mode
 from ..responses.answers import save_answers
 from ..responses.fielding import contact_scope, segment_attributes
 from ..responses.invitations import invite
@@ -122,11 +136,19 @@ def _store_response(session, survey, invitation, mode, rng, latent, started, sto
             started_at=started,
         )
         session.add(response)
-    elif response.status != "partial":
+    elif response.status != ResponseStatus.PARTIAL:
         return response
     response.mode, response.position, response.updated_at = mode, position, started
-    response.status = "screened_out" if screen_out else "complete" if finished else "partial"
-    response.disposition = screen_out.disposition if screen_out else "1.1" if finished else None
+    response.status = (
+        ResponseStatus.SCREENED_OUT
+        if screen_out
+        else ResponseStatus.COMPLETE
+        if finished
+        else ResponseStatus.PARTIAL
+    )
+    response.disposition = (
+        screen_out.disposition if screen_out else DispositionCode.COMPLETE if finished else None
+    )
     if finished:
         response.completed_at = started + timedelta(minutes=6)
         response.duration_seconds = int(rng.integers(240, 600))
@@ -155,31 +177,35 @@ def _call_history(session: Session, survey: Survey, rng, interviewers: list[int]
         hours = (now - base).total_seconds() / 3600
         moment = base + timedelta(hours=float(rng.uniform(0, min(30, hours / 2))))
         caller = interviewers[0]
-        if invitation and "web" in survey.modes and rng.random() < 0.18:
+        if invitation and Mode.WEB in survey.modes and rng.random() < 0.18:
             latent = _latent(contact, rng)
-            response = _store_response(session, survey, invitation, "web", rng, latent, moment)
+            response = _store_response(session, survey, invitation, Mode.WEB, rng, latent, moment)
             close_answered_case(session, invitation.id, response.disposition)
             continue
-        while case.status == "pending":
+        while case.status == CaseStatus.PENDING:
             moment = next_callable(rules, contact.time_zone, moment)
             if moment is None or moment > now - timedelta(minutes=30):
                 break
             code = str(rng.choice(codes, p=shares / shares.sum()))
             caller = interviewers[int(rng.integers(len(interviewers)))]
-            if code in ("1.1", "1.2", "2.12") and invitation is not None:
-                stop = None if code == "1.1" else 2
+            if (
+                code
+                in (DispositionCode.COMPLETE, DispositionCode.PARTIAL, DispositionCode.BREAK_OFF)
+                and invitation is not None
+            ):
+                stop = None if code == DispositionCode.COMPLETE else 2
                 latent = _latent(contact, rng)
                 response = _store_response(
-                    session, survey, invitation, "cati", rng, latent, moment, stop
+                    session, survey, invitation, Mode.CATI, rng, latent, moment, stop
                 )
-                if response.status == "screened_out":
+                if response.status == ResponseStatus.SCREENED_OUT:
                     code = response.disposition
             note = str(rng.choice(NOTES)) if DISPOSITIONS[code].note_required else None
             record_outcome(session, case, caller, code, rules, contact.time_zone, note, now=moment)
             moment = max(case.next_call_at or moment, moment) + timedelta(
                 minutes=int(rng.integers(5, 90))
             )
-        if case.status == "pending" and rng.random() < 0.12:
+        if case.status == CaseStatus.PENDING and rng.random() < 0.12:
             session.add(
                 Appointment(
                     case_id=case.id,
@@ -212,11 +238,13 @@ def build(session: Session, config: dict, instance_path: str, now: datetime | No
     now = now or utcnow()
     rng = np.random.default_rng(2026)
     interviewers = list(
-        session.scalars(select(User.id).where(User.role == "interviewer").order_by(User.username))
+        session.scalars(
+            select(User.id).where(User.role == Role.INTERVIEWER).order_by(User.username)
+        )
     )
     surveys = {
         s.slug.rsplit("-", 2)[0]: s
-        for s in session.scalars(select(Survey).where(Survey.status == "open"))
+        for s in session.scalars(select(Survey).where(Survey.status == SurveyStatus.OPEN))
     }
     counter, hotline = surveys.get("branch-counter"), surveys.get("hotline-post-call")
     if counter is None or session.scalar(

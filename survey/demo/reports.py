@@ -13,8 +13,21 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from ..aapor.dispositions import DispositionCode
 from ..analysis.attributes import attribute_ids
-from ..models import Answer, CatiCase, Contact, Response, StratumPopulation, Survey, utcnow
+from ..models import (
+    Answer,
+    CaseStatus,
+    CatiCase,
+    Contact,
+    Response,
+    ResponseStatus,
+    StratumPopulation,
+    Survey,
+    SurveyStatus,
+    utcnow,
+)
+from ..questionnaire import Mode
 from ..responses.answers import answer_rows
 from ..responses.invitations import invite
 from ..sample import draws as sampling
@@ -147,7 +160,7 @@ def answer_survey(
             rng,
             latent,
             language,
-            "web",
+            Mode.WEB,
             attributes,
             2 if partial else None,
             month,
@@ -155,18 +168,24 @@ def answer_survey(
         )
         offset = timedelta(days=int(rng.integers(0, days)), seconds=int(rng.integers(0, 13 * 3600)))
         completed = month_start + offset % window  # never after now, nor past the month
-        status = "screened_out" if screen_out else "partial" if partial else "complete"
+        status = (
+            ResponseStatus.SCREENED_OUT
+            if screen_out
+            else ResponseStatus.PARTIAL
+            if partial
+            else ResponseStatus.COMPLETE
+        )
         duration = int(rng.integers(150, 720))
         responses.append(
             {
                 "survey_id": survey.id,
                 "questionnaire_version_id": survey.questionnaire_version_id,
-                "mode": "cati" if rng.random() < 0.35 else "web",
+                "mode": Mode.CATI if rng.random() < 0.35 else Mode.WEB,
                 "status": status,
                 "disposition": screen_out.disposition
                 if screen_out
-                else "1.1"
-                if status == "complete"
+                else DispositionCode.COMPLETE
+                if status == ResponseStatus.COMPLETE
                 else None,
                 "language": language,
                 "attributes": attributes,
@@ -176,8 +195,8 @@ def answer_survey(
                 "position": position,
                 "started_at": completed - timedelta(seconds=duration),
                 "updated_at": completed,
-                "completed_at": completed if status == "complete" else None,
-                "duration_seconds": duration if status == "complete" else None,
+                "completed_at": completed if status == ResponseStatus.COMPLETE else None,
+                "duration_seconds": duration if status == ResponseStatus.COMPLETE else None,
             }
         )
         answer_sets.append((answers, others))
@@ -249,7 +268,11 @@ def _sample_and_invite(session: Session, survey: Survey, strata: dict, attribute
                 }  # fmt: skip
             )
             if case is not None:  # answered on the web: nobody calls
-                case.status, case.final_disposition, case.next_call_at = "final", "1.1", None
+                case.status, case.final_disposition, case.next_call_at = (
+                    CaseStatus.FINAL,
+                    DispositionCode.COMPLETE,
+                    None,
+                )
     return respondents
 
 
@@ -270,7 +293,7 @@ def build(session: Session, today: date | None = None) -> int:
     rng = np.random.default_rng(8)
     current = {
         s.slug.rsplit("-", 2)[0]: s
-        for s in session.scalars(select(Survey).where(Survey.status == "open"))
+        for s in session.scalars(select(Survey).where(Survey.status == SurveyStatus.OPEN))
     }
     added = 0
     for key, (months, count, strata, attribute) in PLANS.items():
@@ -283,7 +306,9 @@ def build(session: Session, today: date | None = None) -> int:
             slug = f"{key}-{month:%Y-%m}"
             if session.scalar(select(func.count()).where(Survey.slug == slug)):
                 continue
-            past = monthly_survey(questionnaire, survey.questionnaire_version_id, month, "closed")
+            past = monthly_survey(
+                questionnaire, survey.questionnaire_version_id, month, SurveyStatus.CLOSED
+            )
             session.add(past)
             session.flush()
             add_populations(session, past, strata)

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..auth.accounts import StaffDetails, add_account, apply_details, set_password
-from ..models import Contact, Invitation, Response, Role, Survey, User
-from ..questionnaire import load_file
+from ..accounts.staff import StaffDetails, add_account, apply_details, set_password
+from ..models import Contact, Invitation, Response, Role, Survey, SurveyStatus, User
+from ..questionnaire import Mode, load_file
 from ..questionnaire.model import LANGUAGES
 from ..responses.invitations import invite
 from ..surveys.versions import store
@@ -40,7 +40,7 @@ def _surveys(session: Session, questionnaire_dir: Path, today: date) -> None:
         built = result.questionnaire
         if session.scalar(select(Survey).where(Survey.slug == f"{built.id}-{period}")):
             continue
-        session.add(monthly_survey(built, version.id, today, "open"))
+        session.add(monthly_survey(built, version.id, today, SurveyStatus.OPEN))
 
 
 def monthly_survey(built, version_id: int, month: date, status: str) -> Survey:
@@ -58,7 +58,7 @@ def monthly_survey(built, version_id: int, month: date, status: str) -> Survey:
         default_language=built.default_language,
         period_label=period,
         opens_on=month.replace(day=1),
-        closes_on=None if status == "open" else month.replace(day=last_day),
+        closes_on=None if status == SurveyStatus.OPEN else month.replace(day=last_day),
         settings={"titles": {lang: f"{built.title.get_in(lang)} {period}" for lang in LANGUAGES}},
     )
 
@@ -68,11 +68,11 @@ def sample_links(session: Session) -> list[tuple[str, str]]:
     customer of the survey's released sample who has not answered yet, so the answer counts
     in the weighted figures and the response rate (a survey without a sample: a plain link)."""
     surveys = session.scalars(
-        select(Survey).where(Survey.status == "open").order_by(Survey.slug)
+        select(Survey).where(Survey.status == SurveyStatus.OPEN).order_by(Survey.slug)
     ).all()
     links = []
     for survey in surveys:
-        if "web" not in survey.modes:
+        if Mode.WEB not in survey.modes:
             continue
         answered = select(Invitation.contact_id).join(
             Response, Response.invitation_id == Invitation.id

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from ..questionnaire import Questionnaire
+from ..questionnaire import Mode, Questionnaire
 from ..questionnaire.interview import END, step_at, submit_step
 from ..questionnaire.model import Question
 
@@ -98,7 +98,7 @@ def answer_all(
     rng: np.random.Generator,
     latent: float,
     language: str,
-    mode: str = "web",
+    mode: str = Mode.WEB,
     contact: dict | None = None,
     stop_after: int | None = None,
     today: date | None = None,

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from ..labels import DRAW_METHOD
+from ..questionnaire import Mode
 from ..sample.draws import DRAW_METHODS
 from ..validators import length, required, required_number
 
@@ -75,7 +76,7 @@ class CallDrawForm(FlaskForm):
     )
     mode = SelectField(
         _l("How"),
-        choices=[SelectChoice("cati", _l("Telephone")), SelectChoice("web", _l("Web link"))],
+        choices=[SelectChoice(Mode.CATI, _l("Telephone")), SelectChoice(Mode.WEB, _l("Web link"))],
     )
 
 

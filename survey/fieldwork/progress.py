@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Integer, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,10 +16,13 @@ from ..cases.queue import CLAIM_MINUTES
 from ..models import (
     Appointment,
     CallAttempt,
+    CaseStatus,
     CatiCase,
     Contact,
     Invitation,
     Response,
+    ResponseStatus,
+    Role,
     StratumPopulation,
     Survey,
     User,
@@ -87,7 +91,7 @@ def stratum_progress(session: Session, survey: Survey) -> list[StratumProgress]:
     complete = _by_stratum(
         session,
         select(Response.stratum, func.count())
-        .where(Response.survey_id == survey.id, Response.status == "complete")
+        .where(Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE)
         .group_by(Response.stratum),
     )
     populations = _by_stratum(
@@ -185,25 +189,38 @@ class CaseRow:
     claimed_minutes: int | None
 
 
-CASE_FILTERS = ("all", "waiting", "claimed", "final")
+class CaseFilter(StrEnum):
+    """The case list's tabs."""
+
+    ALL = "all"
+    WAITING = "waiting"  # pending, nobody holding it
+    CLAIMED = "claimed"  # pending, held by an interviewer now
+    FINAL = "final"  # closed with a final disposition
+
+
+CASE_FILTERS = tuple(CaseFilter)
 
 
 def case_rows(
-    session: Session, survey: Survey, status: str = "all", page: int = 1, now=None
+    session: Session, survey: Survey, status: str = CaseFilter.ALL, page: int = 1, now=None
 ) -> tuple[list[CaseRow], int]:
     """One page of the survey's phone cases (phone numbers masked) and the number of cases."""
     now = now or utcnow()
     fresh_claim = CatiCase.claimed_at >= now - timedelta(minutes=CLAIM_MINUTES)
     conditions = [CatiCase.survey_id == survey.id]
-    if status == "waiting":
+    if status == CaseFilter.WAITING:
         conditions += [
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
             or_(CatiCase.claimed_by.is_(None), ~fresh_claim),
         ]
-    elif status == "claimed":
-        conditions += [CatiCase.status == "pending", CatiCase.claimed_by.is_not(None), fresh_claim]
-    elif status == "final":
-        conditions.append(CatiCase.status != "pending")
+    elif status == CaseFilter.CLAIMED:
+        conditions += [
+            CatiCase.status == CaseStatus.PENDING,
+            CatiCase.claimed_by.is_not(None),
+            fresh_claim,
+        ]
+    elif status == CaseFilter.FINAL:
+        conditions.append(CatiCase.status != CaseStatus.PENDING)
     total = session.scalar(select(func.count()).select_from(CatiCase).where(*conditions))
     last = (
         select(CallAttempt.disposition)
@@ -234,7 +251,9 @@ def case_rows(
                 ref,
                 mask_phone(phone),
                 stratum or "",
-                "pending" if item.status == "pending" else (item.final_disposition or item.status),
+                CaseStatus.PENDING
+                if item.status == CaseStatus.PENDING
+                else (item.final_disposition or item.status),
                 item.attempt_count,
                 outcome,
                 item.next_call_at,
@@ -268,7 +287,7 @@ def appointments_due(
         .outerjoin(User, User.id == Appointment.interviewer_id)
         .where(
             CatiCase.survey_id == survey.id,
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
             Appointment.kept_at.is_(None),
             Appointment.due_at <= now + timedelta(hours=hours),
         )
@@ -283,6 +302,6 @@ def appointments_due(
 def interviewers(session: Session) -> list[User]:
     return session.scalars(
         select(User)
-        .where(User.role == "interviewer", User.active.is_(True))
+        .where(User.role == Role.INTERVIEWER, User.active.is_(True))
         .order_by(User.username)
     ).all()

@@ -18,12 +18,12 @@ from wtforms import SelectChoice
 from .. import audit
 from ..aapor.dispositions import DISPOSITIONS, class_counts, outcome_rates
 from ..aapor.rates import final_dispositions
-from ..auth.session import protect
+from ..accounts.sessions import protect
+from ..cases import boards
 from ..cases.queue import reassign, release_claim
-from ..cati import boards
 from ..database import db_session
 from ..i18n import current_language
-from ..models import CatiCase, Role, Survey, utcnow
+from ..models import CaseStatus, CatiCase, Role, Survey, SurveyStatus, utcnow
 from ..responses import quotas
 from ..sample import draws as sampling
 from ..surveys.listing import list_surveys
@@ -31,12 +31,13 @@ from ..validators import page_number
 from . import progress
 from .case_history import case_history
 from .forms import ActionForm, QuotaForm, ReassignForm, ReleaseForm, TargetForm
+from .progress import CaseFilter
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 protect(bp, [Role.SUPERVISOR])
 
 
-STATUS_ORDER = {"open": 0, "paused": 1, "draft": 2, "closed": 3}
+STATUS_ORDER = {SurveyStatus.OPEN: 0, SurveyStatus.DRAFT: 1, SurveyStatus.CLOSED: 2}
 
 
 def find_survey(slug: str) -> Survey:
@@ -265,7 +266,7 @@ def reassign_case(slug: str, case_id: int):
     form = ReassignForm()
     form.interviewer.choices = _interviewer_choices(session)
     case = _case(slug, case_id)
-    if not form.validate_on_submit() or case.status != "pending":
+    if not form.validate_on_submit() or case.status != CaseStatus.PENDING:
         flash(_("Choose an interviewer for a case that is still open."), "error")
         return redirect(request.referrer or url_for(".cases", slug=slug))
     previous = case.claimed_by
@@ -288,4 +289,4 @@ def release_case(slug: str, case_id: int):
     audit.record("case_claim_released", "case", case.id, claimed_by=previous)
     session.commit()
     flash(_("Case %(id)d is back in the queue.", id=case.id), "success")
-    return redirect(url_for(".cases", slug=slug, status="claimed"))
+    return redirect(url_for(".cases", slug=slug, status=CaseFilter.CLAIMED))

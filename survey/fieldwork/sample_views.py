@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from .. import audit
 from ..database import db_session
-from ..models import HotlineCall, ImportJob, SampleDraw, Survey, utcnow
+from ..models import CallStatus, HotlineCall, ImportJob, SampleDraw, Survey, utcnow
+from ..questionnaire import Mode
 from ..sample import draws as sampling
 from ..sample import import_jobs, messaging, post_call
 from ..validators import problems
@@ -50,7 +51,7 @@ def sample(slug: str):
         is not None,
         new_calls=session.scalar(
             select(func.count()).where(
-                HotlineCall.survey_id == item.id, HotlineCall.status == "new"
+                HotlineCall.survey_id == item.id, HotlineCall.status == CallStatus.NEW
             )
         ),
         strata=progress.stratum_progress(session, item),
@@ -161,7 +162,7 @@ def draw_calls(slug: str):
         _("Drew %(size)d of %(calls)d calls.", size=record.size, calls=record.parameters["calls"]),
         "success",
     )
-    if rules.mode == "web":
+    if rules.mode == Mode.WEB:
         return _send_invitations(session, item)
     return redirect(url_for(".sample", slug=slug))
 

@@ -14,10 +14,30 @@ from .contacts import (
 )
 from .jobs import ImportJob
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
-from .responses import Answer, ReportFilterValue, ReportRow, Response
+from .responses import Answer, ReportFilterValue, ReportRow, Response, holds_an_answer
+from .statuses import (
+    REPORTABLE,
+    UNFINISHED_JOB,
+    CallStatus,
+    CaseStatus,
+    JobKind,
+    JobStatus,
+    MessageStatus,
+    ResponseStatus,
+    SurveyStatus,
+)
 from .users import ApiToken, AuditEvent, FailedLookup, PracticeState, Role, StaffSession, User
 
 __all__ = [
+    "REPORTABLE",
+    "UNFINISHED_JOB",
+    "CallStatus",
+    "CaseStatus",
+    "JobKind",
+    "JobStatus",
+    "MessageStatus",
+    "ResponseStatus",
+    "SurveyStatus",
     "Answer",
     "ApiToken",
     "Appointment",
@@ -45,5 +65,6 @@ __all__ = [
     "PracticeState",
     "StaffSession",
     "User",
+    "holds_an_answer",
     "utcnow",
 ]

@@ -8,8 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
-
-CALL_STATUSES = ("new", "drawn", "not_drawn", "ineligible")
+from .statuses import CallStatus
 
 
 class HotlineCall(Base):
@@ -38,7 +37,7 @@ class HotlineCall(Base):
     talk_seconds: Mapped[int]
     transferred: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(16), default=CallStatus.NEW)
     reason: Mapped[str | None] = mapped_column(String(64))
     draw_id: Mapped[int | None] = mapped_column(ForeignKey("sample_draws.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))

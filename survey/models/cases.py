@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .statuses import CaseStatus
 
 
 class CatiCase(Base):
@@ -31,7 +32,7 @@ class CatiCase(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, final
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.PENDING)
     priority: Mapped[int] = mapped_column(default=0)
     attempt_count: Mapped[int] = mapped_column(default=0)
     next_call_at: Mapped[datetime | None]
@@ -45,6 +46,10 @@ class CatiCase(Base):
     attempts: Mapped[list[CallAttempt]] = relationship(
         back_populates="case", order_by="CallAttempt.started_at"
     )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CaseStatus.PENDING
 
 
 class CallAttempt(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .statuses import UNFINISHED_JOB, JobStatus
 
 
 class ImportJob(Base):
@@ -21,13 +22,11 @@ class ImportJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # sample, calls
+    kind: Mapped[str] = mapped_column(String(16))  # a JobKind
     filename: Mapped[str] = mapped_column(String(200))
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     valid_only: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(
-        String(16), default="queued"
-    )  # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     rows_expected: Mapped[int] = mapped_column(default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
     imported: Mapped[int] = mapped_column(default=0)
@@ -38,3 +37,11 @@ class ImportJob(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status in UNFINISHED_JOB
+
+    @property
+    def failed(self) -> bool:
+        return self.status == JobStatus.FAILED

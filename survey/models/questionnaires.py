@@ -7,10 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..questionnaire import Mode
 from .base import Base, utcnow
-
-SURVEY_STATUSES = ("draft", "open", "closed")
-SURVEY_MODES = ("web", "cati")
+from .statuses import SurveyStatus
 
 
 class Questionnaire(Base):
@@ -60,8 +59,8 @@ class Survey(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
-    modes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["web"])
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    modes: Mapped[list[str]] = mapped_column(JSON, default=lambda: [Mode.WEB])
+    status: Mapped[str] = mapped_column(String(16), default=SurveyStatus.DRAFT)
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["zh-Hans", "zh-Hant", "en"])
     default_language: Mapped[str] = mapped_column(String(16), default="zh-Hans")
     period_label: Mapped[str | None] = mapped_column(String(32))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .statuses import ResponseStatus
 
 
 class Response(Base):
@@ -28,10 +29,8 @@ class Response(Base):
     # A keyed hash of the client's address, for the open-link rate limit (never the address).
     client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     disposition: Mapped[str | None] = mapped_column(String(8))  # set when screened out
-    mode: Mapped[str] = mapped_column(String(8))  # web, cati
-    status: Mapped[str] = mapped_column(
-        String(16), default="partial"
-    )  # partial, complete, screened_out
+    mode: Mapped[str] = mapped_column(String(8))  # a Mode
+    status: Mapped[str] = mapped_column(String(16), default=ResponseStatus.PARTIAL)
     language: Mapped[str] = mapped_column(String(16))
     # Segment attributes copied from the contact, so reports need no personal data.
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -47,6 +46,11 @@ class Response(Base):
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()  # noqa: F821
     survey: Mapped[Survey] = relationship()  # noqa: F821
+
+    @property
+    def is_partial(self) -> bool:
+        """Started and not finished: it may still be resumed."""
+        return self.status == ResponseStatus.PARTIAL
 
 
 class Answer(Base):
@@ -114,3 +118,9 @@ class ReportFilterValue(Base):
     )
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(String(120), primary_key=True)
+
+
+def holds_an_answer():
+    """SQL: the response has stored at least one answer. A response is counted as started
+    (a partial) only then: opening a link and pressing Start is not an interview."""
+    return select(Answer.id).where(Answer.response_id == Response.id).exists()

@@ -16,10 +16,19 @@ from .analysis import build_analysis
 from .build import build
 from .issues import Issue, IssueLog, QuestionnaireError
 from .model import Questionnaire
+from .modes import Mode
 from .reader import read
 from .validate import check
 
-__all__ = ["Issue", "LoadResult", "Questionnaire", "QuestionnaireError", "load_file", "load_text"]
+__all__ = [
+    "Issue",
+    "LoadResult",
+    "Mode",
+    "Questionnaire",
+    "QuestionnaireError",
+    "load_file",
+    "load_text",
+]
 
 
 @dataclass(frozen=True)

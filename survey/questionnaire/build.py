@@ -18,6 +18,7 @@ from .model import (
     Rule,
     ScreenOut,
 )
+from .modes import Mode
 from .reader import Mapping, Sequence
 from .types import REGISTRY
 
@@ -106,7 +107,7 @@ def build(document: Mapping, log: IssueLog, content_hash: str):
         )
     version = ctx.required_scalar(document, "version", "the questionnaire")
     title = ctx.text(document, "title", what="the questionnaire")
-    modes = _string_list(ctx, document, "modes", ("web", "cati"), ("web",))
+    modes = _string_list(ctx, document, "modes", tuple(Mode), (Mode.WEB,))
     special_codes = _special_codes(ctx, document)
     _choice_lists(ctx, document)
     pages = _pages(ctx, document)
@@ -319,7 +320,7 @@ def _screen_out(ctx, raw, qid) -> ScreenOut | None:
 def _cati_scripts(ctx, document, modes) -> CatiScripts:
     raw = document.get("cati")
     if raw is None:
-        if "cati" in modes:
+        if Mode.CATI in modes:
             ctx.error(
                 "missing-cati-script",
                 "a questionnaire fielded by phone needs cati: with a greeting:",

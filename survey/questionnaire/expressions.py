@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .modes import Mode
+
 _TOKEN = re.compile(
     r"""\s*(?:
       (?P<number>\d+(?:\.\d+)?)
@@ -235,7 +237,7 @@ class Scope:
     special: dict = field(default_factory=dict)  # question id -> "refused" | "dont_know"
     contact: dict = field(default_factory=dict)
     language: str = "en"
-    mode: str = "web"
+    mode: str = Mode.WEB
     interviewer: dict = field(default_factory=dict)
 
 

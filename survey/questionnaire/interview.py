@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .model import Question, Questionnaire, ScreenOut
+from .modes import Mode
 from .routing import (
     hidden_answers,
     next_page,
@@ -56,7 +57,7 @@ class Outcome:
 
 
 def _screens(questionnaire, scope, mode):
-    if mode == "cati":
+    if mode == Mode.CATI:
         return [(q.id, (q,)) for q in question_sequence(questionnaire, scope)]
     return [
         (p.id, tuple(visible_questions(p, scope)))
@@ -71,7 +72,7 @@ def step_at(
     position: str | None,
     contact=None,
     language=None,
-    mode: str = "web",
+    mode: str = Mode.WEB,
 ) -> Step:
     """The screen at ``position`` (the first when None); a position that no longer applies
     moves forward to the next one that does."""
@@ -87,7 +88,7 @@ def step_at(
     else:
         following = (
             next_question(questionnaire, scope, position)
-            if mode == "cati"
+            if mode == Mode.CATI
             else next_page(questionnaire, scope, position)
         )
         if following is None:
@@ -112,7 +113,7 @@ def _screens_ahead(questionnaire: Questionnaire, scope, position: str, mode: str
     answered yet, so the total only ever shrinks as the interview goes on.
     """
     order = [(page, q) for page in questionnaire.pages for q in page.questions]
-    ids = [page.id if mode != "cati" else q.id for page, q in order]
+    ids = [page.id if mode != Mode.CATI else q.id for page, q in order]
     start = ids.index(position)
     answered = set(scope.answers) | set(scope.special)
     undecided = {
@@ -138,11 +139,11 @@ def previous_position(
     position: str,
     contact=None,
     language=None,
-    mode: str = "web",
+    mode: str = Mode.WEB,
 ) -> str | None:
     """Where "back" goes: the previous screen that applies, or None at the first."""
     scope = scope_for(questionnaire, answers, contact, language, mode)
-    if mode == "cati":
+    if mode == Mode.CATI:
         ids = [q.id for q in question_sequence(questionnaire, scope)]
         if position == END:
             return ids[-1] if ids else None
@@ -163,7 +164,7 @@ def submit_step(
     form: Mapping[str, list[str]],
     contact=None,
     language=None,
-    mode: str = "web",
+    mode: str = Mode.WEB,
 ) -> Outcome:
     """Check the screen's answers; on success merge them, drop newly hidden ones, and move on."""
     language = language or questionnaire.default_language
@@ -184,7 +185,7 @@ def submit_step(
     if result.screen_out:
         return Outcome(result, merged, texts, END, frozenset(dropped), result.screen_out)
     scope = scope_for(questionnaire, merged, contact, language, mode)
-    if mode == "cati":
+    if mode == Mode.CATI:
         nxt = next_question(questionnaire, scope, step.position)
     else:
         nxt = next_page(questionnaire, scope, step.position)

@@ -1,3 +1,5 @@
+from .modes import Mode
+
 """Messages the engine shows respondents, in each language (the engine uses no Flask)."""
 
 MESSAGES = {
@@ -105,5 +107,5 @@ SPECIAL_LABELS = {
 def special_label(kind: str, language: str, mode: str) -> str:
     """The label of a special answer: an interviewer records "Refused"; a customer on the web
     is offered the gentler "Prefer not to say" for the same code."""
-    name = "prefer_not" if kind == "refused" and mode != "cati" else kind
+    name = "prefer_not" if kind == "refused" and mode != Mode.CATI else kind
     return SPECIAL_LABELS[name].get(language, SPECIAL_LABELS[name]["en"])

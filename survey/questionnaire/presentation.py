@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .expressions import ExpressionError, compile_expression
 from .messages import special_label
 from .model import Question, Questionnaire, Text
+from .modes import Mode
 from .routing import ordered_choices, ordered_items, pipe, scope_for
 from .submission import OTHER_SUFFIX
 from .validate import PIPE
@@ -82,7 +83,7 @@ def question_view(
     seed: int,
     contact=None,
     language=None,
-    mode="web",
+    mode=Mode.WEB,
     interviewer=None,
     submitted: Mapping | None = None,
 ) -> QuestionView:
@@ -111,7 +112,7 @@ def question_view(
         ItemView(
             item.id,
             _text(
-                item.cati_text if mode == "cati" and item.cati_text else item.text,
+                item.cati_text if mode == Mode.CATI and item.cati_text else item.text,
                 questionnaire,
                 scope,
             ),
@@ -121,7 +122,7 @@ def question_view(
         for item in ordered_items(question, seed)
     )
     specials = ()
-    if mode == "cati" or question.prefer_not:
+    if mode == Mode.CATI or question.prefer_not:
         specials = tuple(
             ChoiceView(
                 questionnaire.special_codes[kind],
@@ -132,7 +133,7 @@ def question_view(
             )
             for kind, key in (("refused", "r"), ("dont_know", "d"))
         )
-    wording = question.cati.text if mode == "cati" and question.cati.text else question.text
+    wording = question.cati.text if mode == Mode.CATI and question.cati.text else question.text
     other_posted = (submitted or {}).get(question.id + OTHER_SUFFIX)
     return QuestionView(
         id=question.id,
@@ -140,9 +141,9 @@ def question_view(
         text=_text(wording, questionnaire, scope),
         help=_text(question.help, questionnaire, scope),
         instructions=_text(question.cati.instructions, questionnaire, scope)
-        if mode == "cati"
+        if mode == Mode.CATI
         else None,
-        probe=_text(question.cati.probe, questionnaire, scope) if mode == "cati" else None,
+        probe=_text(question.cati.probe, questionnaire, scope) if mode == Mode.CATI else None,
         read_options=question.cati.read_options,
         required=question.required,
         choices=choices,
@@ -178,13 +179,13 @@ def script_text(
     answers=None,
     contact=None,
     language=None,
-    mode="web",
+    mode=Mode.WEB,
     interviewer=None,
 ) -> str | None:
     """An opening or closing text, piped: intro and closing on the web; greeting, screener,
     answering_machine and closing from the CATI scripts by phone."""
     scope = scope_for(questionnaire, answers or {}, contact, language, mode, interviewer)
-    if mode == "cati":
+    if mode == Mode.CATI:
         source = getattr(questionnaire.cati, part, None) if part != "intro" else None
         if part == "closing" and source is None:
             source = questionnaire.closing

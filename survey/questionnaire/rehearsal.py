@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from . import Questionnaire
 from .interview import previous_position, step_at, submit_step
+from .modes import Mode
 from .presentation import question_view, script_text
 
 
@@ -117,7 +118,7 @@ def rehearse(
         questionnaire, step, answers, state["other"], errors, state["seed"], contact,
         language, mode, interviewer, posted,
     )  # fmt: skip
-    opening = "greeting" if mode == "cati" else "intro"
+    opening = "greeting" if mode == Mode.CATI else "intro"
     return Rehearsal(
         False,
         state,

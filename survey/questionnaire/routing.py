@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from .expressions import ExpressionError, Scope, compile_expression
 from .messages import message, special_label
 from .model import Choice, Item, Page, Question, Questionnaire
+from .modes import Mode
 from .types import REGISTRY, Parsed
 from .validate import PIPE
 
@@ -21,7 +22,7 @@ def scope_for(
     answers: Mapping,
     contact: Mapping | None = None,
     language: str | None = None,
-    mode: str = "web",
+    mode: str = Mode.WEB,
     interviewer: Mapping | None = None,
 ) -> Scope:
     """Expression scope: special codes become refused/dont_know flags, not values."""
@@ -175,7 +176,7 @@ def parse_answer(
     """Check one submitted answer: its type's rules, and the special codes where allowed."""
     special = [v for v in values if questionnaire.special_kind(v)]
     if special:
-        if not (mode == "cati" or question.prefer_not):
+        if not (mode == Mode.CATI or question.prefer_not):
             return Parsed(error=message("special_not_allowed", language))
         given = [v for v in values if v.strip() and not questionnaire.special_kind(v)]
         if given or len(set(special)) > 1:

@@ -14,17 +14,15 @@ from ..analysis.sums import SurveyDesign, survey_design
 from ..database import db_session
 from ..i18n import current_language
 from ..labels import ATTRIBUTE_NAMES, attribute_name, attribute_value
-from ..models import SampleDraw, Survey
+from ..models import REPORTABLE, Role, SampleDraw, Survey
 from ..questionnaire import Questionnaire
 from ..surveys.versions import questionnaire_of
-
-REPORTABLE = ("open", "closed")
 
 
 def allowed_branches() -> tuple[str, ...] | None:
     """A manager limited to some branches sees only those; admins and others see all."""
     user = g.get("user")
-    if user is None or user.role != "manager" or not user.branches:
+    if user is None or user.role != Role.MANAGER or not user.branches:
         return None
     return tuple(user.branches)
 

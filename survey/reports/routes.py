@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..aapor.fieldwork_rates import report_rates
+from ..aapor.rates import report_rates
+from ..accounts.sessions import protect
 from ..analysis import attributes as attribute_report
 from ..analysis.charts import axis_of, interval_chart, paired_chart, quadrant_chart, trend_chart
 from ..analysis.crosstab import cross_tab
@@ -18,9 +19,8 @@ from ..analysis.measures import headline_measures, servqual_axis
 from ..analysis.scope import ReportScope
 from ..analysis.verbatims import PAGE_SIZE, verbatims
 from ..analysis.views import headline_and_counts, measure_named, segment_figures, trend
-from ..auth.session import protect
 from ..database import db_session
-from ..models import Role
+from ..models import REPORTABLE, Role
 from ..surveys.listing import list_surveys
 from ..validators import page_number
 from .context import allowed_branches, label, load_report
@@ -42,7 +42,7 @@ for helper in (
 def index():
     """Surveys that have been fielded, with their responses so far."""
     limit = ReportScope(branches=allowed_branches()).conditions()
-    surveys = list_surveys(db_session(), ("open", "closed"), limit)
+    surveys = list_surveys(db_session(), REPORTABLE, limit)
     return render_template("reports/index.html", surveys=surveys)
 
 
@@ -57,7 +57,9 @@ def overview(slug):
         report=report,
         headline=indices,
         counts=counts,
-        rates=report_rates(session, report.survey, report.scope),
+        rates=report_rates(
+            session, report.survey, report.scope.segments.get("branch"), report.scope.branches
+        ),
     )
 
 

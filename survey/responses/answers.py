@@ -7,9 +7,6 @@ question no longer applies are deleted in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, select
@@ -19,21 +16,6 @@ from ..models import Answer, Response, utcnow
 from ..questionnaire import Questionnaire
 
 MULTIPLE = "multiple"
-
-
-def hash_token(token: str) -> str:
-    """Tokens and resume keys are stored only as their SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    """A link token: 192 random bits, URL-safe."""
-    return secrets.token_urlsafe(24)
-
-
-def client_key(secret: str, address: str) -> str:
-    """A keyed hash of a client address: enough to rate-limit, never the address itself."""
-    return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def _number(value) -> float | None:
@@ -140,12 +122,6 @@ def save_answers(
                 )
             )
     response.updated_at = now
-
-
-def holds_an_answer():
-    """SQL: the response has stored at least one answer. A response is counted as started
-    (a partial) only then: opening a link and pressing Start is not an interview."""
-    return select(Answer.id).where(Answer.response_id == Response.id).exists()
 
 
 def lock_response(session: Session, response_id: int) -> Response | None:

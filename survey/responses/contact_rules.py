@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import CatiCase, DoNotContact, Invitation, utcnow
+from ..aapor.dispositions import DispositionCode
+from ..models import CaseStatus, CatiCase, DoNotContact, Invitation, utcnow
 
-HARD_REFUSAL = "2.111"
+HARD_REFUSAL = DispositionCode.HARD_REFUSAL
 
 
 def opt_out(session: Session, invitation: Invitation) -> None:
@@ -31,6 +32,8 @@ def opt_out(session: Session, invitation: Invitation) -> None:
             )
         )
     for case in session.scalars(
-        select(CatiCase).where(CatiCase.contact_id == contact.id, CatiCase.status != "final")
+        select(CatiCase).where(
+            CatiCase.contact_id == contact.id, CatiCase.status != CaseStatus.FINAL
+        )
     ):
-        case.status, case.final_disposition = "final", HARD_REFUSAL
+        case.status, case.final_disposition = CaseStatus.FINAL, HARD_REFUSAL

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Answer, Response, StratumPopulation, Survey
+from ..models import Answer, Response, ResponseStatus, StratumPopulation, Survey
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import SPECIAL_LABELS
 from ..surveys.versions import questionnaire_of
@@ -159,7 +159,7 @@ def design_columns(session: Session, survey: Survey) -> dict[str, dict]:
     completes: dict[str, int] = {}
     for stratum, count in session.execute(
         select(Response.stratum, func.count())
-        .where(Response.survey_id == survey.id, Response.status == "complete")
+        .where(Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE)
         .group_by(Response.stratum)
     ):
         completes[stratum or ""] = completes.get(stratum or "", 0) + count
@@ -171,7 +171,10 @@ def design_columns(session: Session, survey: Survey) -> dict[str, dict]:
 
 
 def export_rows(
-    session: Session, survey: Survey, statuses=("complete", "partial"), conditions=()
+    session: Session,
+    survey: Survey,
+    statuses=(ResponseStatus.COMPLETE, ResponseStatus.PARTIAL),
+    conditions=(),
 ) -> tuple[list[str], list[Variable], Iterator[dict]]:
     """The header, the codebook and the rows (streamed in batches of responses);
     ``conditions`` narrow the responses (a manager's branches)."""
@@ -221,7 +224,7 @@ def export_rows(
                     "_fpc": None,
                     **(
                         design.get(response.stratum or "", {})
-                        if response.status == "complete"
+                        if response.status == ResponseStatus.COMPLETE
                         else {}
                     ),
                 }

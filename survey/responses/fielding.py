@@ -11,15 +11,26 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..aapor.dispositions import DispositionCode
 from ..cases.queue import close_answered_case
-from ..models import Invitation, InvitationToken, Response, Survey, utcnow
-from ..questionnaire import Questionnaire
+from ..models import (
+    Invitation,
+    InvitationToken,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    holds_an_answer,
+    utcnow,
+)
+from ..questionnaire import Mode, Questionnaire
 from ..questionnaire.interview import END, previous_position, step_at, submit_step
 from ..questionnaire.model import ScreenOut
 from ..questionnaire.routing import question_sequence, scope_for, visible_questions
 from ..questionnaire.submission import submit
+from ..security import hash_token
 from ..surveys.versions import questionnaire_of
-from .answers import hash_token, holds_an_answer, load_answers, lock_response, save_answers
+from .answers import load_answers, lock_response, save_answers
 from .quotas import close_full_cells
 
 PERSONAL_FIELDS = ("title", "name")
@@ -52,9 +63,9 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:
     """Why a link cannot be answered now: 'closed', 'not_open' or 'expired' (or None)."""
     now = now or utcnow()
-    if survey.status == "closed" or (survey.closes_on and now.date() > survey.closes_on):
-        return "closed"
-    if survey.status != "open":
+    if survey.status == SurveyStatus.CLOSED or (survey.closes_on and now.date() > survey.closes_on):
+        return SurveyStatus.CLOSED
+    if survey.status != SurveyStatus.OPEN:
         return "not_open"
     if invitation is not None and invitation.expires_at and now > invitation.expires_at:
         return "expired"
@@ -93,7 +104,7 @@ def start_response(
     invitation: Invitation | None = None,
     resume_key: str | None = None,
     client: str | None = None,
-    mode: str = "web",
+    mode: str = Mode.WEB,
 ) -> Response:
     """Create the response; a second start for the same invitation finds the first (no double)."""
     contact = invitation.contact if invitation else None
@@ -104,7 +115,7 @@ def start_response(
         resume_key_hash=hash_token(resume_key) if resume_key else None,
         client_key=client,
         mode=mode,
-        status="partial",
+        status=ResponseStatus.PARTIAL,
         language=language,
         attributes=segment_attributes(invitation),
         stratum=contact.stratum if contact else None,
@@ -133,7 +144,7 @@ def purge_empty_starts(session: Session, survey: Survey, hours: int = EMPTY_STAR
         delete(Response)
         .where(
             Response.survey_id == survey.id,
-            Response.status == "partial",
+            Response.status == ResponseStatus.PARTIAL,
             Response.invitation_id.is_(None),
             Response.started_at < utcnow() - timedelta(hours=hours),
             ~holds_an_answer(),
@@ -161,7 +172,7 @@ def _reachable_screens(
 ) -> list[str]:
     """Screens reached so far: those up to the current one (all of them once at the end)."""
     scope = scope_for(questionnaire, answers, contact, language, mode)
-    if mode == "cati":
+    if mode == Mode.CATI:
         ids = [q.id for q in question_sequence(questionnaire, scope)]
     else:
         ids = [p.id for p in questionnaire.pages if visible_questions(p, scope)]
@@ -175,7 +186,7 @@ def apply_page(
     form: dict,
     action: str,
     contact: dict,
-    mode: str = "web",
+    mode: str = Mode.WEB,
 ) -> PageResult:
     """Apply one posted screen to a locked response: save, move, finish, or return messages."""
     questionnaire = questionnaire_of(response.questionnaire_version)
@@ -242,9 +253,9 @@ def _finish(response: Response, screen_out: ScreenOut | None) -> None:
     response.completed_at = now
     response.duration_seconds = int((now - response.started_at).total_seconds())
     if screen_out:
-        response.status, response.disposition = "screened_out", screen_out.disposition
+        response.status, response.disposition = ResponseStatus.SCREENED_OUT, screen_out.disposition
     else:
-        response.status, response.disposition = "complete", "1.1"
+        response.status, response.disposition = ResponseStatus.COMPLETE, DispositionCode.COMPLETE
 
 
 def locked(session: Session, response: Response) -> Response:

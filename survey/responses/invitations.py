@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Contact, Invitation, Survey, utcnow
-from .answers import hash_token, new_token
+from ..security import hash_token, new_token
 
 
 def invite(

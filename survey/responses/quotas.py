@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import CatiCase, Contact, Response, Survey
+from ..aapor.dispositions import DispositionCode
+from ..models import CaseStatus, CatiCase, Contact, Response, ResponseStatus, Survey
 
-QUOTA_FILLED = "4.80"
+QUOTA_FILLED = DispositionCode.QUOTA_FILLED
 ATTRIBUTES = ("branch", "tier", "channel", "queue", "age_band", "staff_id")
 
 
@@ -47,7 +48,7 @@ def quota_status(session: Session, survey: Survey) -> list[QuotaStatus]:
         cell = Response.attributes[attribute].as_string()
         for value, count in session.execute(
             select(cell, func.count())
-            .where(Response.survey_id == survey.id, Response.status == "complete")
+            .where(Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE)
             .group_by(cell)
         ):
             counts[(attribute, value)] = count
@@ -76,11 +77,11 @@ def close_full_cells(session: Session, survey: Survey) -> int:
             update(CatiCase)
             .where(
                 CatiCase.survey_id == survey.id,
-                CatiCase.status == "pending",
+                CatiCase.status == CaseStatus.PENDING,
                 CatiCase.claimed_by.is_(None),
                 CatiCase.contact_id.in_(in_cell),
             )
-            .values(status="final", final_disposition=QUOTA_FILLED, next_call_at=None)
+            .values(status=CaseStatus.FINAL, final_disposition=QUOTA_FILLED, next_call_at=None)
             .execution_options(synchronize_session=False)
         ).rowcount
     return closed

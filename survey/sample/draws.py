@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import CatiCase, Contact, DoNotContact, SampleDraw, StratumPopulation, Survey, utcnow
+from ..questionnaire import Mode
 from ..stats.planning import allocate
 
 DRAW_METHODS = ("simple", "proportional", "neyman", "equal")
@@ -156,7 +157,7 @@ def release(session: Session, survey: Survey, replicate: int) -> int:
     now = utcnow()
     for contact in contacts:
         contact.released_at = now
-        if "cati" in survey.modes:
+        if Mode.CATI in survey.modes:
             session.add(CatiCase(survey_id=survey.id, contact_id=contact.id, next_call_at=now))
     return len(contacts)
 

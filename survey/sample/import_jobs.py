@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..database import begin_write, get_db
 from ..errors import failure
-from ..models import ImportJob, Survey, utcnow
+from ..models import ImportJob, JobKind, JobStatus, Survey, utcnow
 from .frame_import import import_sample
 from .post_call import import_calls
 
-IMPORTERS = {"sample": import_sample, "calls": import_calls}
+IMPORTERS = {JobKind.SAMPLE: import_sample, JobKind.CALLS: import_calls}
 KEPT_PROBLEMS = 500
 PROGRESS_EVERY = 1000
 STALE_AFTER = timedelta(minutes=10)
@@ -80,14 +80,14 @@ def run(app, job_id: int) -> None:
         begin_write(session)
         job = session.get(ImportJob, job_id)
         survey = session.get(Survey, job.survey_id)
-        raw, job.status, job.updated_at = job.content, "running", utcnow()
+        raw, job.status, job.updated_at = job.content, JobStatus.RUNNING, utcnow()
         session.commit()
 
         def progress(rows: int) -> None:
             job.rows_done, job.updated_at = rows, utcnow()
             session.commit()  # only the job's row: the import waits for the final commit
 
-        options = {"zone": config["BABEL_DEFAULT_TIMEZONE"]} if job.kind == "calls" else {}
+        options = {"zone": config["BABEL_DEFAULT_TIMEZONE"]} if job.kind == JobKind.CALLS else {}
         try:
             report = IMPORTERS[job.kind](
                 session,
@@ -102,21 +102,21 @@ def run(app, job_id: int) -> None:
             job.rows_done, job.imported = report.rows, report.imported
             job.problem_count = len(report.problems)
             job.problems = [str(p) for p in report.problems[:KEPT_PROBLEMS]]
-            job.status = "done"
+            job.status = JobStatus.DONE
             session.flush()  # the rows' own constraints are checked here, inside the try
         except ValueError as error:  # the file itself cannot be read
             session.rollback()
-            job.status, job.error = "failed", str(error)[:300]
+            job.status, job.error = JobStatus.FAILED, str(error)[:300]
         except IntegrityError:  # another import of the same rows won the race
             session.rollback()
             job.status, job.error = (
-                "failed",
+                JobStatus.FAILED,
                 "rows were imported at the same time by another upload",
             )
         except Exception as error:
             log.error("import job %s failed: %s", job_id, failure(error))
             session.rollback()
-            job.status, job.error = "failed", "the import failed; nothing was imported"
+            job.status, job.error = JobStatus.FAILED, "the import failed; nothing was imported"
         job.content, job.finished_at, job.updated_at = None, utcnow(), utcnow()
         session.add(job)
         session.commit()
@@ -125,4 +125,4 @@ def run(app, job_id: int) -> None:
 def is_interrupted(job: ImportJob, now=None) -> bool:
     """A job still marked running whose server has not reported for a while."""
     now = now or utcnow()
-    return job.status in ("queued", "running") and now - job.updated_at > STALE_AFTER
+    return job.unfinished and now - job.updated_at > STALE_AFTER

@@ -24,13 +24,16 @@ from ..models import (
     Contact,
     Invitation,
     InvitationToken,
+    MessageStatus,
     OutboxMessage,
     Response,
+    ResponseStatus,
     Survey,
     utcnow,
 )
-from ..responses.answers import hash_token, new_token
+from ..questionnaire import Mode
 from ..responses.invitations import invite
+from ..security import hash_token, new_token
 
 TEXTS = {
     "zh-Hans": (
@@ -119,7 +122,7 @@ def queue_invitations(session: Session, survey: Survey, base_url: str) -> int:
             )
         ):
             case.invitation_id = invitation.id
-        if "web" in survey.modes:
+        if Mode.WEB in survey.modes:
             queued += _queue(session, survey, invitation, token, base_url, "invitation")
             invitation.sent_at = utcnow()
     return queued
@@ -129,7 +132,7 @@ def queue_reminders(session: Session, survey: Survey, base_url: str, after_days:
     """A reminder, with a new link (the first still works), to those invited ``after_days`` ago
     or more who have not finished, have not opted out and were not reminded yet."""
     finished = select(Response.invitation_id).where(
-        Response.status != "partial", Response.invitation_id.is_not(None)
+        Response.status != ResponseStatus.PARTIAL, Response.invitation_id.is_not(None)
     )
     due = session.scalars(
         select(Invitation).where(
@@ -195,17 +198,17 @@ def deliver(session: Session, adapter, limit: int = 1000) -> tuple[int, int]:
     sent = failed = 0
     for message in session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.status == "queued")
+        .where(OutboxMessage.status == MessageStatus.QUEUED)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ):
         try:
             adapter.send(message)
         except (OSError, ValueError, smtplib.SMTPException) as error:
-            message.status, message.error = "failed", str(error)[:300]
+            message.status, message.error = MessageStatus.FAILED, str(error)[:300]
             failed += 1
         else:
-            message.status, message.sent_at = "sent", utcnow()
+            message.status, message.sent_at = MessageStatus.SENT, utcnow()
             sent += 1
     return sent, failed
 

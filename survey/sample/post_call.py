@@ -28,15 +28,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import (
+    CallStatus,
     CatiCase,
     Contact,
     DoNotContact,
     HotlineCall,
+    JobKind,
     SampleDraw,
     StratumPopulation,
     Survey,
     utcnow,
 )
+from ..questionnaire import Mode
 from .draws import SUPPRESSION_DAYS
 from .frame_import import (
     ImportReport,
@@ -77,12 +80,12 @@ class PostCallRules:
     queue_rates: dict | None = None  # a queue's own rate; others take ``rate``
     min_talk_seconds: int = DEFAULTS["min_talk_seconds"]
     due_hours: int = DEFAULTS["due_hours"]
-    mode: str = "cati"  # cati: a phone case; web: an invitation by SMS or e-mail
+    mode: str = Mode.CATI  # cati: a phone case; web: an invitation by SMS or e-mail
 
     @classmethod
     def for_survey(cls, survey: Survey, **overrides) -> PostCallRules:
         settings = {**DEFAULTS, **(survey.settings or {}).get("post_call", {})}
-        settings.setdefault("mode", "cati" if "cati" in survey.modes else "web")
+        settings.setdefault("mode", Mode.CATI if Mode.CATI in survey.modes else Mode.WEB)
         settings.update({k: v for k, v in overrides.items() if v is not None})
         rules = cls(
             rate=float(settings["rate"]),
@@ -241,15 +244,15 @@ def draw_calls(
     rng = np.random.default_rng(seed)
     calls = session.scalars(
         select(HotlineCall)
-        .where(HotlineCall.survey_id == survey.id, HotlineCall.status == "new")
+        .where(HotlineCall.survey_id == survey.id, HotlineCall.status == CallStatus.NEW)
         .order_by(HotlineCall.queue, HotlineCall.call_id)
     ).all()
     in_scope = []
     for call in calls:
         if call.talk_seconds < rules.min_talk_seconds:
-            call.status, call.reason = "ineligible", "talk_under_minimum"
+            call.status, call.reason = CallStatus.INELIGIBLE, "talk_under_minimum"
         elif rules.rate_for(call.queue) == 0:
-            call.status, call.reason = "ineligible", "queue_not_sampled"
+            call.status, call.reason = CallStatus.INELIGIBLE, "queue_not_sampled"
         else:
             in_scope.append(call)
     population = Counter(call.queue for call in in_scope)
@@ -257,7 +260,7 @@ def draw_calls(
     eligible: dict[str, list[HotlineCall]] = defaultdict(list)
     for call in in_scope:
         if call.id in reasons:
-            call.status, call.reason = "ineligible", reasons[call.id]
+            call.status, call.reason = CallStatus.INELIGIBLE, reasons[call.id]
         else:
             eligible[call.queue].append(call)
     allocation, drawn_refs = {}, set()
@@ -272,16 +275,16 @@ def draw_calls(
         for index, call in enumerate(members):
             call.draw_id = record.id
             if index not in picks:
-                call.status = "not_drawn"
+                call.status = CallStatus.NOT_DRAWN
             elif call.customer_ref in drawn_refs:
-                call.status, call.reason = "not_drawn", "customer_drawn_twice"
+                call.status, call.reason = CallStatus.NOT_DRAWN, "customer_drawn_twice"
             else:
                 drawn_refs.add(call.customer_ref)
-                call.status = "drawn"
+                call.status = CallStatus.DRAWN
                 call.contact_id = _make_contact(session, survey, call, rules, now, zone).id
                 allocation[queue] += 1
     for call in calls:
-        if call.status != "drawn":
+        if call.status != CallStatus.DRAWN:
             call.phone = None  # data minimisation: the survey no longer needs the number
     _add_populations(session, survey, population)
     record.size, record.allocation, record.created_by = (
@@ -297,7 +300,7 @@ def draw_calls(
         "mode": rules.mode,
         "calls": len(calls),
         "eligible": dict(population),
-        "excluded": dict(Counter(c.reason for c in calls if c.status == "ineligible")),
+        "excluded": dict(Counter(c.reason for c in calls if c.status == CallStatus.INELIGIBLE)),
     }
     return record
 
@@ -324,7 +327,7 @@ def _make_contact(session: Session, survey: Survey, call: HotlineCall, rules, no
     )
     session.add(contact)
     session.flush()
-    if rules.mode == "cati":
+    if rules.mode == Mode.CATI:
         session.add(
             CatiCase(
                 survey_id=survey.id,
@@ -351,6 +354,6 @@ def _add_populations(session: Session, survey: Survey, counts: Counter) -> None:
         else:
             session.add(
                 StratumPopulation(
-                    survey_id=survey.id, stratum=queue, population=count, source="calls"
+                    survey_id=survey.id, stratum=queue, population=count, source=JobKind.CALLS
                 )
             )

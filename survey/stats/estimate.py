@@ -76,6 +76,24 @@ class Estimate:
         point = self.estimate * self.scale
         return max(point - ci.low, ci.high - point)
 
+    def entry(self, var, stat, domain, by_column, confidence_level, method) -> dict:
+        """The estimate as one entry of the JSON that `survey stats` prints (DESIGN.md)."""
+        ci = self.confidence_interval(confidence_level, method)
+        return {
+            "by": None if by_column is None else {by_column: domain},
+            "var": var,
+            "stat": stat,
+            "estimate": self.estimate * self.scale,
+            "se": self.se * self.scale,
+            "ci_low": ci.low,
+            "ci_high": ci.high,
+            "confidence_level": confidence_level,
+            "ci_method": method,
+            "df": self.df,
+            "deff": self.deff,
+            "n": self.n,
+        }
+
 
 def design_effects(
     variance: float, svyvar: float, total_weight: float, nobs: int, scale: float = 1.0

@@ -7,8 +7,14 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Questionnaire, QuestionnaireVersion, Response, Survey
-from ..responses.answers import holds_an_answer
+from ..models import (
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    Survey,
+    holds_an_answer,
+)
 
 
 @dataclass(frozen=True)
@@ -37,8 +43,10 @@ def list_surveys(
     counts = (
         select(
             Response.survey_id,
-            func.count().filter(Response.status == "complete").label("complete"),
-            func.count().filter(Response.status == "partial", holds_an_answer()).label("partial"),
+            func.count().filter(Response.status == ResponseStatus.COMPLETE).label("complete"),
+            func.count()
+            .filter(Response.status == ResponseStatus.PARTIAL, holds_an_answer())
+            .label("partial"),
         )
         .where(*responses_where)
         .group_by(Response.survey_id)

@@ -19,11 +19,12 @@ from sqlalchemy import select
 from .. import throttle
 from ..database import db_session
 from ..i18n import negotiate, use_language
-from ..models import Response, Survey
+from ..models import Response, ResponseStatus, Survey
+from ..questionnaire import Mode
 from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
 from ..responses import contact_rules, fielding
-from ..responses.answers import client_key, hash_token
+from ..security import client_key, hash_token
 from ..surveys.versions import questionnaire_of
 
 bp = Blueprint("web", __name__)
@@ -54,7 +55,7 @@ def _render_page(survey, response, contact, errors=None, submitted=None, stale=F
             response.random_seed,
             contact,
             response.language,
-            "web",
+            Mode.WEB,
             submitted=submitted,
         )
         for q in step.questions
@@ -75,7 +76,7 @@ def _render_end(survey, response, contact):
     questionnaire = questionnaire_of(response.questionnaire_version)
     use_language(response.language)
     screen_out = None
-    if response.status == "screened_out":
+    if response.status == ResponseStatus.SCREENED_OUT:
         screen_out = next(
             (
                 q.screen_out
@@ -111,9 +112,9 @@ def _interview(survey, invitation, response, start, self_url):
         if response
         else (invitation.contact.language if invitation and invitation.contact else None)
     )
-    if problem and (response is None or response.status == "partial"):
+    if problem and (response is None or response.status == ResponseStatus.PARTIAL):
         return _unavailable(survey, problem, _language(survey, preferred))
-    if response is not None and response.status != "partial":
+    if response is not None and response.status != ResponseStatus.PARTIAL:
         return _render_end(survey, response, contact)
     if request.method == "GET":
         if response is None:
@@ -136,7 +137,7 @@ def _interview(survey, invitation, response, start, self_url):
             return redirect(self_url)
         return start(_language(survey, request.form.get("language") or preferred))
     response = fielding.locked(session, response)
-    if response.status != "partial":
+    if response.status != ResponseStatus.PARTIAL:
         session.commit()
         return redirect(self_url)
     if action.startswith("language:") and action.split(":", 1)[1] in survey.languages:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from survey.auth.accounts import set_password
+from survey.accounts.staff import set_password
 from survey.models import AuditEvent, User, utcnow
 from tests.conftest import PASSWORD, csrf_token_from
 

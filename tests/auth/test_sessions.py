@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from survey.auth.accounts import set_password
+from survey.accounts.staff import set_password
 from survey.models import StaffSession, User
 from tests.conftest import csrf_token_from
 

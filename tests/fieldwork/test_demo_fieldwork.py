@@ -11,7 +11,8 @@ from survey.demo.synthetic import answer_all, screen_form
 from survey.models import CatiCase, Contact, Invitation, OutboxMessage, Response, SampleDraw, Survey
 from survey.questionnaire import load_file
 from survey.questionnaire.interview import step_at
-from survey.responses.answers import hash_token, load_answers
+from survey.responses.answers import load_answers
+from survey.security import hash_token
 from survey.surveys.versions import questionnaire_of
 from tests.conftest import QUESTIONNAIRES, csrf_token_from
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from survey.database import make_engine
 from survey.models import Answer, Invitation, Response
-from survey.responses.answers import hash_token
+from survey.security import hash_token
 from tests.conftest import TEST_DATABASE_URL
 from tests.respondents import ANSWERS, Respondent, ServerGone
 from tests.servers import kill_hard, start_gunicorn, stop

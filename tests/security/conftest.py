@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from survey.api.tokens import issue_token
+from survey.accounts.api_tokens import issue_token
 from survey.models import CatiCase, User
 from tests.conftest import PASSWORD, csrf_token_from
 

@@ -19,10 +19,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..aapor.dispositions import DISPOSITIONS
+from ..aapor.dispositions import DISPOSITIONS, DispositionCode
 from ..aapor.rates import rates_by
-from ..cases.queue import CLAIM_MINUTES, CallingRules, callable_count, next_due
-from ..models import Appointment, CallAttempt, CatiCase, Response, Survey, User, utcnow
+from ..models import (
+    Appointment,
+    CallAttempt,
+    CaseStatus,
+    CatiCase,
+    Response,
+    ResponseStatus,
+    Survey,
+    User,
+    utcnow,
+)
+from ..questionnaire import Mode
+from .queue import CLAIM_MINUTES, CallingRules, callable_count, next_due
 
 SMALL_BASE = 20
 TOO_SHORT = 1 / 3
@@ -66,7 +77,7 @@ def my_day(session: Session, user: User, zone: str, now=None) -> MyDay:
         .join(Survey, Survey.id == CatiCase.survey_id)
         .where(
             Appointment.kept_at.is_(None),
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
             Appointment.due_at <= now + timedelta(hours=2),
             or_(Appointment.interviewer_id == user.id, Appointment.interviewer_id.is_(None)),
         )
@@ -75,7 +86,7 @@ def my_day(session: Session, user: User, zone: str, now=None) -> MyDay:
     ).all()
     return MyDay(
         attempts=len(codes),
-        completes=codes.count("1.1"),
+        completes=codes.count(DispositionCode.COMPLETE),
         refusals=sum(DISPOSITIONS[c].rate_class == "R" for c in codes),
         hours=_hours(spans),
         appointments=[
@@ -101,7 +112,7 @@ def live_board(session: Session, now=None) -> list[OnCall]:
         .join(User, User.id == CatiCase.claimed_by)
         .join(Survey, Survey.id == CatiCase.survey_id)
         .where(
-            CatiCase.status == "pending",
+            CatiCase.status == CaseStatus.PENDING,
             CatiCase.claimed_at >= now - timedelta(minutes=CLAIM_MINUTES),
         )
         .order_by(CatiCase.claimed_at)
@@ -155,7 +166,7 @@ def productivity(session: Session, survey: Survey, zone: str) -> list[Productivi
     for username, name, code, started, ended in attempts:
         names[username] = name or username
         counts[username] += 1
-        completes[username] += code == "1.1"
+        completes[username] += code == DispositionCode.COMPLETE
         day = started.astimezone(ZoneInfo(zone)).date()
         first, last = spans[username].get(day, (started, ended or started))
         spans[username][day] = (min(first, started), max(last, ended or started))
@@ -187,10 +198,10 @@ def _interview_lengths(session: Session, survey: Survey) -> dict[str, list[float
         .join(User, User.id == CallAttempt.interviewer_id)
         .where(
             Response.survey_id == survey.id,
-            Response.mode == "cati",
-            Response.status == "complete",
+            Response.mode == Mode.CATI,
+            Response.status == ResponseStatus.COMPLETE,
             Response.duration_seconds.is_not(None),
-            CallAttempt.disposition == "1.1",
+            CallAttempt.disposition == DispositionCode.COMPLETE,
         )
     )
     lengths: dict[str, list[float]] = defaultdict(list)
@@ -219,7 +230,7 @@ def my_queues(session: Session, user: User, surveys: list[Survey], now=None) -> 
             select(CatiCase.survey_id, CatiCase.id).where(
                 CatiCase.claimed_by == user.id,
                 CatiCase.claimed_at >= fresh,
-                CatiCase.status == "pending",
+                CatiCase.status == CaseStatus.PENDING,
             )
         ).all()
     )

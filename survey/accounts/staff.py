@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import Role, User, utcnow
-from .session import end_sessions
+from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the user does not exist, so both paths cost the same time.

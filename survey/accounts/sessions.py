@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from ..database import db_session
 from ..models import Role, StaffSession, User, utcnow
-from ..responses.answers import hash_token
+from ..security import hash_token
 
 # How often a session's last use is written down (the idle limit is hours, not seconds).
 SEEN_EVERY = timedelta(minutes=1)

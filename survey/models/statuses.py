@@ -1,0 +1,55 @@
+"""The states a stored row moves through. Each is a ``StrEnum``, so the database keeps the
+plain word (no migration) and code compares members, never bare strings."""
+
+from enum import StrEnum
+
+
+class SurveyStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# A survey's figures are published once fieldwork has begun.
+REPORTABLE = (SurveyStatus.OPEN, SurveyStatus.CLOSED)
+
+
+class ResponseStatus(StrEnum):
+    PARTIAL = "partial"  # started (or merely opened); may still be resumed
+    COMPLETE = "complete"
+    SCREENED_OUT = "screened_out"  # ended by the questionnaire's eligibility rules
+
+
+class CaseStatus(StrEnum):
+    PENDING = "pending"  # still to be called
+    FINAL = "final"  # closed with a final disposition
+
+
+class CallStatus(StrEnum):
+    """What the post-call draw made of a hotline call."""
+
+    NEW = "new"  # not yet drawn from
+    DRAWN = "drawn"
+    NOT_DRAWN = "not_drawn"
+    INELIGIBLE = "ineligible"
+
+
+class JobKind(StrEnum):
+    SAMPLE = "sample"  # a sample frame
+    CALLS = "calls"  # the hotline's call records
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+UNFINISHED_JOB = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
