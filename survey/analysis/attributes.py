@@ -16,7 +16,7 @@ from ..stats.drivers import (
     importance_performance,
     pairwise_correlation,
 )
-from ..stats.estimators import EstimationError
+from ..stats.errors import EstimationError
 from .figures import Figure, figure
 from .measures import answer_of, attribute_measures, scale_of, servqual_measures
 from .scope import ReportScope

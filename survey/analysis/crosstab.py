@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..models import Response
 from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.crosstab import CellSums, RaoScott, rao_scott
-from ..stats.estimators import EstimationError
+from ..stats.errors import EstimationError
 from .figures import Figure, figure
 from .scope import ReportScope, join_segment
 from .sums import LONELY_PSU, SurveyDesign

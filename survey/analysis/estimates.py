@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Survey
 from ..stats.aggregates import mean_from_sums, total_from_sums
-from ..stats.estimators import EstimationError
+from ..stats.errors import EstimationError
 from ..surveys.versions import questionnaire_of
 from .labels import attribute_names, segment_choices
 from .measures import value_source

@@ -15,8 +15,7 @@ from ..analysis.facts import ReportNotReady
 from ..analysis.scope import ReportScope, ScopeError
 from ..database import db_session
 from ..models import REPORTABLE, Role, Survey
-from ..stats.design import DesignError
-from ..stats.estimators import EstimationError
+from ..stats.errors import DesignError, EstimationError
 from ..stats.intervals import IntervalError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

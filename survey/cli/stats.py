@@ -8,8 +8,7 @@ import math
 import click
 
 from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, SampleDesign, by
-from ..stats.design import DesignError
-from ..stats.estimators import EstimationError
+from ..stats.errors import DesignError, EstimationError
 from .table import Table, TableError
 
 SMALL_BASE = 30

@@ -3,9 +3,10 @@
 No Flask and no ORM: arrays in, immutable estimates out.
 """
 
-from .design import LONELY_PSU, DesignError, SampleDesign
+from .design import LONELY_PSU, SampleDesign
+from .errors import DesignError, EstimationError
 from .estimate import Estimate
-from .estimators import ESTIMATORS, EstimationError, by, mean, nps, nps_score, proportion, total
+from .estimators import ESTIMATORS, by, mean, nps, nps_score, proportion, total
 from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval
 
 __all__ = [

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .comparisons import Comparison
-from .design import DesignError
+from .errors import EstimationError
 from .estimate import Estimate, design_effects
-from .estimators import EstimationError
+from .variance import Strata
 
 
 @dataclass(frozen=True)
@@ -82,23 +82,8 @@ def _design_effects(sums, variance: float, centre: float, total_weight: float, n
     return design_effects(variance, svyvar, total_weight, nobs)
 
 
-def _stratified_variance(sums, first: np.ndarray, second: np.ndarray, in_data: np.ndarray) -> float:
-    """Σ_h scale_h (Σ t² − (Σ t)²/n_h) over PSU totals t of the influence, with R's lonely rules."""
-    n_h, f = sums.n_psu, sums.fpc_factor
-    lonely = (n_h == 1) & in_data
-    centred = second - first**2 / np.maximum(n_h, 1)
-    if lonely.any():
-        if sums.lonely_psu == "fail":
-            raise DesignError(
-                f"stratum {sums.labels[int(np.flatnonzero(lonely)[0])]!r} has only one PSU"
-            )
-        centred = np.where(lonely, second if sums.lonely_psu == "adjust" else 0.0, centred)
-    scale_h = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
-    variance = float(np.where(in_data & (f >= 1e-7), centred * scale_h, 0.0).sum())
-    if sums.lonely_psu == "average" and lonely.any():
-        variance *= int(in_data.sum()) / int((in_data & ~lonely).sum())
-    # A share of 0 or 1 has no spread; rounding can leave -1e-20 where 0 is meant.
-    return max(variance, 0.0)
+def _strata(sums) -> Strata:
+    return Strata(sums.labels, sums.n_psu, sums.fpc_factor, sums.lonely_psu)
 
 
 def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) -> Estimate:
@@ -112,7 +97,7 @@ def mean_from_sums(sums: StratumSums, kind: str = "mean", scale: float = 1.0) ->
     first = (sums.wy - centre * sums.w) / total_weight
     second = (sums.wwyy - 2 * centre * sums.wwy + centre**2 * sums.ww) / total_weight**2
     in_data = sums.present_count > 0
-    variance = _stratified_variance(sums, first, second, in_data)
+    variance = _strata(sums).scalar_variance(first, second, in_data)
     deff, deff_replace = _design_effects(sums, variance, centre, total_weight, nobs)
     df = int(sums.present_count.sum()) - int(in_data.sum())
     domain_df = nobs - int((sums.count > 0).sum())
@@ -178,7 +163,7 @@ def mean_from_psu_sums(sums: PsuSums, kind: str = "mean", scale: float = 1.0) ->
     first = np.bincount(sums.psu_stratum, psu_totals, minlength=strata)
     second = np.bincount(sums.psu_stratum, psu_totals**2, minlength=strata)
     in_data = np.bincount(sums.psu_stratum[sums.present], minlength=strata) > 0
-    variance = _stratified_variance(sums, first, second, in_data)
+    variance = _strata(sums).scalar_variance(first, second, in_data)
     deff, deff_replace = _design_effects(sums, variance, centre, total_weight, nobs)
     df = int(sums.present.sum()) - int(in_data.sum())
     used = sums.count > 0
@@ -208,7 +193,7 @@ def contrast_from_sums(first: StratumSums, second: StratumSums, scale: float = 1
     first_1, second_1 = _influence_sums(first)
     first_2, second_2 = _influence_sums(second)
     in_data = first.present_count > 0
-    variance = _stratified_variance(first, first_1 - first_2, second_1 + second_2, in_data)
+    variance = _strata(first).scalar_variance(first_1 - first_2, second_1 + second_2, in_data)
     difference = float(first.wy.sum() / first.w.sum() - second.wy.sum() / second.w.sum())
     df = int(first.present_count.sum()) - int(in_data.sum())
     return Comparison(difference * scale, math.sqrt(max(variance, 0.0)) * scale, df)
@@ -234,7 +219,7 @@ def total_from_sums(sums: StratumSums) -> Estimate:
         raise EstimationError("the domain has no observation with a non-zero weight")
     estimate = float(sums.wy.sum())
     in_data = sums.present_count > 0
-    variance = _stratified_variance(sums, sums.wy, sums.wwyy, in_data)
+    variance = _strata(sums).scalar_variance(sums.wy, sums.wwyy, in_data)
     centre = estimate / total_weight
     spread = float(
         (sums.wyy.sum() - 2 * centre * sums.wy.sum() + centre**2 * total_weight) / total_weight

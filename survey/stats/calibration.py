@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .design import DesignError, SampleDesign
+from .design import SampleDesign
+from .errors import DesignError
 
 
 def _group_codes(labels) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ import numpy as np
 from scipy import special
 
 from .design import SampleDesign
-from .estimators import _rows
+from .estimators import rows_of
 from .intervals import ConfidenceInterval, critical_value
 
 
@@ -47,7 +47,7 @@ def domain_means_covariance(design: SampleDesign, y, domains: list[np.ndarray]):
     y = np.asarray(y, dtype=float)
     means, columns = [], []
     for domain in domains:
-        _, rows = _rows(design, y, domain)
+        _, rows = rows_of(design, y, domain)
         w = np.where(rows, design.weights, 0.0)
         total_weight = float(w.sum())
         centre = float(np.sum(w * np.where(rows, y, 0.0)) / total_weight)

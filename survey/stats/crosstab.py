@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as dist
 
-from .estimators import EstimationError
+from .errors import EstimationError
 
 
 @dataclass(frozen=True)

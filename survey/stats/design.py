@@ -15,11 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LONELY_PSU = ("fail", "remove", "certainty", "adjust", "average")
-
-
-class DesignError(ValueError):
-    """The design cannot be built as given; the message names the column or stratum."""
+from .errors import DesignError
+from .variance import LONELY_PSU, Strata
 
 
 def factorize(values) -> tuple[np.ndarray, np.ndarray]:
@@ -69,6 +66,10 @@ class SampleDesign:
     @property
     def n(self) -> int:
         return len(self.weights)
+
+    @property
+    def strata(self) -> Strata:
+        return Strata(self.stratum_labels, self.n_psu, self.fpc_factor, self.lonely_psu)
 
     @classmethod
     def build(
@@ -185,40 +186,6 @@ class SampleDesign:
                 cross[:, a, b] = cross[:, b, a] = np.bincount(
                     self.psu_stratum, totals[:, a] * totals[:, b], minlength=strata
                 )
-        return self._combine(sums, cross, present)
-
-    def _combine(self, sums, cross, present=None, in_data=None):
-        """Σ over strata of scale_h × centred cross-products, with R's lonely-PSU rules.
-
-        ``in_data`` marks the strata that have rows in the data (R iterates over those);
-        it is derived from the ``present`` rows when not given.
-        """
-        n_h, f = self.n_psu, self.fpc_factor
-        if in_data is None:
-            rows = self.stratum[present] if present is not None else self.stratum
-            in_data = np.bincount(rows, minlength=len(n_h)) > 0
-        centred = cross - sums[:, :, None] * sums[:, None, :] / np.maximum(n_h, 1)[:, None, None]
-        scale = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
-        lonely = (n_h == 1) & in_data
-        if lonely.any():
-            if self.lonely_psu == "fail":
-                name = self.stratum_labels[int(np.flatnonzero(lonely)[0])]
-                raise DesignError(
-                    f"stratum {name!r} has only one PSU (lonely_psu='fail'; choose remove, certainty, adjust or average)"
-                )
-            if self.lonely_psu == "adjust":
-                centred[lonely] = cross[lonely]  # centred at the population mean, not the stratum's
-            else:
-                centred[lonely] = 0.0
-        all_fpc_one = f < 1e-7  # a stratum sampled completely contributes nothing
-        contributions = centred * scale[:, None, None]
-        contributions[all_fpc_one | ~in_data] = 0.0
-        total = contributions.sum(axis=0)
-        if self.lonely_psu == "average" and lonely.any():
-            ok = int((in_data & ~lonely).sum())
-            if ok == 0:
-                raise DesignError(
-                    "every stratum has one PSU: lonely_psu='average' has nothing to average"
-                )
-            total = total * int(in_data.sum()) / ok
-        return total
+        rows = self.stratum[present] if present is not None else self.stratum
+        in_data = np.bincount(rows, minlength=strata) > 0
+        return self.strata.variance(sums, cross, in_data)

@@ -23,7 +23,7 @@ from itertools import combinations
 import numpy as np
 from scipy import stats as dist
 
-from .estimators import EstimationError
+from .errors import EstimationError
 
 MAX_SHAPLEY_ATTRIBUTES = 15
 

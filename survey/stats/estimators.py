@@ -12,14 +12,13 @@ from collections.abc import Callable
 import numpy as np
 
 from .design import SampleDesign, factorize
+from .errors import EstimationError
 from .estimate import Estimate, design_effects
 
 
-class EstimationError(ValueError):
-    """An estimate that cannot be made, with the reason (never a silent NaN)."""
-
-
-def _rows(design: SampleDesign, y: np.ndarray, domain: np.ndarray | None):
+def rows_of(design: SampleDesign, y: np.ndarray, domain: np.ndarray | None):
+    """The rows where ``y`` is present, and those of them in the domain (which must hold a
+    row with a non-zero weight)."""
     present = ~np.isnan(y)
     rows = present if domain is None else present & domain
     if not (rows & (design.weights != 0)).any():
@@ -41,7 +40,7 @@ def mean(
 ) -> Estimate:
     """The weighted mean (a ratio of totals) with its linearisation variance, as svymean."""
     y = np.asarray(y, dtype=float)
-    present, rows = _rows(design, y, domain)
+    present, rows = rows_of(design, y, domain)
     w = np.where(rows, design.weights, 0.0)
     total_weight = float(w.sum())
     centre = float(np.sum(w * np.where(rows, y, 0.0)) / total_weight)
@@ -67,7 +66,7 @@ def mean(
 def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
     """The weighted total with its linearisation variance, as svytotal."""
     y = np.asarray(y, dtype=float)
-    present, rows = _rows(design, y, domain)
+    present, rows = rows_of(design, y, domain)
     w = np.where(rows, design.weights, 0.0)
     values = np.where(rows, y, 0.0)
     estimate = float(np.sum(w * values))
@@ -169,11 +168,10 @@ def _all_domains(
     in_data = np.bincount(d * strata + h, minlength=count * strata).reshape(count, strata) > 0
     df = design.degrees_of_freedom(domain >= 0)
     spread = np.bincount(d, w * (v - centre[d]) ** 2, minlength=count) / total_weight
+    strata_of_design = design.strata
     results = []
     for j in range(count):
-        variance = float(
-            design._combine(first[j][:, None], second[j][:, None, None], in_data=in_data[j])[0, 0]
-        )
+        variance = strata_of_design.scalar_variance(first[j], second[j], in_data[j])
         n = int(nobs[j])
         svyvar = spread[j] * n / (n - 1) if n > 1 else float("nan")
         scale = total_weight[j] ** 2 if kind == "total" else 1.0

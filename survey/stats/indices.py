@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .design import SampleDesign
+from .errors import EstimationError
 from .estimate import Estimate
-from .estimators import EstimationError, mean, proportion
+from .estimators import mean, proportion
 
 
 def top_box(y, top_codes: Sequence[float]) -> np.ndarray:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .design import SampleDesign
-from .estimators import EstimationError, mean
+from .errors import EstimationError
+from .estimators import mean
 from .intervals import ConfidenceInterval, critical_value
 from .proportions import proportion_interval
 

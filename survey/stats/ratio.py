@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .design import SampleDesign
+from .errors import EstimationError
 from .estimate import Estimate
-from .estimators import EstimationError
 
 
 def ratio(design: SampleDesign, numerator, denominator, domain=None, df_rows=None) -> Estimate:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .design import SampleDesign
-from .estimators import EstimationError
+from .errors import EstimationError
 
 
 def _complete(items: Sequence) -> np.ndarray:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from survey.stats import mean, nps, nps_score
+from survey.stats import DesignError, SampleDesign, by, mean, nps, nps_score
 from survey.stats.aggregates import PsuSums, StratumSums, mean_from_psu_sums, mean_from_sums
 from tests.stats.test_agreement_with_r import CASES, design_of, table
 
@@ -55,3 +55,26 @@ def test_clustered_mean_from_psu_sums_equals_rows(branch):
     from_sums = mean_from_psu_sums(PsuSums.from_rows(design, y, domain))
     assert_same(from_sums, mean(design, y, domain, df_rows=~np.isnan(y)))
     assert from_sums.domain_df == mean(design, y, domain, df_rows=~np.isnan(y)).domain_df
+
+
+@pytest.mark.parametrize("lonely", ["fail", "average"])
+def test_rows_sums_and_domains_refuse_a_design_of_lonely_strata_alike(lonely):
+    """One PSU in every stratum: the row path, the sums path and the all-domains path give
+    the same DesignError (the sums path once divided by zero under "average")."""
+    y = np.array([3.0, 4.0, 5.0])
+    design = SampleDesign.build(3, strata=[["a", "b", "c"]], lonely_psu=lonely)
+    by_sums = StratumSums.from_rows(
+        design.stratum, design.weights, y, design.n_psu, design.fpc_factor,
+        design.stratum_labels, None, lonely,
+    )  # fmt: skip
+    messages = set()
+    for estimate in (
+        lambda: mean(design, y),
+        lambda: mean_from_sums(by_sums),
+        lambda: by(design, y, ["x", "x", "y"], mean),
+    ):
+        with pytest.raises(DesignError) as refused:
+            estimate()
+        messages.add(str(refused.value))
+    assert len(messages) == 1
+    assert ("only one PSU" if lonely == "fail" else "nothing to average") in messages.pop()
