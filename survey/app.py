@@ -11,6 +11,7 @@ from . import config as configuration
 from . import i18n, labels, security
 from .accounts.sessions import load_signed_in_user
 from .admin import bp as admin_bp
+from .analysis.facts import follow_completes
 from .api import bp as api_bp
 from .auth import bp as auth_bp
 from .cati import bp as cati_bp
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RowIdConverter
     Database().init_app(app)
+    follow_completes()
     csrf.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

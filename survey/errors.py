@@ -1,14 +1,12 @@
 """Error pages in the user's language: never a stack trace, and a 500 rolls back."""
 
-import traceback
-
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .database import get_db
+from .logs import failure
 
 MESSAGES = {
     400: (
@@ -70,23 +68,6 @@ def handle_server_error(error: Exception):
             "Unhandled error in %s %s: %s", request.method, request.endpoint, failure(original)
         )
     return _render(500)
-
-
-def failure(error: BaseException) -> str:
-    """An error and where it happened, for the log, without the data it was about.
-
-    A database error's message quotes the row at fault (PostgreSQL: "Failing row contains
-    (…)", "Key (phone)=(…) already exists"), which is a customer's name or number; only its
-    first line and the SQL statement (parameters are hidden by the engine) are kept.
-    """
-    if isinstance(error, DBAPIError):
-        primary = getattr(getattr(error.orig, "diag", None), "message_primary", None)
-        message = f"{type(error.orig).__name__}: {primary or str(error.orig).splitlines()[0]}"
-        message += f" [SQL: {error.statement}]"
-    else:
-        message = f"{type(error).__name__}: {error}"
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    return f"{message}\nTraceback (most recent call last):\n{frames}"
 
 
 def register_error_handlers(app) -> None:

@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 from survey import create_app
 from survey.accounts import staff as accounts
 from survey.accounts.staff import create_user
+from survey.analysis.facts import refresh_facts
 from survey.cli import schema
 from survey.database import get_db, make_engine, normalise_url
 from survey.demo.reports import add_populations, answer_survey
@@ -334,6 +335,7 @@ def reported(app, fielded):
             session.execute(
                 update(Answer).where(Answer.id.in_(refused)).values(code="-9", value_num=None)
             )
+            refresh_facts(session, survey, commit=False)  # a bulk load: prepared as one
             session.commit()
             return survey.slug
 

@@ -1,32 +1,38 @@
-"""Keep ``report_rows`` in step with the completes: each report view first copies in the
-responses completed since the newest row it holds (one indexed lookup when nothing is new),
-oldest first and a chunk per commit, so what is copied is always every complete up to a
-time; a large survey's first view that runs out of time asks to be reloaded.
+"""Keep ``report_rows`` in step with the completes, so that reading a report never writes.
 
-A complete response never changes afterwards, so a row, once written, stays true; the
-margin below covers app servers whose clocks differ by a few minutes, and ON CONFLICT
-keeps two simultaneous views from writing a row twice.
+A response's row is written in the transaction that completes it (``follow_completes``
+listens for it on every session), so the web link, the CATI console and any other path
+that completes a response keep the table current without knowing about reports. Bulk
+loads that bypass the ORM (the demo, a migration) copy their completes with
+``refresh_facts``, as the ``prepare-reports`` command and ``init-db`` do.
+
+A view only checks, with one indexed lookup, that nothing is missing; if something is
+(a bulk load not yet prepared), it says how far the preparation got instead of showing
+partial figures. A complete response never changes afterwards, so a row, once written,
+stays true; the margin covers app servers whose clocks differ by a few minutes, and
+ON CONFLICT keeps two writers from writing a row twice.
 """
 
 from __future__ import annotations
 
-import time
+import logging
 from datetime import timedelta
 
-from sqlalchemy import func, literal, select, text
+from sqlalchemy import event, func, inspect, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from ..logs import failure
 from ..models import ReportFilterValue, ReportRow, Response, ResponseStatus, Survey
 from ..surveys.versions import questionnaire_of
 from .measures import score_source, value_source
 from .scope import FILTERS, attribute, month_of
 
+log = logging.getLogger(__name__)
 CLOCK_MARGIN = timedelta(minutes=10)
 BULK = 10_000
 CHUNK = 25_000  # rows copied per commit (a few seconds each)
-BUDGET = 15.0  # seconds a view may spend copying before it asks to be reloaded
 COLUMNS = (
     "response_id", "survey_id", "stratum", "completed_at", *FILTERS,
     "overall", "overall_top", "recommend", "recommend_top", "recommend_score", "csi",
@@ -58,8 +64,8 @@ def _rows(questionnaire, survey_id: int):
 
 
 class ReportNotReady(Exception):
-    """The survey's completes are still being copied into ``report_rows`` (a large survey's
-    first view); the page asks to be reloaded rather than show partial figures."""
+    """Some of the survey's completes are not yet in ``report_rows`` (a bulk load not yet
+    prepared): the page says so rather than show partial figures."""
 
     def __init__(self, copied: int, total: int):
         super().__init__(f"{copied} of {total} complete responses prepared")
@@ -81,59 +87,126 @@ def _missing(survey_id: int, since):
     return clauses
 
 
-def refresh_facts(session: Session, survey: Survey, budget_seconds: float | None = None) -> int:
-    """Copy in the completes not yet in ``report_rows``, oldest first, a chunk per commit;
-    returns how many were added. Raises ReportNotReady when the time budget ran out first
-    (the next view goes on where this one stopped)."""
-    started = time.monotonic()
-    budget = BUDGET if budget_seconds is None else budget_seconds
+def _since(session: Session, survey_id: int):
+    newest = session.scalar(
+        select(func.max(ReportRow.completed_at)).where(ReportRow.survey_id == survey_id)
+    )
+    return None if newest is None else newest - CLOCK_MARGIN
+
+
+def check_ready(session: Session, survey: Survey) -> None:
+    """Read only: raise ReportNotReady when completes are missing from ``report_rows``."""
+    since = _since(session, survey.id)
+    if since is not None and not session.scalar(
+        select(func.count()).select_from(Response).where(*_missing(survey.id, since))
+    ):
+        return
+    copied = session.scalar(select(func.count()).where(ReportRow.survey_id == survey.id))
+    total = session.scalar(
+        select(func.count()).where(
+            Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE
+        )
+    )
+    if copied < total:
+        raise ReportNotReady(copied, total)
+
+
+def refresh_facts(session: Session, survey: Survey, commit: bool = True) -> int:
+    """Copy in the completes not yet in ``report_rows``, oldest first, a chunk at a time
+    (committed after each unless ``commit`` is false); returns how many were added."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     added = 0
     while True:
-        newest = session.scalar(
-            select(func.max(ReportRow.completed_at)).where(ReportRow.survey_id == survey.id)
-        )
-        since = None if newest is None else newest - CLOCK_MARGIN
-        if since is not None and not session.scalar(
-            select(func.count()).select_from(Response).where(*_missing(survey.id, since))
-        ):
-            break
-        rows = (
-            _rows(questionnaire, survey.id)
-            .where(*_missing(survey.id, since))
-            .order_by(Response.completed_at)
-            .limit(CHUNK)
-        )
-        copied = session.scalars(
-            insert(ReportRow)
-            .from_select(list(COLUMNS), rows)
-            .on_conflict_do_nothing()
-            .returning(ReportRow.response_id)  # rowcount is -1 here with psycopg
-        ).all()
-        count = len(copied)
-        if not count:
-            break
-        _add_filter_values(session, survey.id, since, dialect, insert)
+        since = _since(session, survey.id)
+        count = _copy(session, questionnaire, survey.id, _missing(survey.id, since), since)
         added += count
         if added >= BULK and count == CHUNK:
-            # A bulk copy (the first view of a large survey): let the planner see the
-            # table now (rather than when autovacuum next looks, or never on SQLite), so
-            # it scans instead of walking an index row by row.
+            # A bulk copy: let the planner see the table now (rather than when autovacuum
+            # next looks, or never on SQLite), so it scans instead of walking an index.
             session.execute(text("ANALYZE report_rows"))
-        session.commit()
+        if commit:
+            session.commit()
         if count < CHUNK:
-            break
-        if time.monotonic() - started > budget:
-            copied = session.scalar(select(func.count()).where(ReportRow.survey_id == survey.id))
-            total = session.scalar(
-                select(func.count()).where(
-                    Response.survey_id == survey.id, Response.status == ResponseStatus.COMPLETE
-                )
-            )
-            raise ReportNotReady(copied, total)
-    return added
+            return added
+
+
+def _copy(session: Session, questionnaire, survey_id: int, which: list, since) -> int:
+    """Insert the rows of the completes ``which`` selects (at most CHUNK, oldest first)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    rows = (
+        _rows(questionnaire, survey_id).where(*which).order_by(Response.completed_at).limit(CHUNK)
+    )
+    copied = session.scalars(
+        insert(ReportRow)
+        .from_select(list(COLUMNS), rows)
+        .on_conflict_do_nothing()
+        .returning(ReportRow.response_id)  # rowcount is -1 here with psycopg
+    ).all()
+    if copied:
+        _add_filter_values(session, survey_id, since, dialect, insert)
+    return len(copied)
+
+
+def _copy_completed(session: Session) -> None:
+    """before_commit: write the rows of the responses this transaction completed."""
+    session.flush()
+    completed = session.info.pop(_COMPLETED, None)
+    if not completed:
+        return
+    by_survey: dict[int, list[int]] = {}
+    for survey_id, response_id in completed:
+        by_survey.setdefault(survey_id, []).append(response_id)
+    for survey_id, ids in by_survey.items():
+        try:
+            with session.begin_nested():  # a report row must never cost a customer's answers
+                _copy_responses(session, survey_id, ids)
+        except Exception as error:  # the report then says it is not ready; nothing is lost
+            log.error("report rows of survey %s not written: %s", survey_id, failure(error))
+
+
+def _copy_responses(session: Session, survey_id: int, ids: list[int]) -> None:
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        return
+    questionnaire = questionnaire_of(survey.questionnaire_version)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        which = [
+            Response.id.in_(chunk),
+            Response.status == ResponseStatus.COMPLETE,
+            Response.completed_at.is_not(None),
+        ]
+        since = session.scalar(select(func.min(Response.completed_at)).where(*which))
+        _copy(session, questionnaire, survey_id, which, since)
+
+
+def _note_completed(session: Session, _context) -> None:
+    """after_flush: remember the responses this flush made complete (new, or changed)."""
+    for response in (*session.new, *session.dirty):
+        if (
+            isinstance(response, Response)
+            and response.status == ResponseStatus.COMPLETE
+            and inspect(response).attrs.status.history.added
+        ):
+            session.info.setdefault(_COMPLETED, set()).add((response.survey_id, response.id))
+
+
+def _forget_completed(session: Session) -> None:
+    """after_rollback: what was rolled back completed nothing."""
+    session.info.pop(_COMPLETED, None)
+
+
+_COMPLETED = "survey.completed_responses"
+
+
+def follow_completes() -> None:
+    """Write each response's report row in the transaction that completes it, on every
+    session (idempotent: called when the app is made)."""
+    if not event.contains(Session, "after_flush", _note_completed):
+        event.listen(Session, "after_flush", _note_completed)
+        event.listen(Session, "before_commit", _copy_completed)
+        event.listen(Session, "after_rollback", _forget_completed)
 
 
 def _add_filter_values(session, survey_id, since, dialect, insert) -> None:

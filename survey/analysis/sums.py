@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..models import ReportRow, Response, ResponseStatus, StratumPopulation, Survey
 from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.estimate import Estimate
-from .facts import refresh_facts
+from .facts import check_ready
 from .measures import Measure, Source
 from .scope import FILTERS, ReportScope, join_segment, month_of
 
@@ -52,8 +52,8 @@ class SurveyDesign:
 
 def survey_design(session: Session, survey: Survey, weighted: bool = True) -> SurveyDesign:
     """The design from the frame counts and the completes per stratum (one small GROUP BY);
-    first brings ``report_rows`` up to date with the completes."""
-    refresh_facts(session, survey)
+    first checks that ``report_rows`` holds every complete (ReportNotReady if not)."""
+    check_ready(session, survey)
     populations = dict(
         session.execute(
             select(StratumPopulation.stratum, StratumPopulation.population).where(

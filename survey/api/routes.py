@@ -88,7 +88,9 @@ def survey_estimates(slug):
     except (EstimatesError, ScopeError, DesignError, EstimationError, IntervalError) as error:
         return _error(400, str(error))
     except ReportNotReady as error:
-        response = _error(503, f"the survey is being prepared for reporting ({error}); retry")
+        response = _error(
+            503, f"the survey's completes are not all prepared for reporting yet ({error}); retry"
+        )
         response.headers["Retry-After"] = "3"
         return response
     return jsonify(result)

@@ -43,8 +43,12 @@ def init_db():
     before, after = schema.upgrade(get_db().engine)
     if before == after:
         click.echo(f"The database is up to date (migration {after}).")
-    else:
-        click.echo(f"The database was upgraded from {before or 'empty'} to migration {after}.")
+        return
+    click.echo(f"The database was upgraded from {before or 'empty'} to migration {after}.")
+    session = db_session()
+    prepared = sum(refresh_facts(session, s) for s in session.scalars(select(Survey)).all())
+    if prepared:
+        click.echo(f"{prepared} complete responses prepared for reporting.")
 
 
 @click.group(cls=AppGroup)
@@ -280,8 +284,7 @@ def prepare_reports_command(slug: str):
     survey = session.scalar(select(Survey).where(Survey.slug == slug))
     if survey is None:
         raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
-    added = refresh_facts(session, survey, budget_seconds=float("inf"))
-    session.commit()
+    added = refresh_facts(session, survey)
     click.echo(f"{added} complete responses prepared for reporting.")
 
 

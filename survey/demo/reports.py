@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..aapor.dispositions import DispositionCode
 from ..analysis.attributes import attribute_ids
+from ..analysis.facts import refresh_facts
 from ..models import (
     Answer,
     CaseStatus,
@@ -327,5 +328,7 @@ def build(session: Session, today: date | None = None) -> int:
             )
         else:  # a complaint follow-up: every complainant, no sampling
             added += answer_survey(session, survey, strata, attribute, month, count, rng, now)
+    for each in session.scalars(select(Survey)).all():  # bulk-loaded: prepare their reports
+        refresh_facts(session, each, commit=False)
     session.commit()
     return added

@@ -181,6 +181,9 @@ def comments(slug):
 
 @bp.errorhandler(ReportNotReady)
 def preparing(error):
-    """A large survey's first view: say how far the preparation got, and reload."""
-    response = render_template("reports/preparing.html", copied=error.copied, total=error.total)
+    """Completes loaded in bulk and not yet prepared: say how far the preparation got."""
+    command = f"survey prepare-reports {request.view_args.get('slug', '')}".strip()
+    response = render_template(
+        "reports/preparing.html", copied=error.copied, total=error.total, command=command
+    )
     return response, 503, {"Retry-After": "3"}

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..database import begin_write, get_db
-from ..errors import failure
+from ..logs import failure
 from ..models import ImportJob, JobKind, JobStatus, Survey, utcnow
 from .frame_import import import_sample
 from .post_call import import_calls

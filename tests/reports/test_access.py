@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from survey.analysis.facts import refresh_facts
 from survey.database import get_db
 from survey.demo.reports import add_populations, answer_survey
 from survey.models import ApiToken, AuditEvent, Response, Survey
@@ -170,6 +171,7 @@ def test_a_survey_with_one_complete_a_stratum_is_explained_not_blamed_on_the_lev
                 session, survey, one, "branch", date(2026, 10, 1), 1, np.random.default_rng(1),
                 REPORTED_AT,
             )  # fmt: skip
+        refresh_facts(session, survey, commit=False)
         session.commit()
         slug = survey.slug
     auth.login_as("manager")

@@ -3,7 +3,7 @@ each once, and a partial or screened-out response never."""
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from survey.analysis.facts import refresh_facts
 from survey.database import get_db
@@ -76,47 +76,56 @@ def test_filter_values_follow_new_branches(client, auth, db, reported):
     assert "NEW-01" in names and "SZ-001" in names
 
 
-def test_a_large_first_view_is_prepared_over_several_requests(
-    client, auth, db, reported, monkeypatch
+def test_a_bulk_load_not_yet_prepared_is_said_and_no_view_writes(
+    runner, client, auth, db, reported
 ):
-    """Out of time, a view asks to be reloaded (503, progress, meta refresh) and keeps what
-    it copied, oldest first; the views after it finish and show the figures."""
-    from survey.analysis import facts
-
+    """Completes loaded past the ORM (a bulk load) are not in report_rows until prepared:
+    the report says how far the preparation got (503) and neither it nor the API writes a
+    row; ``prepare-reports`` copies them, and the next view shows the figures."""
     slug = reported()
-    auth.login_as("manager")
-    monkeypatch.setattr(facts, "CHUNK", 50)
-    monkeypatch.setattr(facts, "BUDGET", 0.0)
-    first = client.get(f"/reports/{slug}/")
-    assert first.status_code == 503 and first.headers["Retry-After"] == "3"
-    page = first.get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page and "50 of" in page
-    assert client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall").status_code == 503
-    db.rollback()
     survey_id = db.scalar(select(Survey.id).where(Survey.slug == slug))
-    copied = db.scalars(
-        select(ReportRow.completed_at)
-        .where(ReportRow.survey_id == survey_id)
-        .order_by(ReportRow.completed_at)
-    ).all()
-    oldest = db.scalars(
-        select(Response.completed_at)
-        .where(Response.survey_id == survey_id, Response.status == "complete")
-        .order_by(Response.completed_at)
-        .limit(len(copied))
-    ).all()
-    assert copied == oldest, "what is copied is every complete up to a time"
-    monkeypatch.setattr(facts, "BUDGET", 60.0)
-    assert client.get(f"/reports/{slug}/").status_code == 200
-    db.rollback()
+    db.execute(delete(ReportRow).where(ReportRow.survey_id == survey_id))
+    db.commit()
+    auth.login_as("manager")
+    first = client.get(f"/reports/{slug}/")
+    assert first.status_code == 503
+    page = first.get_data(as_text=True)
     completes = db.scalar(
         select(func.count()).where(Response.survey_id == survey_id, Response.status == "complete")
     )
+    assert f"0 of {completes:,}" in page and f"survey prepare-reports {slug}" in page
+    assert client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall").status_code == 503
+    db.rollback()
+    assert db.scalar(select(func.count()).where(ReportRow.survey_id == survey_id)) == 0
+    assert runner.invoke(args=["prepare-reports", slug]).exit_code == 0
+    assert client.get(f"/reports/{slug}/").status_code == 200
+    db.rollback()
     assert db.scalar(select(func.count()).where(ReportRow.survey_id == survey_id)) == completes
+
+
+def test_a_report_view_commits_nothing(app, client, auth, reported, monkeypatch):
+    """Reads can go to a replica: rendering every report page commits no transaction."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    slug = reported()
+    auth.login_as("manager")
+    commits = []
+    listener = lambda session: commits.append(session)  # noqa: E731
+    event.listen(Session, "after_commit", listener)
+    try:
+        for page in ("", "segments", "trends", "attributes", "crosstab", "comments"):
+            assert client.get(f"/reports/{slug}/{page}").status_code == 200, page
+        assert client.get(f"/api/v1/surveys/{slug}/estimates?var=q_overall").status_code == 200
+    finally:
+        event.remove(Session, "after_commit", listener)
+    assert commits == []
 
 
 def test_the_prepare_command_copies_everything_ahead(runner, db, reported):
     slug = reported()
+    db.execute(delete(ReportRow))  # as after a bulk load
+    db.commit()
     result = runner.invoke(args=["prepare-reports", slug])
     assert result.exit_code == 0, result.output
     survey_id = db.scalar(select(Survey.id).where(Survey.slug == slug))

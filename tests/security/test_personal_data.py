@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import db_session
-from survey.errors import failure
+from survey.logs import failure
 from survey.models import AuditEvent, Contact, Survey
 from tests.fieldwork.test_pages import upload, wait_for
 from tests.security.test_route_matrix import ROUTES, _address
