@@ -5,7 +5,6 @@ other roles. Errors are JSON with the parameter at fault."""
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from .. import throttle
@@ -14,9 +13,10 @@ from ..analysis.estimates import EstimatesError, estimates
 from ..analysis.facts import ReportNotReady
 from ..analysis.scope import ReportScope, ScopeError
 from ..database import db_session
-from ..models import REPORTABLE, Role, Survey
+from ..models import REPORTABLE, Role
 from ..stats.errors import DesignError, EstimationError
 from ..stats.intervals import IntervalError
+from ..surveys.listing import by_slug
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 READERS = {Role.MANAGER, Role.ADMIN}
@@ -62,7 +62,7 @@ def survey_estimates(slug):
     if not allowed:
         return _error(403, "only managers and admins may read estimates")
     session = db_session()
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    survey = by_slug(session, slug)
     if survey is None or survey.status not in REPORTABLE:
         return _error(404, f"no survey {slug!r} with responses to report")
     args = request.args

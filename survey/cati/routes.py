@@ -3,6 +3,7 @@ and a practice mode that stores nothing."""
 
 from __future__ import annotations
 
+import functools
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -45,6 +46,7 @@ from ..questionnaire.presentation import script_text
 from ..questionnaire.rehearsal import rehearse, screen_out_of, screen_views
 from ..responses import fielding
 from ..responses.answers import load_answers
+from ..surveys.listing import survey_or_404
 from ..surveys.practice import PracticeStore
 from ..surveys.versions import questionnaire_of
 from . import console
@@ -83,8 +85,8 @@ def index():
 def next_case(slug: str):
     """Claim the next case of a survey (atomically: never two interviewers on one case)."""
     session_ = db_session()
-    survey = session_.scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
-    if survey.status != SurveyStatus.OPEN or Mode.CATI not in survey.modes:
+    survey = survey_or_404(slug, (SurveyStatus.OPEN,))
+    if Mode.CATI not in survey.modes:
         abort(404)
     rules = CallingRules.from_settings(survey.settings)
     case = claim_next_case(session_, survey.id, g.user.id, rules)
@@ -106,24 +108,29 @@ def next_case(slug: str):
     return redirect(url_for(".case", case_id=case.id))
 
 
-def _held(case_id: int):
-    """The case in this interviewer's hands, or a redirect home saying why not."""
-    case = console.held_case(db_session(), case_id, g.user)
-    if case is None:
-        flash(
-            _("That case is no longer yours: it was finished, reassigned or left too long."),
-            "error",
-        )
-    return case
+def held(view):
+    """Hand the view the case in this interviewer's hands (by the address's case id), or
+    send the interviewer home saying why it is not theirs any more."""
+
+    @functools.wraps(view)
+    def with_case(case_id: int):
+        case = console.held_case(db_session(), case_id, g.user)
+        if case is None:
+            flash(
+                _("That case is no longer yours: it was finished, reassigned or left too long."),
+                "error",
+            )
+            return redirect(url_for(".index"))
+        return view(case)
+
+    return with_case
 
 
 @bp.get("/case/<int:case_id>")
-def case(case_id: int):
+@held
+def case(item: CatiCase):
     """The customer, the number to dial, the history of calls, and the greeting to read."""
     session_ = db_session()
-    item = _held(case_id)
-    if item is None:
-        return redirect(url_for(".index"))
     survey = session_.get(Survey, item.survey_id)
     contact = session_.get(Contact, item.contact_id)
     questionnaire = questionnaire_of(survey.questionnaire_version)
@@ -151,12 +158,10 @@ def case(case_id: int):
 
 
 @bp.post("/case/<int:case_id>/start")
-def start(case_id: int):
+@held
+def start(item: CatiCase):
     """The customer answered and agreed: start the interview, or resume the partial one."""
     session_ = db_session()
-    item = _held(case_id)
-    if item is None:
-        return redirect(url_for(".index"))
     contact = session_.get(Contact, item.contact_id)
     survey = session_.get(Survey, item.survey_id)
     language = request.form.get("language")
@@ -164,7 +169,7 @@ def start(case_id: int):
         language = console.customer_language(contact, survey)
     console.start_interview(session_, item, language)
     session_.commit()
-    return redirect(url_for(".interview", case_id=case_id))
+    return redirect(url_for(".interview", case_id=item.id))
 
 
 def _scope(item: CatiCase, contact: Contact) -> dict:
@@ -174,15 +179,13 @@ def _scope(item: CatiCase, contact: Contact) -> dict:
 
 
 @bp.route("/case/<int:case_id>/interview", methods=["GET", "POST"])
-def interview(case_id: int):
+@held
+def interview(item: CatiCase):
     """One question a screen; each answer is stored as it is keyed (Enter)."""
     session_ = db_session()
-    item = _held(case_id)
-    if item is None:
-        return redirect(url_for(".index"))
     response = console.case_response(session_, item)
     if response is None:
-        return redirect(url_for(".case", case_id=case_id))
+        return redirect(url_for(".case", case_id=item.id))
     contact = session_.get(Contact, item.contact_id)
     errors, submitted, status = {}, None, 200
     if request.method == "POST" and response.status == ResponseStatus.PARTIAL:
@@ -190,7 +193,7 @@ def interview(case_id: int):
         action = request.form.get("action", "next")
         if action == "stop":
             session_.commit()
-            return redirect(url_for(".outcome", case_id=case_id, stopped=1))
+            return redirect(url_for(".outcome", case_id=item.id, stopped=1))
         if action.startswith("language:") and action[9:] in response.survey.languages:
             response.language, action = action[9:], "language"
         result = fielding.apply_page(
@@ -213,12 +216,12 @@ def interview(case_id: int):
         if response.status != ResponseStatus.PARTIAL:
             console.finish_interview(session_, item, g.user, response)
             session_.commit()
-            return redirect(url_for(".done", case_id=case_id))
+            return redirect(url_for(".done", case_id=item.id))
         session_.commit()
         if result.errors:
             errors, submitted, status = result.errors, result.submitted, 422
         elif not result.stale:
-            return redirect(url_for(".interview", case_id=case_id))
+            return redirect(url_for(".interview", case_id=item.id))
         else:
             status = 409
     return _render_interview(item, response, contact, errors, submitted, status)
@@ -278,12 +281,10 @@ def done(case_id: int):
 
 
 @bp.route("/case/<int:case_id>/outcome", methods=["GET", "POST"])
-def outcome(case_id: int):
+@held
+def outcome(item: CatiCase):
     """Record how the call ended: a disposition by number, a note, a callback; then next."""
     session_ = db_session()
-    item = _held(case_id)
-    if item is None:
-        return redirect(url_for(".index"))
     contact = session_.get(Contact, item.contact_id)
     form = outcome_form(current_language(), stopped=bool(request.args.get("stopped")))
     if form.validate_on_submit():
@@ -319,7 +320,7 @@ def outcome(case_id: int):
 @bp.route("/<slug>/practice", methods=["GET", "POST"])
 def practice(slug: str):
     """Rehearse a survey's script with a sample customer: nothing is stored."""
-    survey = db_session().scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
+    survey = survey_or_404(slug)
     questionnaire = questionnaire_of(survey.questionnaire_version)
     language = request.args.get("lang", survey.default_language)
     if language not in LANGUAGES:

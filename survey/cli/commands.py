@@ -32,7 +32,7 @@ from ..responses.invitations import invite_many, personal_link
 from ..surveys.listing import list_surveys
 from . import backup, schema
 from .questionnaires import questionnaires
-from .sample import calls, invitations, sample
+from .sample import calls, find_survey, invitations, sample
 from .stats import stats_command
 
 
@@ -169,9 +169,7 @@ def invite_command(slug: str, count: int):
     """Print personal web links for a survey, one a line (contacts not yet invited first)."""
     session = db_session()
     begin_write(session)
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None:
-        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    survey = find_survey(session, slug)
     tokens = invite_many(session, survey, count)
     session.commit()
     base_url = current_app.config["SURVEY_BASE_URL"]
@@ -191,9 +189,7 @@ def invite_command(slug: str, count: int):
 def export_command(slug: str, fmt: str, output: str | None):
     """Export responses (one row each, answer codes, no personal data) with a codebook."""
     session = db_session()
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None:
-        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    survey = find_survey(session, slug)
     if fmt == "xlsx" and not output:
         raise click.ClickException("--format xlsx needs --output FILE.xlsx")
     header, variables, rows = export.export_rows(session, survey)
@@ -240,9 +236,7 @@ def export_command(slug: str, fmt: str, output: str | None):
 def rates_command(slug: str, as_json: bool, eligible_share: float | None, by: str | None):
     """AAPOR outcome rates (RR1–RR6, COOP1–4, REF1–3, CON1–3) from the survey's dispositions."""
     session = db_session()
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None:
-        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    survey = find_survey(session, slug)
     if by:
         groups = rates.rates_by(session, survey, by, eligible_share)
         if as_json:
@@ -281,9 +275,7 @@ def prepare_reports_command(slug: str):
     """Copy a survey's completes into the reports' table now (after a bulk load), so the
     first manager to open its report does not wait for it."""
     session = db_session()
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None:
-        raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
+    survey = find_survey(session, slug)
     added = refresh_facts(session, survey)
     click.echo(f"{added} complete responses prepared for reporting.")
 

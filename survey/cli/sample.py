@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from ..database import begin_write, db_session
 from ..models import Survey
@@ -15,12 +14,13 @@ from ..questionnaire import Mode
 from ..sample import draws as sampling
 from ..sample import messaging, post_call
 from ..sample.frame_import import import_sample
+from ..surveys.listing import by_slug
 
 sample = AppGroup("sample", help="Sample frames: customers to invite or call.")
 
 
-def _survey(session, slug: str) -> Survey:
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+def find_survey(session, slug: str) -> Survey:
+    survey = by_slug(session, slug)
     if survey is None:
         raise click.ClickException(f"No survey {slug!r}; `survey surveys` lists them.")
     return survey
@@ -31,7 +31,7 @@ def _import(slug: str, file: str, valid_only: bool, importer, what: str) -> None
     --valid-only."""
     session = db_session()
     begin_write(session)
-    survey = _survey(session, slug)
+    survey = find_survey(session, slug)
     config = current_app.config
     try:
         report = importer(
@@ -96,7 +96,7 @@ def draw_command(
     """Draw a (stratified) random sample from the imported frame; the draw is recorded."""
     session = db_session()
     begin_write(session)
-    survey = _survey(session, slug)
+    survey = find_survey(session, slug)
     try:
         record = sampling.draw(session, survey, size, method, minimum, seed, replicates)
     except sampling.DrawError as error:
@@ -116,7 +116,7 @@ def release_command(slug: str, replicate: int):
     """Release a replicate of the drawn sample for fieldwork."""
     session = db_session()
     begin_write(session)
-    released = sampling.release(session, _survey(session, slug), replicate)
+    released = sampling.release(session, find_survey(session, slug), replicate)
     session.commit()
     click.echo(f"Released {released} customer(s) of replicate {replicate}.")
 
@@ -138,7 +138,7 @@ def send_command(slug: str):
     """Invite every released customer not yet invited, then deliver the queued messages."""
     session = db_session()
     begin_write(session)
-    _send(session, _survey(session, slug))
+    _send(session, find_survey(session, slug))
 
 
 @invitations.command("remind")
@@ -148,7 +148,7 @@ def remind_command(slug: str, after_days: int):
     """Remind those invited at least --after-days ago who have not finished."""
     session = db_session()
     begin_write(session)
-    _send(session, _survey(session, slug), after_days)
+    _send(session, find_survey(session, slug), after_days)
 
 
 calls = AppGroup("calls", help="Post-call sampling of the hotline's calls.")
@@ -195,7 +195,7 @@ def calls_draw_command(slug, rate, queue_rate, min_talk, due_hours, mode, seed):
     """Draw the post-call sample from the calls not yet drawn from; the draw is recorded."""
     session = db_session()
     begin_write(session)
-    survey = _survey(session, slug)
+    survey = find_survey(session, slug)
     try:
         rules = post_call.PostCallRules.for_survey(
             survey,

@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from .. import audit
@@ -23,10 +22,11 @@ from ..cases import boards
 from ..cases.queue import reassign, release_claim
 from ..database import db_session
 from ..i18n import current_language
-from ..models import CaseStatus, CatiCase, Role, Survey, SurveyStatus, utcnow
+from ..models import CaseStatus, CatiCase, Role, SurveyStatus, utcnow
 from ..responses import quotas
 from ..sample import draws as sampling
-from ..surveys.listing import list_surveys
+from ..surveys import settings
+from ..surveys.listing import list_surveys, survey_or_404
 from ..validators import page_number
 from . import progress
 from .case_history import case_history
@@ -38,10 +38,6 @@ protect(bp, [Role.SUPERVISOR])
 
 
 STATUS_ORDER = {SurveyStatus.OPEN: 0, SurveyStatus.DRAFT: 1, SurveyStatus.CLOSED: 2}
-
-
-def find_survey(slug: str) -> Survey:
-    return db_session().scalar(select(Survey).where(Survey.slug == slug)) or abort(404)
 
 
 @bp.get("/")
@@ -59,7 +55,7 @@ def index():
 def interviewers(slug: str):
     """Who is on which case now, and each interviewer's productivity on this survey."""
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     on_call = [row for row in boards.live_board(session) if row.survey == item.name]
     return render_template(
         "fieldwork/interviewers.html",
@@ -88,7 +84,7 @@ def _eligible_share() -> tuple[float | None, str | None]:
 def survey(slug: str):
     """Progress per stratum and quota, the dispositions, the AAPOR rates and the replicates."""
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     e, e_error = _eligible_share()
     finals = final_dispositions(session, item)  # read once: the rates and the table share it
     return render_template(
@@ -116,7 +112,7 @@ def release(slug: str):
     if not form.validate_on_submit():
         abort(400)
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     count = sampling.release(session, item, form.replicate.data)
     audit.record("sample_release", "survey", item.id, replicate=form.replicate.data, count=count)
     session.commit()
@@ -139,13 +135,8 @@ def set_target(slug: str):
         flash(_("A target is a whole number of completes."), "error")
         return redirect(url_for(".survey", slug=slug))
     session = db_session()
-    item = find_survey(slug)
-    targets = dict((item.settings or {}).get("targets", {}))
-    if form.target.data is None:
-        targets.pop(form.stratum.data, None)
-    else:
-        targets[form.stratum.data] = form.target.data
-    item.settings = {**(item.settings or {}), "targets": targets}
+    item = survey_or_404(slug)
+    settings.set_target(item, form.stratum.data, form.target.data)
     audit.record(
         "target_set", "survey", item.id, stratum=form.stratum.data, target=form.target.data
     )
@@ -158,23 +149,15 @@ def add_quota(slug: str):
     """Add a quota; its cell closes (phone cases end as quota filled) once met."""
     form = QuotaForm()
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     if not form.validate_on_submit():
         for field, errors in form.errors.items():
             flash(f"{getattr(form, field).label.text}: {' '.join(map(str, errors))}", "error")
         return redirect(url_for(".survey", slug=slug) + "#quotas")
-    cells = [
-        q
-        for q in quotas.definitions(item)
-        if (q["attribute"], q["value"]) != (form.attribute.data, form.value.data)
-    ]
-    cells.append(
-        {"attribute": form.attribute.data, "value": form.value.data, "target": form.target.data}
-    )
-    quotas.set_quotas(item, cells)
+    cell = settings.put_quota(item, form.attribute.data, form.value.data, form.target.data)
     session.flush()
     closed = quotas.close_full_cells(session, item)
-    audit.record("quota_set", "survey", item.id, **cells[-1], closed=closed)
+    audit.record("quota_set", "survey", item.id, **cell, closed=closed)
     session.commit()
     flash(
         _("Quota saved; %(count)d waiting cases closed as quota filled.", count=closed), "success"
@@ -188,12 +171,10 @@ def delete_quota(slug: str, index: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     session = db_session()
-    item = find_survey(slug)
-    cells = quotas.definitions(item)
-    if not 0 <= index < len(cells):
+    item = survey_or_404(slug)
+    removed = settings.remove_quota(item, index)
+    if removed is None:
         abort(404)
-    removed = cells.pop(index)
-    quotas.set_quotas(item, cells)
     audit.record("quota_removed", "survey", item.id, **removed)
     session.commit()
     return redirect(url_for(".survey", slug=slug) + "#quotas")
@@ -203,7 +184,7 @@ def delete_quota(slug: str, index: int):
 def cases(slug: str):
     """The phone cases (numbers masked), who holds which, and reassignment."""
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     status = request.args.get("status", "all")
     if status not in progress.CASE_FILTERS:
         status = "all"
@@ -236,7 +217,7 @@ def _interviewer_choices(session) -> list[SelectChoice]:
 
 
 def _case(slug: str, case_id: int) -> CatiCase:
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     case = db_session().get(CatiCase, case_id)
     if case is None or case.survey_id != item.id:
         abort(404)
@@ -252,7 +233,7 @@ def case_detail(slug: str, case_id: int):
     form.interviewer.choices = _interviewer_choices(session)
     return render_template(
         "fieldwork/case.html",
-        survey=find_survey(slug),
+        survey=survey_or_404(slug),
         history=history,
         labels={code: d.label(current_language()) for code, d in DISPOSITIONS.items()},
         reassign_form=form,

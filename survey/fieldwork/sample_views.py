@@ -11,17 +11,18 @@ from ..models import CallStatus, HotlineCall, ImportJob, SampleDraw, Survey, utc
 from ..questionnaire import Mode
 from ..sample import draws as sampling
 from ..sample import import_jobs, messaging, post_call
+from ..surveys.listing import survey_or_404
 from ..validators import problems
 from . import progress
 from .forms import ActionForm, CallDrawForm, DrawForm, UploadForm
-from .routes import bp, find_survey
+from .routes import bp
 
 
 @bp.get("/<slug>/sample")
 def sample(slug: str):
     """Import a frame or call records, draw, and invite."""
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     rules = post_call.PostCallRules.for_survey(item)
     call_form = CallDrawForm(
         rate=rules.rate,
@@ -67,7 +68,7 @@ def upload(slug: str, kind: str):
         abort(404)
     form = UploadForm(prefix=kind)
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(" ".join(map(str, errors)), "error")
@@ -92,7 +93,7 @@ def upload(slug: str, kind: str):
 @bp.get("/<slug>/imports/<int:job_id>")
 def import_job(slug: str, job_id: int):
     """An import's progress bar (the page refreshes itself until it ends), then its report."""
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     job = db_session().get(ImportJob, job_id)
     if job is None or job.survey_id != item.id:
         abort(404)
@@ -106,7 +107,7 @@ def draw(slug: str):
     """Draw a recorded, seeded sample from the frame."""
     form = DrawForm()
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     if not form.validate_on_submit():
         flash(_("Check the draw: %(problems)s", problems=problems(form)), "error")
         return redirect(url_for(".sample", slug=slug))
@@ -138,7 +139,7 @@ def draw_calls(slug: str):
     """Draw the post-call sample; the system draws, no one picks calls."""
     form = CallDrawForm()
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     try:
         if not form.validate_on_submit():
             raise ValueError(_("Check the call draw: %(problems)s", problems=problems(form)))
@@ -189,6 +190,6 @@ def send_invitations(slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     session = db_session()
-    item = find_survey(slug)
+    item = survey_or_404(slug)
     audit.record("invitations_sent", "survey", item.id)
     return _send_invitations(session, item)

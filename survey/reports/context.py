@@ -16,6 +16,7 @@ from ..i18n import current_language
 from ..labels import ATTRIBUTE_NAMES, attribute_name, attribute_value
 from ..models import REPORTABLE, Role, SampleDraw, Survey
 from ..questionnaire import Questionnaire
+from ..surveys.listing import survey_or_404
 from ..surveys.versions import questionnaire_of
 
 
@@ -28,10 +29,7 @@ def allowed_branches() -> tuple[str, ...] | None:
 
 
 def reportable_survey(slug: str) -> Survey:
-    survey = db_session().scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None or survey.status not in REPORTABLE:
-        abort(404)
-    return survey
+    return survey_or_404(slug, REPORTABLE)
 
 
 def read_scope(args) -> ReportScope:

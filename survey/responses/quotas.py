@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..aapor.dispositions import DispositionCode
 from ..models import CaseStatus, CatiCase, Contact, Response, ResponseStatus, Survey
+from ..surveys.settings import quotas_of
 
 QUOTA_FILLED = DispositionCode.QUOTA_FILLED
 ATTRIBUTES = ("branch", "tier", "channel", "queue", "age_band", "staff_id")
@@ -36,13 +37,9 @@ class QuotaStatus:
         return min(100, round(100 * self.complete / self.target)) if self.target else 100
 
 
-def definitions(survey: Survey) -> list[dict]:
-    return list((survey.settings or {}).get("quotas", []))
-
-
 def quota_status(session: Session, survey: Survey) -> list[QuotaStatus]:
     """Each quota with its completes so far: one grouped query per attribute used."""
-    quotas = definitions(survey)
+    quotas = quotas_of(survey)
     counts: dict[tuple[str, str], int] = {}
     for attribute in sorted({q["attribute"] for q in quotas}):
         cell = Response.attributes[attribute].as_string()
@@ -85,8 +82,3 @@ def close_full_cells(session: Session, survey: Survey) -> int:
             .execution_options(synchronize_session=False)
         ).rowcount
     return closed
-
-
-def set_quotas(survey: Survey, quotas: list[dict]) -> None:
-    """Replace the survey's quotas (settings is a JSON column: assign a new dict)."""
-    survey.settings = {**(survey.settings or {}), "quotas": quotas}

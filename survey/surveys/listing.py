@@ -1,12 +1,15 @@
-"""Survey listings shared by the CLI and the role homes."""
+"""Finding surveys: by slug for a page or a command, and the listings of the CLI and the role
+homes."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..database import db_session
 from ..models import (
     Questionnaire,
     QuestionnaireVersion,
@@ -15,6 +18,18 @@ from ..models import (
     Survey,
     holds_an_answer,
 )
+
+
+def by_slug(session: Session, slug: str) -> Survey | None:
+    return session.scalar(select(Survey).where(Survey.slug == slug))
+
+
+def survey_or_404(slug: str, statuses=None) -> Survey:
+    """A page's survey: 404 when no survey has that slug, or it is not in ``statuses``."""
+    survey = by_slug(db_session(), slug)
+    if survey is None or (statuses is not None and survey.status not in statuses):
+        abort(404)
+    return survey
 
 
 @dataclass(frozen=True)

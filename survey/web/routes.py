@@ -25,6 +25,7 @@ from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
 from ..responses import contact_rules, fielding
 from ..security import client_key, hash_token
+from ..surveys.listing import by_slug
 from ..surveys.versions import questionnaire_of
 
 bp = Blueprint("web", __name__)
@@ -188,7 +189,7 @@ def personal(token: str):
 def open_link(slug: str):
     """A survey's open link (a lobby QR code): resumed by a cookie, rate-limited per client."""
     session = db_session()
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    survey = by_slug(session, slug)
     if survey is None or not survey.open_link:
         abort(404)
     cookie_name = OPEN_LINK_COOKIE.format(survey.id)
