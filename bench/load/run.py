@@ -1,7 +1,7 @@
 """Load benchmark: customers completing the branch-counter survey through gunicorn.
 
 The app runs under gunicorn (2 workers, 8 threads each) on a fresh database: an SQLite file,
-or a PostgreSQL database whose public schema is reset. Respondents (tests/respondents.py: a
+or a PostgreSQL database whose public schema is reset. Respondents (bench/respondents.py: a
 keep-alive connection, cookies, GET the page, POST its answers with the CSRF token, follow
 the redirect) run in load-generator processes on the same machine, over loopback, at each
 concurrency level in turn. Each respondent completes survey after survey with fresh
@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.respondents import ANSWERS, Respondent, ServerGone, ceiling_request  # noqa: E402
+from bench.servers import kill_hard, start_gunicorn, stop  # noqa: E402
 from survey.cli import schema  # noqa: E402
 from survey.database import make_engine  # noqa: E402
 from survey.models import Answer, Invitation, Response, Survey  # noqa: E402
@@ -45,8 +47,6 @@ from survey.questionnaire import load_file  # noqa: E402
 from survey.responses.invitations import invite_many  # noqa: E402
 from survey.security import hash_token  # noqa: E402
 from survey.surveys.versions import store  # noqa: E402
-from tests.respondents import ANSWERS, Respondent, ServerGone, ceiling_request  # noqa: E402
-from tests.servers import kill_hard, start_gunicorn, stop  # noqa: E402
 
 GENERATORS = 2  # load-generator processes (threads inside), so the client is not GIL-bound
 

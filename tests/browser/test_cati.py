@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from bench.servers import kill_hard, start_gunicorn, stop
 from survey.aapor.dispositions import class_counts, outcome_rates
 from survey.models import Answer, Appointment, CallAttempt, CatiCase, Response
 from tests.browser.conftest import KEEP_IN, screenshot
 from tests.conftest import PASSWORD
-from tests.servers import kill_hard, start_gunicorn, stop
 
 SHIPPED = ["branch-counter", "hotline-post-call", "annual-csi", "complaint-follow-up"]
 # Read from the page: every group of keyed inputs with its keys, codes and kinds.

@@ -12,12 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select, text
 
+from bench.respondents import ANSWERS, Respondent, ServerGone
+from bench.servers import kill_hard, start_gunicorn, stop
 from survey.database import make_engine
 from survey.models import Answer, Invitation, Response
 from survey.security import hash_token
 from tests.conftest import TEST_DATABASE_URL
-from tests.respondents import ANSWERS, Respondent, ServerGone
-from tests.servers import kill_hard, start_gunicorn, stop
 
 CUSTOMERS = 16
 ACKS_BEFORE_CRASH = 24  # of 64 pages in all: the crash comes well inside the run

@@ -2,7 +2,7 @@
 
 import pytest
 
-from survey.stats.coverage import SCENARIOS, coverage
+from bench.coverage import SCENARIOS, coverage
 
 DEFAULT = {"prop": "logit", "mean": "t", "nps": "t"}
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bench.servers import start_gunicorn, stop
 from survey.models import Answer, Response
-from tests.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).parent.parent.parent
 RESPONDENTS = 50

@@ -1,4 +1,4 @@
-"""Real server processes for tests: gunicorn on a free loopback port, stopped or killed."""
+"""Real server processes for the tests and the benchmarks: gunicorn on a free loopback port, stopped or killed."""
 
 from __future__ import annotations
 
