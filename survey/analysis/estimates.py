@@ -9,6 +9,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from ..models import Survey
+from ..questionnaire.types import kind_of
 from ..stats.aggregates import mean_from_sums, total_from_sums
 from ..stats.errors import EstimationError
 from ..surveys.versions import questionnaire_of
@@ -24,7 +25,12 @@ STATS = {  # stat: (column of the value source, estimator kind)
     "nps": ("nps", "nps"),
     "top2": ("top", "proportion"),
 }
-NUMERIC_TYPES = {"rating", "matrix", "nps", "yesno", "numeric", "single"}
+# What a statistic needs of its question, for the message when the question is not one.
+NEEDS = {
+    "prop": "a yes/no (0/1) question",
+    "nps": "a 0–10 recommendation question",
+    "top2": "a rating scale",
+}
 
 
 class EstimatesError(ValueError):
@@ -35,16 +41,10 @@ def _check(questionnaire, var: str, stat: str, by: str | None, attributes) -> No
     if stat not in STATS:
         raise EstimatesError(f"stat must be one of {', '.join(STATS)}, not {stat!r}")
     question = questionnaire.question_of_answer(var)
-    if question is None or question.type not in NUMERIC_TYPES:
+    if question is None or not kind_of(question).statistics:
         raise EstimatesError(f"var {var!r} is not a numeric question of this survey")
-    if stat == "prop" and question.type != "yesno":
-        raise EstimatesError(f"stat prop needs a yes/no (0/1) question; {var} is {question.type}")
-    if stat == "nps" and question.type != "nps":
-        raise EstimatesError(
-            f"stat nps needs a 0–10 recommendation question; {var} is {question.type}"
-        )
-    if stat == "top2" and question.type not in ("rating", "matrix", "nps"):
-        raise EstimatesError(f"stat top2 needs a rating scale; {var} is {question.type}")
+    if stat not in kind_of(question).statistics:
+        raise EstimatesError(f"stat {stat} needs {NEEDS[stat]}; {var} is {question.type}")
     if by is not None and by not in segment_choices(questionnaire, attributes, every_question=True):
         raise EstimatesError(f"by {by!r} is neither a segment attribute nor a segment question")
 

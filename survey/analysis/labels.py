@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from ..models import ReportFilterValue, Response
 from ..questionnaire.messages import SPECIAL_LABELS
+from ..questionnaire.types import kind_of
 from .scope import FILTERS, ReportScope
 
-SEGMENT_QUESTION_TYPES = {"single", "yesno", "rating", "nps"}
 KNOWN_ATTRIBUTES = ("branch", "channel", "tier", "queue", "staff_id", "agent")
 
 
@@ -58,7 +58,7 @@ def segment_choices(
         questions += [
             q.id
             for q in questionnaire.questions()
-            if q.type in SEGMENT_QUESTION_TYPES and q.id not in questions and not q.items
+            if kind_of(q).segments and q.id not in questions and not q.items
         ]
     return attributes + questions
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from ..models import Answer, Response
 from ..questionnaire import Questionnaire
+from ..questionnaire.types import kind_of
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,7 @@ class Scale:
 def scale_of(questionnaire: Questionnaire, answer_id: str) -> Scale:
     """An answer's scale as the questionnaire defines it (NPS 0–10, yes/no 0–1)."""
     question = questionnaire.question_of_answer(answer_id)
-    if question.type == "nps":
-        return Scale(0, 10, 2)
-    if question.type == "yesno":
-        return Scale(0, 1, 1)
-    options = question.options
-    if "min" in options:
-        return Scale(float(options["min"]), float(options["max"]), int(options.get("top_box") or 2))
-    codes = [float(c.code) for c in question.choices if c.code.lstrip("-").isdigit()]
-    return Scale(min(codes), max(codes), 2) if codes else Scale(0, 1, 1)
+    return Scale(*kind_of(question).bounds(question))
 
 
 @dataclass(frozen=True)

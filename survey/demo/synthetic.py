@@ -9,13 +9,14 @@ as valid as a real one: screeners, show-if, rules and skips all apply.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from ..questionnaire import Mode, Questionnaire
 from ..questionnaire.interview import END, step_at, submit_step
 from ..questionnaire.model import Question
+from ..questionnaire.types import kind_of
 
 COMMENTS = {
     "zh-Hans": [
@@ -44,37 +45,13 @@ ATTEMPTS_PER_SCREEN = 20
 SCREENED_OUT = 0.05
 
 
-def _scale_code(question: Question, latent: float, rng) -> str:
-    codes = [c.code for c in question.choices if not c.other]
-    position = np.clip(latent + rng.normal(0, 0.12), 0, 1)
-    return codes[int(round(position * (len(codes) - 1)))]
-
-
 def _value(question: Question, latent: float, language: str, rng, today: date) -> list[str]:
     """Form values for one answer id of the question."""
-    kind = question.type
-    if kind in ("rating", "nps", "matrix") and question.choices:
-        return [_scale_code(question, latent, rng)]
-    if kind == "multiple":
-        plain = [c.code for c in question.choices if not (c.exclusive or c.other)]
-        low = question.options.get("min") or 1
-        high = min(question.options.get("max") or 3, len(plain))
-        count = int(rng.integers(low, max(low, high) + 1))
-        return list(rng.choice(plain, size=min(count, len(plain)), replace=False))
-    if question.choices:
-        plain = [c.code for c in question.choices if not c.other]
-        return [str(rng.choice(plain))]
-    if kind == "numeric":
-        low = question.options.get("min") or 0
-        high = question.options.get("max") or low + 60
-        return [str(int(rng.integers(int(low), int(high) + 1)))]
-    if kind == "date":
-        return [(today - timedelta(days=int(rng.integers(1, 30)))).isoformat()]
-    if kind == "text":
-        if not question.required and rng.random() < 0.5:
-            return []
-        return [str(rng.choice(COMMENTS.get(language, COMMENTS["en"])))]
-    return []
+
+    def comment() -> str:
+        return str(rng.choice(COMMENTS.get(language, COMMENTS["en"])))
+
+    return kind_of(question).sample_values(question, latent, rng, today, comment)
 
 
 def screen_form(

@@ -6,9 +6,9 @@ from types import MappingProxyType
 
 from .model import SERVQUAL_DIMENSIONS, TOUCHPOINTS, Analysis, Questionnaire
 from .reader import Mapping, Sequence
+from .types import NUMERIC_TYPES
 
 ANALYSIS_KEYS = {"overall", "recommend", "touchpoints", "servqual", "csi", "segments", "comments"}
-NUMERIC_TYPES = {"rating", "matrix", "nps", "yesno", "numeric"}
 SEGMENT_TYPES = {"single", "yesno"}
 
 

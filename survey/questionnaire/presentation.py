@@ -15,6 +15,7 @@ from .model import Question, Questionnaire, Text
 from .modes import Mode
 from .routing import ordered_choices, ordered_items, pipe, scope_for
 from .submission import OTHER_SUFFIX
+from .types import kind_of
 from .validate import PIPE
 
 
@@ -66,8 +67,6 @@ class QuestionView:
 
 
 KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
-# On a scale the interviewer types the point itself (0–10), not its position in the list.
-SCALES = ("rating", "nps", "matrix")
 
 
 def _text(text: Text | None, questionnaire, scope) -> str | None:
@@ -90,7 +89,8 @@ def question_view(
     """The view of one question; ``submitted`` re-shows what was posted with its messages."""
     scope = scope_for(questionnaire, answers, contact, language, mode, interviewer)
     language = scope.language
-    scale = question.type in SCALES
+    # On a scale the interviewer types the point itself (0–10), not its position in the list.
+    scale = kind_of(question).scale
     choices = tuple(
         ChoiceView(
             c.code,
@@ -105,7 +105,7 @@ def question_view(
     def current(answer_id):
         if submitted is not None and answer_id in submitted:
             posted = [v for v in submitted[answer_id] if isinstance(v, str)]
-            return posted if question.type == "multiple" else (posted[0] if posted else None)
+            return posted if kind_of(question).many else (posted[0] if posted else None)
         return answers.get(answer_id)
 
     items = tuple(

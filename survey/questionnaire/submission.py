@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .messages import message
 from .model import Question, Questionnaire, ScreenOut
 from .routing import parse_answer, scope_for, screened_out
+from .types import kind_of
 
 OTHER_SUFFIX = ":other"
 
@@ -61,7 +62,7 @@ def submit(
                 result.answers[answer_id] = parsed.value
                 if parsed.other_text:
                     result.other_texts[answer_id] = parsed.other_text
-            elif question.required and question.type != "display":
+            elif question.required and kind_of(question).answers:
                 result.errors[answer_id] = message("required", language)
     if result.errors or lenient:
         return result

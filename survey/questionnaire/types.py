@@ -1,8 +1,11 @@
 """Question types: one class each, in a registry keyed by the name used in files.
 
-Each type knows the keys it accepts, how to normalise them, and how to turn what a
-respondent submitted into a coded answer (or a message saying what is wrong).
-Rendering lives in one template macro per type; statistics ask ``numeric``.
+Each type owns its behaviour: the keys it accepts and how to normalise them, how to turn
+what a respondent submitted into a coded answer (or a message saying what is wrong), how
+its answer is stored, which statistics apply to it, its scale, and what a synthetic
+respondent answers. Rendering lives in one template per type
+(``templates/questionnaire/types/NAME.html``). Adding a type touches its class and its
+template only: the rest of the product asks the class (``kind_of(question)``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import ClassVar
@@ -50,8 +53,14 @@ class QuestionType:
     name: ClassVar[str]
     keys: ClassVar[frozenset] = frozenset()
     uses_choices: ClassVar[bool] = False
-    numeric: ClassVar[bool] = False  # means and top-box apply
+    numeric: ClassVar[bool] = False  # its answers are numbers a mean and an index can use
     answers: ClassVar[bool] = True  # False for display text
+    many: ClassVar[bool] = False  # several choices at once: stored as one 0/1 row per choice
+    number: ClassVar[bool] = False  # the answer is a number typed in, not a code or a text
+    scale: ClassVar[bool] = False  # points on a scale: top box applies, the point is keyed
+    segments: ClassVar[bool] = False  # its answers can split a report into segments
+    # What the estimates API computes on it: mean, total, prop (0/1), nps, top2.
+    statistics: ClassVar[frozenset] = frozenset()
 
     def normalise(self, ctx, raw, qid: str):
         """Return (choices, items, options) from the type's own keys."""
@@ -87,12 +96,30 @@ class QuestionType:
         except (TypeError, ValueError):
             return None
 
+    def bounds(self, question: Question) -> tuple[float, float, int]:
+        """The scale's lowest and highest point and its top box, for indices and top-box
+        shares: the options' min and max, else the numeric codes of the choices."""
+        options = question.options
+        if options.get("min") is not None and options.get("max") is not None:
+            return float(options["min"]), float(options["max"]), int(options.get("top_box") or 2)
+        codes = [float(c.code) for c in question.choices if c.code.lstrip("-").isdigit()]
+        return (min(codes), max(codes), 2) if codes else (0.0, 1.0, 1)
+
+    def sample_values(self, question: Question, position: float, rng, today: date, comment):
+        """Form values a synthetic respondent sends for one answer id: ``position`` runs
+        from 0 (least satisfied) to 1 (most); ``comment()`` gives a comment in the
+        respondent's language. Used by the demo and the tests."""
+        plain = [c.code for c in question.choices if not c.other]
+        return [str(rng.choice(plain))] if plain else []
+
 
 @register
 class SingleChoice(QuestionType):
     name = "single"
     keys = frozenset({"choices", "display"})
     uses_choices = True
+    segments = True
+    statistics = frozenset({"mean", "total"})
 
     def normalise(self, ctx, raw, qid):
         choices = ctx.choices(raw, qid)
@@ -105,6 +132,14 @@ class MultipleChoice(QuestionType):
     name = "multiple"
     keys = frozenset({"choices", "min", "max"})
     uses_choices = True
+    many = True
+
+    def sample_values(self, question, position, rng, today, comment):
+        plain = [c.code for c in question.choices if not (c.exclusive or c.other)]
+        low = question.options.get("min") or 1
+        high = min(question.options.get("max") or 3, len(plain))
+        count = int(rng.integers(low, max(low, high) + 1))
+        return list(rng.choice(plain, size=min(count, len(plain)), replace=False))
 
     def normalise(self, ctx, raw, qid):
         choices = ctx.choices(raw, qid)
@@ -157,6 +192,21 @@ def _scale_choices(ctx, raw, qid, low, high, default_labels=None):
     )
 
 
+class _Scale(QuestionType):
+    """Points from low to high: a synthetic respondent answers near their position."""
+
+    numeric = True
+    scale = True
+    statistics = frozenset({"mean", "total", "top2"})
+
+    def sample_values(self, question, position, rng, today, comment):
+        codes = [c.code for c in question.choices if not c.other]
+        if not codes:
+            return []
+        point = min(max(position + rng.normal(0, 0.12), 0.0), 1.0)
+        return [codes[int(round(point * (len(codes) - 1)))]]
+
+
 def _top_box(ctx, raw, qid, low, high):
     size = ctx.integer(raw, "top_box", qid, default=2)
     if size is not None and not 1 <= size <= high - low:
@@ -165,10 +215,10 @@ def _top_box(ctx, raw, qid, low, high):
 
 
 @register
-class RatingScale(QuestionType):
+class RatingScale(_Scale):
     name = "rating"
     keys = frozenset({"min", "max", "labels", "top_box"})
-    numeric = True
+    segments = True
 
     def normalise(self, ctx, raw, qid):
         low = ctx.integer(raw, "min", qid, default=1)
@@ -195,12 +245,16 @@ NPS_LABELS = {
 
 
 @register
-class NetPromoter(QuestionType):
+class NetPromoter(_Scale):
     """Likelihood to recommend, 0–10; promoters 9–10, detractors 0–6 (fixed by definition)."""
 
     name = "nps"
     keys = frozenset({"labels"})
-    numeric = True
+    segments = True
+    statistics = frozenset({"mean", "total", "nps", "top2"})
+
+    def bounds(self, question):
+        return 0.0, 10.0, 2
 
     def normalise(self, ctx, raw, qid):
         defaults = {code: ctx.builtin_text(texts) for code, texts in NPS_LABELS.items()}
@@ -222,18 +276,22 @@ class YesNo(QuestionType):
     name = "yesno"
     keys = frozenset()
     numeric = True
+    segments = True
+    statistics = frozenset({"mean", "total", "prop"})
+
+    def bounds(self, question):
+        return 0.0, 1.0, 1
 
     def normalise(self, ctx, raw, qid):
         return tuple(Choice(code, ctx.builtin_text(texts)) for code, texts in YES_NO), (), {}
 
 
 @register
-class Matrix(QuestionType):
+class Matrix(_Scale):
     """Items sharing one scale (attribute batteries, SERVQUAL pairs); each item has its own id."""
 
     name = "matrix"
     keys = frozenset({"items", "min", "max", "labels", "top_box", "choices"})
-    numeric = True
 
     def normalise(self, ctx, raw, qid):
         items = ctx.items(raw, qid)
@@ -259,6 +317,13 @@ class Numeric(QuestionType):
     name = "numeric"
     keys = frozenset({"min", "max", "decimals", "unit"})
     numeric = True
+    number = True
+    statistics = frozenset({"mean", "total"})
+
+    def sample_values(self, question, position, rng, today, comment):
+        low = question.options.get("min") or 0
+        high = question.options.get("max") or low + 60
+        return [str(int(rng.integers(int(low), int(high) + 1)))]
 
     def normalise(self, ctx, raw, qid):
         low = ctx.decimal(raw, "min", qid)
@@ -301,6 +366,11 @@ class OpenText(QuestionType):
     name = "text"
     keys = frozenset({"long", "max_length"})
 
+    def sample_values(self, question, position, rng, today, comment):
+        if not question.required and rng.random() < 0.5:
+            return []
+        return [comment()]
+
     def normalise(self, ctx, raw, qid):
         long = ctx.flag(raw, "long", qid, default=False)
         max_length = ctx.integer(raw, "max_length", qid, default=2000 if long else 200)
@@ -323,6 +393,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class DateQuestion(QuestionType):
     name = "date"
     keys = frozenset({"min", "max"})
+
+    def sample_values(self, question, position, rng, today, comment):
+        return [(today - timedelta(days=int(rng.integers(1, 30)))).isoformat()]
 
     def normalise(self, ctx, raw, qid):
         bounds = {}
@@ -368,6 +441,9 @@ class DisplayText(QuestionType):
     name = "display"
     answers = False
 
+    def sample_values(self, question, position, rng, today, comment):
+        return []
+
     def normalise(self, ctx, raw, qid):
         return (), (), {}
 
@@ -375,8 +451,25 @@ class DisplayText(QuestionType):
         return Parsed()
 
 
+def kind_of(question: Question) -> QuestionType:
+    """The type of a question: what it stores, which statistics apply, how it is answered."""
+    return REGISTRY[question.type]
+
+
 def options_proxy(options: dict) -> MappingProxyType:
     return MappingProxyType(dict(options))
 
 
-__all__ = ["REGISTRY", "Parsed", "QuestionType", "Text", "clean_text", "options_proxy"]
+# The names of the types whose answers are numbers (an index's overall, drivers, gaps).
+NUMERIC_TYPES = frozenset(name for name, kind in REGISTRY.items() if kind.numeric)
+
+__all__ = [
+    "NUMERIC_TYPES",
+    "REGISTRY",
+    "Parsed",
+    "QuestionType",
+    "Text",
+    "clean_text",
+    "kind_of",
+    "options_proxy",
+]

@@ -6,6 +6,7 @@ import re
 
 from .expressions import Expression, ExpressionError, Node, compile_expression
 from .model import Questionnaire, Text
+from .types import kind_of
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 PIPE = re.compile(r"\{\{(.*?)\}\}")
@@ -192,7 +193,7 @@ def _check_type_flags(questionnaire, ctx) -> None:
                 question.line,
                 question.id,
             )
-        if question.type == "display" and (question.prefer_not or question.rules):
+        if not kind_of(question).answers and (question.prefer_not or question.rules):
             ctx.log.error(
                 "display-answer",
                 "a display question takes no answer, so no prefer_not or validate",

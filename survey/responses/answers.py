@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Answer, Response, utcnow
 from ..questionnaire import Questionnaire
-
-MULTIPLE = "multiple"
+from ..questionnaire.types import kind_of
 
 
 def _number(value) -> float | None:
@@ -33,7 +32,7 @@ def answer_rows(
     special = isinstance(value, str) and questionnaire.special_kind(value)
     if special:
         return [{"item": "", "code": value, "value_num": None, "value_text": None}]
-    if question.type == MULTIPLE:
+    if kind_of(question).many:
         ticked = set(value)
         return [
             {
@@ -48,7 +47,7 @@ def answer_rows(
         return [
             {"item": "", "code": str(value), "value_num": _number(value), "value_text": other_text}
         ]
-    if question.type == "numeric":
+    if kind_of(question).number:
         return [{"item": "", "code": str(value), "value_num": float(value), "value_text": None}]
     return [{"item": "", "code": None, "value_num": None, "value_text": str(value)}]
 
@@ -63,7 +62,7 @@ def load_answers(
         question = questionnaire.question_of_answer(row.question_id)
         if question is None:
             continue
-        if question.type == MULTIPLE and row.item:
+        if kind_of(question).many and row.item:
             ticked = answers.setdefault(row.question_id, [])
             if row.value_num == 1.0:
                 ticked.append(row.code)
@@ -71,7 +70,7 @@ def load_answers(
                     others[row.question_id] = row.value_text
         elif row.code is not None and questionnaire.special_kind(row.code):
             answers[row.question_id] = row.code
-        elif question.type == "numeric":
+        elif kind_of(question).number:
             number = row.value_num
             answers[row.question_id] = (
                 int(number) if question.options.get("decimals", 0) == 0 else number

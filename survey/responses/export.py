@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..models import Answer, Response, ResponseStatus, StratumPopulation, Survey
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import SPECIAL_LABELS
+from ..questionnaire.types import kind_of
 from ..surveys.versions import questionnaire_of
 
 META = [
@@ -65,9 +66,9 @@ def question_variables(questionnaire: Questionnaire) -> list[Variable]:
     for question in questionnaire.questions():
         text = question.text.get_in(language)
         values = tuple((c.code, c.label.get_in(language)) for c in question.choices) + specials
-        if question.type == "display":
+        if not kind_of(question).answers:
             continue
-        if question.type == "multiple":
+        if kind_of(question).many:
             for choice in question.choices:
                 variables.append(
                     Variable(
