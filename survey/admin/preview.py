@@ -16,18 +16,12 @@ from ..models import QuestionnaireVersion
 from ..questionnaire import Mode
 from ..questionnaire.interview import END
 from ..questionnaire.model import LANGUAGES
-from ..questionnaire.rehearsal import rehearse
+from ..questionnaire.rehearsal import rehearse, sample_interview
 from ..surveys.practice import PracticeStore
 from ..surveys.versions import questionnaire_of
 from .routes import bp
 
 MODES = tuple(Mode)
-SAMPLE_CONTACT = {
-    "zh-Hans": {"title": "王先生", "name": "王伟"},
-    "zh-Hant": {"title": "陳小姐", "name": "陳美玲"},
-    "en": {"title": "Ms Chan", "name": "Chan Mei-ling"},
-}
-SEGMENTS = {"branch": "SZ-001", "tier": "gold", "channel": "counter", "staff_id": "T0421"}
 
 
 @bp.get("/questionnaires/")
@@ -51,12 +45,11 @@ def preview(version_id: int, mode: str, language: str):
     version = db_session().get(QuestionnaireVersion, version_id) or abort(404)
     use_language(language)  # the page's own words follow the previewed language
     questionnaire = questionnaire_of(version)
-    contact = {**SAMPLE_CONTACT[language], **SEGMENTS}
-    interviewer = interviewer_scope(g.user)
+    interview = sample_interview(questionnaire, language, mode, interviewer_scope(g.user))
     form = request.form.to_dict(flat=False) if request.method == "POST" else None
     shown = rehearse(
-        questionnaire, PracticeStore(db_session(), g.user.id), _state_key(version_id, mode), bool(request.args.get("restart")),
-        form, contact, language, mode, interviewer,
+        interview, PracticeStore(db_session(), g.user.id), _state_key(version_id, mode),
+        bool(request.args.get("restart")), form,
     )  # fmt: skip
     if shown.saved:
         return redirect(url_for(".preview", version_id=version_id, mode=mode, language=language))
@@ -73,7 +66,7 @@ def preview(version_id: int, mode: str, language: str):
         end=END,
         opening=shown.opening,
         closing=shown.closing,
-        contact=contact,
+        contact=interview.contact,
         languages_list=LANGUAGES,
         modes=MODES,
     ), (400 if form is not None else 200)

@@ -39,13 +39,12 @@ from ..models import (
     SurveyStatus,
     utcnow,
 )
-from ..questionnaire import Mode
+from ..questionnaire import Interview, Mode
 from ..questionnaire.interview import END, step_at
 from ..questionnaire.model import LANGUAGES
 from ..questionnaire.presentation import script_text
-from ..questionnaire.rehearsal import rehearse, screen_out_of, screen_views
+from ..questionnaire.rehearsal import rehearse, sample_interview, screen_out_of, screen_views
 from ..responses import fielding
-from ..responses.answers import load_answers
 from ..surveys.listing import survey_or_404
 from ..surveys.practice import PracticeStore
 from ..surveys.versions import questionnaire_of
@@ -139,9 +138,11 @@ def case(item: CatiCase):
     interviewer = interviewer_scope(g.user)
     audit.record("phone_revealed", "case", item.id, contact=contact.id)
     session_.commit()
+    interview = Interview(
+        questionnaire, contact=scope, language=language, mode=Mode.CATI, interviewer=interviewer
+    )
     scripts = {
-        part: script_text(questionnaire, part, {}, scope, language, Mode.CATI, interviewer)
-        for part in ("greeting", "screener", "answering_machine")
+        part: script_text(interview, part) for part in ("greeting", "screener", "answering_machine")
     }
     return render_template(
         "cati/case.html",
@@ -203,6 +204,7 @@ def interview(item: CatiCase):
             action,
             _scope(item, contact),
             Mode.CATI,
+            interviewer_scope(g.user),
         )
         for answer_id, (before, after) in result.changed.items():
             audit.record(
@@ -229,24 +231,12 @@ def interview(item: CatiCase):
 
 def _render_interview(item, response, contact, errors, submitted, status):
     session_ = db_session()
-    questionnaire = questionnaire_of(response.questionnaire_version)
-    answers, others = load_answers(session_, response, questionnaire)
-    scope = _scope(item, contact)
-    interviewer = interviewer_scope(g.user)
-    step = step_at(questionnaire, answers, response.position, scope, response.language, Mode.CATI)
-    views = screen_views(
-        questionnaire,
-        step,
-        answers,
-        others,
-        errors,
-        response.random_seed,
-        scope,
-        response.language,
-        Mode.CATI,
-        interviewer,
-        submitted,
+    interview = fielding.interview_of(
+        session_, response, _scope(item, contact), Mode.CATI, interviewer_scope(g.user)
     )
+    questionnaire = interview.questionnaire
+    step = step_at(interview)
+    views = screen_views(interview, step, errors, submitted)
     return render_template(
         "cati/interview.html",
         case=item,
@@ -258,9 +248,7 @@ def _render_interview(item, response, contact, errors, submitted, status):
         language=response.language,
         finished=response.status != ResponseStatus.PARTIAL,
         screen_out=screen_out_of(questionnaire, response.disposition),
-        closing=script_text(
-            questionnaire, "closing", answers, scope, response.language, Mode.CATI, interviewer
-        ),
+        closing=script_text(interview, "closing"),
         practice=False,
         end=END,
     ), status
@@ -325,17 +313,11 @@ def practice(slug: str):
     language = request.args.get("lang", survey.default_language)
     if language not in LANGUAGES:
         abort(404)
-    scope = {
-        "title": "王先生" if language != "en" else "Mr Wang",
-        "name": "王伟",
-        "branch": "SZ-001",
-        "tier": "gold",
-    }
+    interview = sample_interview(questionnaire, language, Mode.CATI, interviewer_scope(g.user))
     form = request.form.to_dict(flat=False) if request.method == "POST" else None
     shown = rehearse(
-        questionnaire, PracticeStore(db_session(), g.user.id), f"practice:{survey.id}:{language}",
-        bool(request.args.get("restart")), form, scope, language, Mode.CATI,
-        interviewer_scope(g.user),
+        interview, PracticeStore(db_session(), g.user.id), f"practice:{survey.id}:{language}",
+        bool(request.args.get("restart")), form,
     )  # fmt: skip
     if shown.saved:
         return redirect(url_for(".practice", slug=slug, lang=language))
@@ -343,7 +325,7 @@ def practice(slug: str):
         "cati/interview.html",
         case=None,
         survey=survey,
-        contact=scope,
+        contact=interview.contact,
         questionnaire=questionnaire,
         step=shown.step,
         views=shown.views,

@@ -9,11 +9,12 @@ as valid as a real one: screeners, show-if, rules and skips all apply.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 
-from ..questionnaire import Mode, Questionnaire
+from ..questionnaire import Interview, Mode, Questionnaire
 from ..questionnaire.interview import END, step_at, submit_step
 from ..questionnaire.model import Question
 from ..questionnaire.types import kind_of
@@ -87,17 +88,17 @@ def answer_all(
     answers a rule refuses is answered again.
     """
     today = today or date.today()
+    interview = Interview(questionnaire, contact=contact, language=language, mode=mode)
     answers, others, position, screens = {}, {}, None, 0
     while True:
-        step = step_at(questionnaire, answers, position, contact, language, mode)
+        interview = replace(interview, answers=answers, other_texts=others, position=position)
+        step = step_at(interview)
         if step.finished or (stop_after is not None and screens >= stop_after):
             return answers, others, step.position, None
         valid = None
         for _ in range(ATTEMPTS_PER_SCREEN):
             form = screen_form(step, latent, language, rng, today, shifts)
-            outcome = submit_step(
-                questionnaire, answers, others, step, form, contact, language, mode
-            )
+            outcome = submit_step(interview, step, form)
             valid = outcome if outcome.submission.ok else valid
             # Screeners keep most respondents in, as a list of the bank's customers does.
             if outcome.submission.ok and (not outcome.screen_out or rng.random() < SCREENED_OUT):

@@ -18,9 +18,11 @@ from .issues import Issue, IssueLog, QuestionnaireError
 from .model import Questionnaire
 from .modes import Mode
 from .reader import read
+from .routing import Interview
 from .validate import check
 
 __all__ = [
+    "Interview",
     "Issue",
     "LoadResult",
     "Mode",

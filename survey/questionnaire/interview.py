@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .model import Question, Questionnaire, ScreenOut
+from .model import Question, ScreenOut
 from .modes import Mode
 from .routing import (
+    Interview,
     hidden_answers,
     next_page,
     next_question,
     previous_page,
     question_sequence,
-    scope_for,
     visible_questions,
 )
 from .submission import Submission, submit
@@ -56,8 +56,9 @@ class Outcome:
     screen_out: ScreenOut | None = None
 
 
-def _screens(questionnaire, scope, mode):
-    if mode == Mode.CATI:
+def _screens(interview: Interview):
+    questionnaire, scope = interview.questionnaire, interview.scope
+    if interview.mode == Mode.CATI:
         return [(q.id, (q,)) for q in question_sequence(questionnaire, scope)]
     return [
         (p.id, tuple(visible_questions(p, scope)))
@@ -66,18 +67,23 @@ def _screens(questionnaire, scope, mode):
     ]
 
 
-def step_at(
-    questionnaire: Questionnaire,
-    answers: Mapping,
-    position: str | None,
-    contact=None,
-    language=None,
-    mode: str = Mode.WEB,
-) -> Step:
-    """The screen at ``position`` (the first when None); a position that no longer applies
-    moves forward to the next one that does."""
-    scope = scope_for(questionnaire, answers, contact, language, mode)
-    screens = _screens(questionnaire, scope, mode)
+def screen_ids(interview: Interview) -> list[str]:
+    """The ids of the screens that apply to the answers so far, in order."""
+    return [screen_id for screen_id, _ in _screens(interview)]
+
+
+def _following(interview: Interview, position: str):
+    questionnaire, scope = interview.questionnaire, interview.scope
+    if interview.mode == Mode.CATI:
+        return next_question(questionnaire, scope, position)
+    return next_page(questionnaire, scope, position)
+
+
+def step_at(interview: Interview) -> Step:
+    """The screen at the interview's position (the first when None); a position that no
+    longer applies moves forward to the next one that does."""
+    position = interview.position
+    screens = _screens(interview)
     if position == END or not screens:
         return Step(END, (), len(screens) + 1, len(screens))
     ids = [screen_id for screen_id, _ in screens]
@@ -86,16 +92,12 @@ def step_at(
     elif position in ids:
         index = ids.index(position)
     else:
-        following = (
-            next_question(questionnaire, scope, position)
-            if mode == Mode.CATI
-            else next_page(questionnaire, scope, position)
-        )
+        following = _following(interview, position)
         if following is None:
             return Step(END, (), len(screens) + 1, len(screens))
         index = ids.index(following.id)
     screen_id, questions = screens[index]
-    ahead = _screens_ahead(questionnaire, scope, screen_id, mode)
+    ahead = _screens_ahead(interview, screen_id)
     return Step(screen_id, questions, index + 1, index + 1 + ahead)
 
 
@@ -104,7 +106,7 @@ def _may_hold(condition, scope, undecided: set) -> bool:
     return condition is None or bool(condition.questions & undecided) or condition.holds(scope)
 
 
-def _screens_ahead(questionnaire: Questionnaire, scope, position: str, mode: str) -> int:
+def _screens_ahead(interview: Interview, position: str) -> int:
     """The most screens routing can still show after ``position``.
 
     Counting only the screens that apply to the answers so far would promise an end that
@@ -112,8 +114,9 @@ def _screens_ahead(questionnaire: Questionnaire, scope, position: str, mode: str
     would never end. A screen counts when its conditions hold now or read a question not
     answered yet, so the total only ever shrinks as the interview goes on.
     """
-    order = [(page, q) for page in questionnaire.pages for q in page.questions]
-    ids = [page.id if mode != Mode.CATI else q.id for page, q in order]
+    scope = interview.scope
+    order = [(page, q) for page in interview.questionnaire.pages for q in page.questions]
+    ids = [page.id if interview.mode != Mode.CATI else q.id for page, q in order]
     start = ids.index(position)
     answered = set(scope.answers) | set(scope.special)
     undecided = {
@@ -133,17 +136,11 @@ def _screens_ahead(questionnaire: Questionnaire, scope, position: str, mode: str
     return len(screens)
 
 
-def previous_position(
-    questionnaire: Questionnaire,
-    answers: Mapping,
-    position: str,
-    contact=None,
-    language=None,
-    mode: str = Mode.WEB,
-) -> str | None:
-    """Where "back" goes: the previous screen that applies, or None at the first."""
-    scope = scope_for(questionnaire, answers, contact, language, mode)
-    if mode == Mode.CATI:
+def previous_position(interview: Interview) -> str | None:
+    """Where "back" goes from the interview's position: the previous screen that applies,
+    or None at the first."""
+    questionnaire, scope, position = interview.questionnaire, interview.scope, interview.position
+    if interview.mode == Mode.CATI:
         ids = [q.id for q in question_sequence(questionnaire, scope)]
         if position == END:
             return ids[-1] if ids else None
@@ -156,19 +153,10 @@ def previous_position(
     return page.id if page else None
 
 
-def submit_step(
-    questionnaire: Questionnaire,
-    answers: Mapping,
-    other_texts: Mapping,
-    step: Step,
-    form: Mapping[str, list[str]],
-    contact=None,
-    language=None,
-    mode: str = Mode.WEB,
-) -> Outcome:
+def submit_step(interview: Interview, step: Step, form: Mapping[str, list[str]]) -> Outcome:
     """Check the screen's answers; on success merge them, drop newly hidden ones, and move on."""
-    language = language or questionnaire.default_language
-    result = submit(questionnaire, list(step.questions), form, answers, contact, language, mode)
+    answers, other_texts = interview.answers, interview.other_texts
+    result = submit(interview, list(step.questions), form)
     if not result.ok:
         return Outcome(result, dict(answers), dict(other_texts), step.position, frozenset())
     merged, texts = dict(answers), dict(other_texts)
@@ -178,15 +166,11 @@ def submit_step(
             texts.pop(answer_id, None)
     merged.update(result.answers)
     texts.update(result.other_texts)
-    dropped = hidden_answers(questionnaire, merged, contact)
+    dropped = hidden_answers(interview.questionnaire, merged, interview.contact)
     for answer_id in dropped:
         merged.pop(answer_id, None)
         texts.pop(answer_id, None)
     if result.screen_out:
         return Outcome(result, merged, texts, END, frozenset(dropped), result.screen_out)
-    scope = scope_for(questionnaire, merged, contact, language, mode)
-    if mode == Mode.CATI:
-        nxt = next_question(questionnaire, scope, step.position)
-    else:
-        nxt = next_page(questionnaire, scope, step.position)
+    nxt = _following(interview.with_answers(merged, texts), step.position)
     return Outcome(result, merged, texts, nxt.id if nxt else END, frozenset(dropped))

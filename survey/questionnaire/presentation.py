@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from .expressions import ExpressionError, compile_expression
 from .messages import special_label
-from .model import Question, Questionnaire, Text
+from .model import Question, Text
 from .modes import Mode
-from .routing import ordered_choices, ordered_items, pipe, scope_for
+from .routing import Interview, ordered_choices, ordered_items, pipe
 from .submission import OTHER_SUFFIX
 from .types import kind_of
 from .validate import PIPE
@@ -74,20 +74,14 @@ def _text(text: Text | None, questionnaire, scope) -> str | None:
 
 
 def question_view(
-    questionnaire: Questionnaire,
+    interview: Interview,
     question: Question,
-    answers: Mapping,
-    other_texts: Mapping,
     errors: Mapping,
-    seed: int,
-    contact=None,
-    language=None,
-    mode=Mode.WEB,
-    interviewer=None,
     submitted: Mapping | None = None,
 ) -> QuestionView:
     """The view of one question; ``submitted`` re-shows what was posted with its messages."""
-    scope = scope_for(questionnaire, answers, contact, language, mode, interviewer)
+    questionnaire, scope, mode = interview.questionnaire, interview.scope, interview.mode
+    answers, other_texts, seed = interview.answers, interview.other_texts, interview.seed
     language = scope.language
     # On a scale the interviewer types the point itself (0–10), not its position in the list.
     scale = kind_of(question).scale
@@ -173,19 +167,11 @@ def _names_someone_unknown(text: Text, scope) -> bool:
     return any(not str(scope.contact.get(name) or "").strip() for name in fields)
 
 
-def script_text(
-    questionnaire: Questionnaire,
-    part: str,
-    answers=None,
-    contact=None,
-    language=None,
-    mode=Mode.WEB,
-    interviewer=None,
-) -> str | None:
+def script_text(interview: Interview, part: str) -> str | None:
     """An opening or closing text, piped: intro and closing on the web; greeting, screener,
     answering_machine and closing from the CATI scripts by phone."""
-    scope = scope_for(questionnaire, answers or {}, contact, language, mode, interviewer)
-    if mode == Mode.CATI:
+    questionnaire, scope = interview.questionnaire, interview.scope
+    if interview.mode == Mode.CATI:
         source = getattr(questionnaire.cati, part, None) if part != "intro" else None
         if part == "closing" and source is None:
             source = questionnaire.closing

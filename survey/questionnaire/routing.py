@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .expressions import ExpressionError, Scope, compile_expression
 from .messages import message, special_label
@@ -15,6 +17,42 @@ from .model import Choice, Item, Page, Question, Questionnaire
 from .modes import Mode
 from .types import REGISTRY, Parsed
 from .validate import PIPE
+
+
+@dataclass(frozen=True, eq=False)
+class Interview:
+    """One interview at one moment: the questionnaire, the answers so far, the screen
+    reached, and who is being interviewed, in which language and mode, by whom, with which
+    random order. Every engine function takes this one object, so the web link, the CATI
+    console, the admin preview and the interviewers' practice all pipe the same scope."""
+
+    questionnaire: Questionnaire
+    answers: Mapping = field(default_factory=dict)
+    other_texts: Mapping = field(default_factory=dict)
+    position: str | None = None
+    contact: Mapping | None = None
+    language: str | None = None  # None: the questionnaire's default language
+    mode: str = Mode.WEB
+    interviewer: Mapping | None = None
+    seed: int = 0  # the response's seed for randomised choice and item order
+
+    def __post_init__(self):
+        if not self.language:
+            object.__setattr__(self, "language", self.questionnaire.default_language)
+
+    @cached_property
+    def scope(self) -> Scope:
+        return scope_for(
+            self.questionnaire, self.answers, self.contact, self.language, self.mode,
+            self.interviewer,
+        )  # fmt: skip
+
+    def at(self, position: str | None) -> Interview:
+        return replace(self, position=position)
+
+    def with_answers(self, answers: Mapping, other_texts: Mapping | None = None) -> Interview:
+        texts = self.other_texts if other_texts is None else other_texts
+        return replace(self, answers=answers, other_texts=texts)
 
 
 def scope_for(

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .messages import message
-from .model import Question, Questionnaire, ScreenOut
-from .routing import parse_answer, scope_for, screened_out
+from .model import Question, ScreenOut
+from .routing import Interview, parse_answer, screened_out
 from .types import kind_of
 
 OTHER_SUFFIX = ":other"
@@ -31,13 +31,9 @@ class Submission:
 
 
 def submit(
-    questionnaire: Questionnaire,
+    interview: Interview,
     questions: list[Question],
     form: Mapping[str, list[str]],
-    earlier: Mapping,
-    contact: Mapping | None,
-    language: str,
-    mode: str,
     lenient: bool = False,
 ) -> Submission:
     """Check the answers to ``questions`` (those showing) against types, requirements and rules.
@@ -46,6 +42,7 @@ def submit(
     ``lenient`` keeps whatever is valid and ignores the rest (going back, switching language),
     so nothing typed is lost and nothing invalid is kept.
     """
+    questionnaire, language, mode = interview.questionnaire, interview.language, interview.mode
     result = Submission()
     for question in questions:
         for answer_id in question.answer_ids:
@@ -66,7 +63,7 @@ def submit(
                 result.errors[answer_id] = message("required", language)
     if result.errors or lenient:
         return result
-    scope = scope_for(questionnaire, {**earlier, **result.answers}, contact, language, mode)
+    scope = interview.with_answers({**interview.answers, **result.answers}).scope
     for question in questions:
         answered = any(aid in result.answers for aid in question.answer_ids)
         for rule in question.rules:

@@ -23,10 +23,9 @@ from ..models import (
     holds_an_answer,
     utcnow,
 )
-from ..questionnaire import Mode, Questionnaire
-from ..questionnaire.interview import END, previous_position, step_at, submit_step
+from ..questionnaire import Interview, Mode
+from ..questionnaire.interview import END, previous_position, screen_ids, step_at, submit_step
 from ..questionnaire.model import ScreenOut
-from ..questionnaire.routing import question_sequence, scope_for, visible_questions
 from ..questionnaire.submission import submit
 from ..security import hash_token
 from ..surveys.versions import questionnaire_of
@@ -167,16 +166,23 @@ def recent_open_starts(session: Session, survey: Survey, client: str, hours: int
     )
 
 
-def _reachable_screens(
-    questionnaire: Questionnaire, answers, position, contact, language, mode
-) -> list[str]:
+def interview_of(
+    session: Session, response: Response, contact: dict, mode: str, interviewer=None
+) -> Interview:
+    """The engine's view of a stored response: its questionnaire version, answers, screen,
+    language and seed, with the customer's piping scope and, by phone, the interviewer's."""
+    questionnaire = questionnaire_of(response.questionnaire_version)
+    answers, others = load_answers(session, response, questionnaire)
+    return Interview(
+        questionnaire, answers, others, response.position, contact, response.language, mode,
+        interviewer, response.random_seed,
+    )  # fmt: skip
+
+
+def _reachable_screens(interview: Interview) -> list[str]:
     """Screens reached so far: those up to the current one (all of them once at the end)."""
-    scope = scope_for(questionnaire, answers, contact, language, mode)
-    if mode == Mode.CATI:
-        ids = [q.id for q in question_sequence(questionnaire, scope)]
-    else:
-        ids = [p.id for p in questionnaire.pages if visible_questions(p, scope)]
-    current = step_at(questionnaire, answers, position, contact, language, mode).position
+    ids = screen_ids(interview)
+    current = step_at(interview).position
     return ids if current == END else ids[: ids.index(current) + 1]
 
 
@@ -187,56 +193,40 @@ def apply_page(
     action: str,
     contact: dict,
     mode: str = Mode.WEB,
+    interviewer: dict | None = None,
 ) -> PageResult:
     """Apply one posted screen to a locked response: save, move, finish, or return messages."""
-    questionnaire = questionnaire_of(response.questionnaire_version)
-    answers, others = load_answers(session, response, questionnaire)
-    language = response.language
+    interview = interview_of(session, response, contact, mode, interviewer)
+    questionnaire, answers = interview.questionnaire, interview.answers
     posted = (form.get("page") or [""])[0]
-    reachable = _reachable_screens(
-        questionnaire, answers, response.position, contact, language, mode
-    )
-    if posted not in reachable:
+    if posted not in _reachable_screens(interview):
         return PageResult(stale=True)  # a screen not reached, hidden, or from a stale tab
-    step = step_at(questionnaire, answers, posted, contact, language, mode)
+    step = step_at(interview.at(posted))
     if action in ("back", "language"):
-        kept = submit(
-            questionnaire,
-            list(step.questions),
-            form,
-            answers,
-            contact,
-            language,
-            mode,
-            lenient=True,
-        )
+        kept = submit(interview, list(step.questions), form, lenient=True)
         save_answers(session, response, questionnaire, kept.answers, kept.answers, kept.other_texts)
         if action == "back":
-            response.position = (
-                previous_position(
-                    questionnaire, {**answers, **kept.answers}, posted, contact, language, mode
-                )
-                or posted
-            )
+            back = interview.with_answers({**answers, **kept.answers}).at(posted)
+            response.position = previous_position(back) or posted
         else:
             response.position = posted
         return PageResult()
-    outcome = submit_step(questionnaire, answers, others, step, form, contact, language, mode)
+    outcome = submit_step(interview, step, form)
     if not outcome.submission.ok:
         return PageResult(errors=outcome.submission.errors, submitted=form)
-    screen_ids = {aid for q in step.questions for aid in q.answer_ids}
+    on_screen = {aid for q in step.questions for aid in q.answer_ids}
     save_answers(
         session,
         response,
         questionnaire,
-        screen_ids | outcome.dropped,
+        on_screen | outcome.dropped,
         outcome.answers,
         outcome.other_texts,
     )
     response.position = outcome.position
     changed = {
         aid: (answers[aid], outcome.answers.get(aid))
-        for aid in screen_ids | outcome.dropped
+        for aid in on_screen | outcome.dropped
         if aid in answers and answers[aid] != outcome.answers.get(aid)
     }
     if outcome.position == END:

@@ -20,7 +20,7 @@ from .. import throttle
 from ..database import db_session
 from ..i18n import negotiate, use_language
 from ..models import Response, ResponseStatus, Survey
-from ..questionnaire import Mode
+from ..questionnaire import Interview, Mode
 from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
 from ..responses import contact_rules, fielding
@@ -42,25 +42,11 @@ def _language(survey: Survey, preferred: str | None) -> str:
 
 
 def _render_page(survey, response, contact, errors=None, submitted=None, stale=False, status=200):
-    questionnaire = questionnaire_of(response.questionnaire_version)
-    answers, others = fielding.load_answers(db_session(), response, questionnaire)
+    interview = fielding.interview_of(db_session(), response, contact, Mode.WEB)
+    questionnaire = interview.questionnaire
     use_language(response.language)
-    step = step_at(questionnaire, answers, response.position, contact, response.language)
-    views = [
-        question_view(
-            questionnaire,
-            q,
-            answers,
-            others,
-            errors or {},
-            response.random_seed,
-            contact,
-            response.language,
-            Mode.WEB,
-            submitted=submitted,
-        )
-        for q in step.questions
-    ]
+    step = step_at(interview)
+    views = [question_view(interview, q, errors or {}, submitted) for q in step.questions]
     return render_template(
         "web/page.html",
         survey=survey,
@@ -86,7 +72,9 @@ def _render_end(survey, response, contact):
             ),
             None,
         )
-    closing = script_text(questionnaire, "closing", {}, contact, response.language)
+    closing = script_text(
+        Interview(questionnaire, contact=contact, language=response.language), "closing"
+    )
     return render_template(
         "web/done.html",
         survey=survey,
@@ -122,7 +110,9 @@ def _interview(survey, invitation, response, start, self_url):
             language = _language(survey, preferred)
             use_language(language)
             questionnaire = questionnaire_of(survey.questionnaire_version)
-            intro = script_text(questionnaire, "intro", {}, contact, language)
+            intro = script_text(
+                Interview(questionnaire, contact=contact, language=language), "intro"
+            )
             return render_template(
                 "web/start.html",
                 survey=survey,

@@ -24,6 +24,7 @@ from survey.models import (
     User,
     utcnow,
 )
+from survey.questionnaire import Interview
 from survey.questionnaire.interview import step_at
 from survey.responses.answers import load_answers
 from survey.surveys.versions import questionnaire_of
@@ -66,7 +67,8 @@ def answer_screens(client, db, survey, case_id, screens=None, latent=0.8):
             select(Response).where(Response.survey_id == survey.id).order_by(Response.id.desc())
         )
         answers, _ = load_answers(db, response, questionnaire)
-        step = step_at(questionnaire, answers, position, {"title": "王先生"}, "zh-Hans", "cati")
+        contact = {"title": "王先生"}
+        step = step_at(Interview(questionnaire, answers, {}, position, contact, "zh-Hans", "cati"))
         form = {k: v for k, v in screen_form(step, latent, "zh-Hans", rng).items()}
         keep_in = {"q_caller": ["1"], "q_s_customer": ["1"], "q_s_industry": ["0"]}
         form.update({k: v for k, v in keep_in.items() if k in form})

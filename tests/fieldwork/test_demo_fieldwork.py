@@ -9,7 +9,7 @@ from survey.aapor.rates import final_dispositions, survey_rates
 from survey.analysis.sums import survey_design
 from survey.demo.synthetic import answer_all, screen_form
 from survey.models import CatiCase, Contact, Invitation, OutboxMessage, Response, SampleDraw, Survey
-from survey.questionnaire import load_file
+from survey.questionnaire import Interview, load_file
 from survey.questionnaire.interview import step_at
 from survey.responses.answers import load_answers
 from survey.security import hash_token
@@ -126,7 +126,7 @@ def _complete_link(client, db, token, questionnaire):
         db.rollback()
         response = db.scalar(select(Response).order_by(Response.updated_at.desc()))
         answers, _ = load_answers(db, response, questionnaire)
-        step = step_at(questionnaire, answers, position, None, "zh-Hans", "web")
+        step = step_at(Interview(questionnaire, answers, {}, position, None, "zh-Hans", "web"))
         form = screen_form(step, 0.8, "zh-Hans", rng)
         form.update({k: v for k, v in keep_in.items() if k in form})
         form.update(csrf_token=csrf_token_from(html), action="next")

@@ -1,6 +1,7 @@
 """Routing, hidden answers, screen-outs, randomisation and piping."""
 
 from survey.questionnaire.routing import (
+    Interview,
     hidden_answers,
     next_page,
     next_question,
@@ -98,7 +99,7 @@ def test_next_question_after_a_now_hidden_one_continues_in_order():
 def test_screen_out_ends_with_its_disposition():
     page = Q.page("p1")
     result = submit(
-        Q, list(page.questions), {"q_holder": ["0"], "q_visit": ["1"]}, {}, {}, "en", "web"
+        Interview(Q, language="en"), list(page.questions), {"q_holder": ["0"], "q_visit": ["1"]}
     )
     assert result.ok
     assert result.screen_out.disposition == "4.70"
@@ -107,7 +108,7 @@ def test_screen_out_ends_with_its_disposition():
 def test_hidden_fields_in_a_post_are_ignored():
     page = Q.page("p1")
     form = {"q_holder": ["1"], "q_visit": ["1"], "q_teller": ["5"], "evil": ["x"]}
-    result = submit(Q, list(page.questions), form, {}, {}, "en", "web")
+    result = submit(Interview(Q, language="en"), list(page.questions), form)
     assert result.answers == {"q_holder": "1", "q_visit": "1"}
 
 
@@ -115,9 +116,9 @@ def test_cross_question_rule_message_in_the_language():
     earlier = {"q_holder": "1", "q_visit": "1", "q_teller": "1"}
     scope = scope_for(Q, earlier, {})
     questions = [q for q in Q.page("p_gold").questions if q.show_if.holds(scope)]
-    result = submit(Q, questions, {"q_low": ["短"]}, earlier, {}, "zh-Hant", "web")
+    result = submit(Interview(Q, earlier, language="zh-Hant"), questions, {"q_low": ["短"]})
     assert result.errors == {"q_low": "請多寫幾個字"}
-    assert submit(Q, questions, {"q_low": ["排队太久了"]}, earlier, {}, "en", "web").ok
+    assert submit(Interview(Q, earlier, language="en"), questions, {"q_low": ["排队太久了"]}).ok
 
 
 def test_randomised_order_is_stable_per_response_and_keeps_anchors():

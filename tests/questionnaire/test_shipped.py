@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from survey.demo.synthetic import screen_form
-from survey.questionnaire import load_file
+from survey.questionnaire import Interview, load_file
 from survey.questionnaire.interview import END, step_at, submit_step
 from survey.questionnaire.model import LANGUAGES
 
@@ -72,14 +72,17 @@ def test_progress_never_promises_an_end_that_isnt_one(name, latent, mode):
         rng = np.random.default_rng(seed)
         answers, others, position, totals = {}, {}, None, []
         while True:
-            step = step_at(questionnaire, answers, position, {"title": "王先生"}, "en", mode)
+            interview = Interview(
+                questionnaire, answers, others, position, {"title": "王先生"}, "en", mode
+            )
+            step = step_at(interview)
             if step.finished:
                 break
             assert 1 <= step.number <= step.total
             totals.append(step.total)
             form = screen_form(step, latent, "en", rng, date(2026, 11, 2))
             form.update({k: v for k, v in keep_in.items() if k in form})
-            outcome = submit_step(questionnaire, answers, others, step, form, None, "en", mode)
+            outcome = submit_step(interview, step, form)
             assert outcome.submission.ok, outcome.submission.errors
             answers, others, position = outcome.answers, outcome.other_texts, outcome.position
             if step.number == step.total:  # "Submit": nothing may follow
