@@ -13,9 +13,9 @@ from ..questionnaire.types import kind_of
 from ..stats.aggregates import mean_from_sums, total_from_sums
 from ..stats.errors import EstimationError
 from ..surveys.versions import questionnaire_of
-from .labels import attribute_names, segment_choices
 from .measures import value_source
 from .scope import ReportScope
+from .segments import attribute_names, segment_choices
 from .sums import collect, survey_design
 
 STATS = {  # stat: (column of the value source, estimator kind)

@@ -8,8 +8,8 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..analysis.labels import attribute_names, code_label, filter_options, question_text
 from ..analysis.scope import ReportScope, ScopeError
+from ..analysis.segments import attribute_names, code_label, filter_options, question_text
 from ..analysis.sums import SurveyDesign, survey_design
 from ..database import db_session
 from ..i18n import current_language

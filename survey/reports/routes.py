@@ -14,9 +14,9 @@ from ..analysis import attributes as attribute_report
 from ..analysis.charts import axis_of, interval_chart, paired_chart, quadrant_chart, trend_chart
 from ..analysis.crosstab import cross_tab
 from ..analysis.facts import ReportNotReady
-from ..analysis.labels import segment_choices
 from ..analysis.measures import headline_measures, servqual_axis
 from ..analysis.scope import ReportScope
+from ..analysis.segments import segment_choices
 from ..analysis.verbatims import PAGE_SIZE, verbatims
 from ..analysis.views import headline_and_counts, measure_named, segment_figures, trend
 from ..database import db_session

@@ -1,4 +1,5 @@
-"""Names a manager reads: question texts, code labels and segment names in their language."""
+"""Segments and their names: what a report can be split and filtered by, and the question
+texts, code labels and segment values a manager reads in their language."""
 
 from __future__ import annotations
 
