@@ -4,7 +4,7 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from .i18n import NATIVE_NAMES, current_language
-from .models import Role, SurveyStatus
+from .models import JobKind, Role, SurveyStatus
 from .questionnaire import Mode
 
 SURVEY_STATUS = {
@@ -160,5 +160,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["dialling"] = dialling_format
     app.jinja_env.filters["survey_title"] = survey_title
     app.jinja_env.globals["attribute_name"] = attribute_name
-    app.jinja_env.globals.update(Mode=Mode, Role=Role)
+    app.jinja_env.globals.update(JobKind=JobKind, Mode=Mode, Role=Role)
     app.jinja_env.globals["attribute_value"] = attribute_value

@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from .model import SERVQUAL_DIMENSIONS, TOUCHPOINTS, Analysis, Questionnaire
 from .reader import Mapping, Sequence
-from .types import NUMERIC_TYPES
+from .types import NUMERIC_TYPES, REGISTRY
 
 ANALYSIS_KEYS = {"overall", "recommend", "touchpoints", "servqual", "csi", "segments", "comments"}
 SEGMENT_TYPES = {"single", "yesno"}
@@ -160,7 +160,7 @@ def _csi(ctx, raw, questionnaire) -> MappingProxyType:
                 answer_id,
             )
             continue
-        if kind not in {"rating", "matrix", "nps"}:
+        if not REGISTRY[kind].scale:
             ctx.error(
                 "wrong-question-type",
                 f"csi indicators are rating scales; {answer_id} is {kind}",
