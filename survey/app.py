@@ -22,6 +22,8 @@ from .extensions import csrf
 from .fieldwork import bp as fieldwork_bp
 from .health import bp as health_bp
 from .reports import bp as reports_bp
+from .tasks import jobs as background
+from .tasks import queue, work  # noqa: F401 (work declares the tasks on the queue)
 from .validators import RowIdConverter
 from .web import bp as web_bp
 
@@ -49,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     Database().init_app(app)
     follow_completes()
+    background.follow_submissions()
+    queue.bind(app)
     csrf.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

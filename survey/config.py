@@ -73,6 +73,9 @@ def from_environment(instance_path: str) -> dict:
         "SURVEY_SMTP_USER": os.environ.get("SURVEY_SMTP_USER"),
         "SURVEY_SMTP_PASSWORD": os.environ.get("SURVEY_SMTP_PASSWORD"),
         "SURVEY_MAIL_FROM": os.environ.get("SURVEY_MAIL_FROM"),
+        # The task queue: unset, an SQLite file in the instance folder; redis://… in production.
+        "SURVEY_QUEUE_URL": os.environ.get("SURVEY_QUEUE_URL"),
+        "SURVEY_JOB_LEASE_SECONDS": int(os.environ.get("SURVEY_JOB_LEASE_SECONDS", "120")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SURVEY_TIME_ZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -4,7 +4,7 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from .i18n import NATIVE_NAMES, current_language
-from .models import JobKind, Role, SurveyStatus
+from .models import JobKind, JobStatus, Role, SurveyStatus
 from .questionnaire import Mode
 
 SURVEY_STATUS = {
@@ -13,6 +13,20 @@ SURVEY_STATUS = {
     SurveyStatus.CLOSED: _l("Closed"),
 }
 SURVEY_MODE = {Mode.WEB: _l("Web"), Mode.CATI: _l("Telephone")}
+
+JOB_KIND = {
+    JobKind.SAMPLE: _l("Sample frame import"),
+    JobKind.CALLS: _l("Call records import"),
+    JobKind.INVITATIONS: _l("Invitations"),
+    JobKind.REMINDERS: _l("Reminders"),
+    JobKind.REPORTS: _l("Preparing reports"),
+}
+JOB_STATUS = {
+    JobStatus.QUEUED: _l("Waiting"),
+    JobStatus.RUNNING: _l("Running"),
+    JobStatus.DONE: _l("Done"),
+    JobStatus.FAILED: _l("Failed"),
+}
 
 
 DRAW_METHOD = {
@@ -140,6 +154,8 @@ def _labels() -> dict:
         "rate_help": RATE_HELP,
         "class_help": CLASS_HELP,
         "method_labels": DRAW_METHOD,
+        "job_kinds": JOB_KIND,
+        "job_statuses": JOB_STATUS,
         "native_names": NATIVE_NAMES,
     }
 

@@ -36,10 +36,14 @@ PASSWORD = "correct-horse-battery"
 def _isolated_environment(tmp_path_factory):
     """Keep tests away from the developer's instance folder and environment."""
     instance = tmp_path_factory.mktemp("instance")
-    saved = {k: os.environ.get(k) for k in ("SURVEY_INSTANCE_PATH", "SECRET_KEY", "SURVEY_ENV")}
+    keys = ("SURVEY_INSTANCE_PATH", "SECRET_KEY", "SURVEY_ENV", "SURVEY_QUEUE_URL")
+    saved = {k: os.environ.get(k) for k in keys}
     os.environ["SURVEY_INSTANCE_PATH"] = str(instance)
     os.environ["SECRET_KEY"] = secrets.token_hex(16)
     os.environ.pop("SURVEY_ENV", None)
+    # Background jobs run at once in the process that submits them; the queue's own tests
+    # (tests/tasks) run real workers on the SQLite queue and on Redis.
+    os.environ["SURVEY_QUEUE_URL"] = "immediate"
     yield
     for key, value in saved.items():
         if value is None:

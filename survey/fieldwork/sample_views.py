@@ -7,11 +7,13 @@ from sqlalchemy import func, select
 
 from .. import audit
 from ..database import db_session
-from ..models import CallStatus, HotlineCall, ImportJob, SampleDraw, Survey, utcnow
+from ..models import CallStatus, HotlineCall, Job, JobKind, SampleDraw, Survey, utcnow
 from ..questionnaire import Mode
 from ..sample import draws as sampling
-from ..sample import import_jobs, messaging, post_call
+from ..sample import post_call
 from ..surveys.listing import survey_or_404
+from ..tasks import jobs as background
+from ..tasks.handlers import IMPORTERS, expected_rows
 from ..validators import problems
 from . import progress
 from .forms import ActionForm, CallDrawForm, DrawForm, UploadForm
@@ -42,9 +44,9 @@ def sample(slug: str):
             select(SampleDraw).where(SampleDraw.survey_id == item.id).order_by(SampleDraw.id.desc())
         ).all(),
         jobs=session.scalars(
-            select(ImportJob)
-            .where(ImportJob.survey_id == item.id)
-            .order_by(ImportJob.id.desc())
+            select(Job)
+            .where(Job.survey_id == item.id, Job.kind.in_(IMPORTERS))
+            .order_by(Job.id.desc())
             .limit(10)
         ).all(),
         samples_calls="post_call" in (item.settings or {})
@@ -57,14 +59,14 @@ def sample(slug: str):
         ),
         strata=progress.stratum_progress(session, item),
         now=utcnow(),
-        interrupted=import_jobs.is_interrupted,
+        interrupted=Job.stalled,
     )
 
 
 @bp.post("/<slug>/imports/<kind>")
 def upload(slug: str, kind: str):
     """Store the upload as a job and check it in the background; show its progress."""
-    if kind not in import_jobs.IMPORTERS:
+    if kind not in IMPORTERS:
         abort(404)
     form = UploadForm(prefix=kind)
     session = db_session()
@@ -74,19 +76,13 @@ def upload(slug: str, kind: str):
             flash(" ".join(map(str, errors)), "error")
         return redirect(url_for(".sample", slug=slug))
     upload = form.file.data
-    job = import_jobs.create_job(
-        session,
-        item,
-        kind,
-        upload.filename or "upload",
-        upload.read(),
-        form.valid_only.data,
-        g.user.id,
-    )
-    session.flush()
+    name, raw = (upload.filename or "upload")[:200], upload.read()
+    job = background.submit(
+        session, kind, survey_id=item.id, user_id=g.user.id, filename=name, content=raw,
+        valid_only=form.valid_only.data, rows_expected=expected_rows(raw, name),
+    )  # fmt: skip
     audit.record("import_started", "survey", item.id, kind=kind, job=job.id)
-    session.commit()
-    import_jobs.start(current_app._get_current_object(), job.id)
+    session.commit()  # the job goes to the queue once this commits
     return redirect(url_for(".import_job", slug=slug, job_id=job.id))
 
 
@@ -94,12 +90,10 @@ def upload(slug: str, kind: str):
 def import_job(slug: str, job_id: int):
     """An import's progress bar (the page refreshes itself until it ends), then its report."""
     item = survey_or_404(slug)
-    job = db_session().get(ImportJob, job_id)
+    job = db_session().get(Job, job_id)
     if job is None or job.survey_id != item.id:
         abort(404)
-    return render_template(
-        "fieldwork/import.html", survey=item, job=job, interrupted=import_jobs.is_interrupted(job)
-    )
+    return render_template("fieldwork/import.html", survey=item, job=job, interrupted=job.stalled())
 
 
 @bp.post("/<slug>/draw")
@@ -169,19 +163,15 @@ def draw_calls(slug: str):
 
 
 def _send_invitations(session, item: Survey):
-    queued, sent, failed = messaging.queue_and_deliver(
-        session, item, current_app.config, current_app.instance_path
-    )
-    flash(
-        _(
-            "Queued %(queued)d invitations; sent %(sent)d, failed %(failed)d.",
-            queued=queued,
-            sent=sent,
-            failed=failed,
-        ),
-        "error" if failed else "success",
-    )
-    return redirect(url_for(".sample", slug=item.slug))
+    """Invitations go out in the background; the job's page shows how far they got."""
+    minute = utcnow().strftime("%Y-%m-%dT%H:%M")
+    job = background.submit(
+        session, JobKind.INVITATIONS, key=f"invitations:{item.id}:{minute}",
+        survey_id=item.id, user_id=g.user.id,
+    )  # fmt: skip
+    audit.record("invitations_started", "survey", item.id, job=job.id)
+    session.commit()
+    return redirect(url_for(".job", job_id=job.id))
 
 
 @bp.post("/<slug>/invitations")

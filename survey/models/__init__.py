@@ -12,7 +12,7 @@ from .contacts import (
     SampleDraw,
     StratumPopulation,
 )
-from .jobs import ImportJob
+from .jobs import Job
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, ReportFilterValue, ReportRow, Response, holds_an_answer
 from .statuses import (
@@ -47,7 +47,7 @@ __all__ = [
     "CatiCase",
     "Contact",
     "HotlineCall",
-    "ImportJob",
+    "Job",
     "DoNotContact",
     "FailedLookup",
     "Invitation",

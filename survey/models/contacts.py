@@ -100,7 +100,8 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
-    reminded_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # the latest reminder
+    reminders_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     opened_at: Mapped[datetime | None]
     opted_out_at: Mapped[datetime | None]
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -137,4 +138,5 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(8), default=MessageStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempted_at: Mapped[datetime | None]  # handed to the adapter (status sending) at
     sent_at: Mapped[datetime | None]

@@ -35,8 +35,11 @@ class CallStatus(StrEnum):
 
 
 class JobKind(StrEnum):
-    SAMPLE = "sample"  # a sample frame
-    CALLS = "calls"  # the hotline's call records
+    SAMPLE = "sample"  # importing a sample frame
+    CALLS = "calls"  # importing the hotline's call records
+    INVITATIONS = "invitations"  # inviting the released customers not yet invited
+    REMINDERS = "reminders"  # reminding those invited who have not answered
+    REPORTS = "reports"  # copying bulk-loaded completes into the reports' table
 
 
 class JobStatus(StrEnum):
@@ -51,5 +54,6 @@ UNFINISHED_JOB = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 class MessageStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # handed to the adapter, not yet confirmed
     SENT = "sent"
     FAILED = "failed"

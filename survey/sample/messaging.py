@@ -1,8 +1,13 @@
 """Invitations and reminders by SMS and e-mail, through an outbox and a delivery adapter.
 
-Messages are queued in the database first (so a crash never loses or doubles one) and then
-handed to an adapter: ``file`` writes each message to a folder (the default here, and for
-review before a real send), ``smtp`` sends e-mail through the bank's mail server. SMS goes to the file or console adapter: a gateway adapter needs the bank's
+Messages are queued in the database first (so a crash never loses one) and then handed to
+an adapter a chunk at a time: a chunk is marked ``sending`` and committed before the first
+message goes out, and each is marked sent or failed after. A worker that dies mid-chunk
+leaves messages ``sending``: the file adapter writes each message to its own file (the
+same name again on a retry), so those are simply sent again; for any other adapter they
+end failed rather than risk a second SMS or e-mail to a customer. ``file`` writes to a
+folder (the default here, and for review before a real send), ``smtp`` sends e-mail
+through the bank's mail server. SMS goes to the file or console adapter: a gateway adapter needs the bank's
 SMS provider and its credentials, which this installation does not have.
 Every message carries the personal link and the opt-out link, set apart by spaces so that
 phones recognise them next to Chinese text.
@@ -10,13 +15,14 @@ phones recognise them next to Chinese text.
 
 from __future__ import annotations
 
+import os
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -128,9 +134,12 @@ def queue_invitations(session: Session, survey: Survey, base_url: str) -> int:
     return queued
 
 
-def queue_reminders(session: Session, survey: Survey, base_url: str, after_days: int) -> int:
-    """A reminder, with a new link (the first still works), to those invited ``after_days`` ago
-    or more who have not finished, have not opted out and were not reminded yet."""
+def queue_reminders(
+    session: Session, survey: Survey, base_url: str, after_days: int, most: int = 1
+) -> int:
+    """A reminder, with a new link (the first still works), to those invited (or last
+    reminded) ``after_days`` ago or more who have not finished or opted out and have had
+    fewer than ``most`` reminders."""
     finished = select(Response.invitation_id).where(
         Response.status != ResponseStatus.PARTIAL, Response.invitation_id.is_not(None)
     )
@@ -138,8 +147,9 @@ def queue_reminders(session: Session, survey: Survey, base_url: str, after_days:
         select(Invitation).where(
             Invitation.survey_id == survey.id,
             Invitation.sent_at.is_not(None),
-            Invitation.sent_at <= utcnow() - timedelta(days=after_days),
-            Invitation.reminded_at.is_(None),
+            func.coalesce(Invitation.reminded_at, Invitation.sent_at)
+            <= utcnow() - timedelta(days=after_days),
+            Invitation.reminders_sent < most,
             Invitation.opted_out_at.is_(None),
             Invitation.id.not_in(finished),
         )
@@ -150,22 +160,28 @@ def queue_reminders(session: Session, survey: Survey, base_url: str, after_days:
         session.add(InvitationToken(invitation_id=invitation.id, token_hash=hash_token(token)))
         queued += _queue(session, survey, invitation, token, base_url, "reminder")
         invitation.reminded_at = utcnow()
+        invitation.reminders_sent += 1
     return queued
 
 
 @dataclass(frozen=True)
 class FileAdapter:
-    """Writes each message to a file in a folder: for this installation and for review."""
+    """Writes each message to a file in a folder: for this installation and for review.
+    One file per message, written whole (a temporary file renamed), so sending a message
+    again after a crash leaves the same single file."""
 
     folder: Path
+    idempotent = True
 
     def send(self, message: OutboxMessage) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{message.id:08d}-{message.channel}.txt"
-        path.write_text(
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(
             f"To: {message.recipient}\nSubject: {message.subject}\n\n{message.body}\n",
             encoding="utf-8",
         )
+        os.replace(partial, path)
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,7 @@ class SmtpAdapter:
     username: str | None = None
     password: str | None = None
     starttls: bool = True
+    idempotent = False  # a message handed over twice may reach the customer twice
 
     def send(self, message: OutboxMessage) -> None:
         if message.channel != "email":
@@ -193,24 +210,87 @@ class SmtpAdapter:
             server.send_message(mail)
 
 
-def deliver(session: Session, adapter, limit: int = 1000) -> tuple[int, int]:
-    """Hand queued messages to the adapter; each is marked sent or failed with the reason."""
-    sent = failed = 0
-    for message in session.scalars(
-        select(OutboxMessage)
+CHUNK = 200
+TRANSIENT = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+INTERRUPTED = "interrupted while sending; not sent again, so no customer gets it twice"
+
+
+def _claim_chunk(session: Session, size: int) -> list[OutboxMessage]:
+    """Mark up to ``size`` queued messages as being sent (committed), and return them."""
+    ids = session.scalars(
+        select(OutboxMessage.id)
         .where(OutboxMessage.status == MessageStatus.QUEUED)
         .order_by(OutboxMessage.id)
-        .limit(limit)
-    ):
-        try:
-            adapter.send(message)
-        except (OSError, ValueError, smtplib.SMTPException) as error:
-            message.status, message.error = MessageStatus.FAILED, str(error)[:300]
-            failed += 1
-        else:
-            message.status, message.sent_at = MessageStatus.SENT, utcnow()
-            sent += 1
+        .limit(size)
+    ).all()
+    if not ids:
+        return []
+    claimed = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.SENDING, attempted_at=utcnow())
+        .returning(OutboxMessage.id)
+    ).all()
+    session.commit()
+    return list(
+        session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+        )
+    )
+
+
+def deliver(
+    session: Session, adapter, limit: int | None = None, progress=None, retry_transient=False
+) -> tuple[int, int]:
+    """Hand queued messages to the adapter a chunk at a time; each is marked sent or failed
+    with the reason, and ``progress(sent + failed)`` is told after each chunk. With
+    ``retry_transient`` (a job, which the queue retries), a fault that may pass by itself
+    (the mail server down) puts the rest of the chunk back in the queue and raises."""
+    sent = failed = 0
+    while limit is None or sent + failed < limit:
+        size = CHUNK if limit is None else min(CHUNK, limit - sent - failed)
+        chunk = _claim_chunk(session, size)
+        if not chunk:
+            break
+        for position, message in enumerate(chunk):
+            try:
+                adapter.send(message)
+            except TRANSIENT as error:
+                if retry_transient:
+                    for waiting in chunk[position:]:
+                        waiting.status = MessageStatus.QUEUED
+                    session.commit()
+                    raise
+                message.status, message.error = MessageStatus.FAILED, str(error)[:300]
+                failed += 1
+            except (ValueError, smtplib.SMTPException) as error:
+                message.status, message.error = MessageStatus.FAILED, str(error)[:300]
+                failed += 1
+            else:
+                message.status, message.sent_at = MessageStatus.SENT, utcnow()
+                sent += 1
+        session.commit()
+        if progress:
+            progress(sent + failed)
     return sent, failed
+
+
+def recover_interrupted(session: Session, adapter, older_than: timedelta) -> int:
+    """Messages left ``sending`` by a worker that died: sent again by an adapter that cannot
+    send twice, failed otherwise. Returns how many were found."""
+    stale = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.status == MessageStatus.SENDING,
+            OutboxMessage.attempted_at <= utcnow() - older_than,
+        )
+    ).all()
+    for message in stale:
+        if getattr(adapter, "idempotent", False):
+            message.status = MessageStatus.QUEUED
+        else:
+            message.status, message.error = MessageStatus.FAILED, INTERRUPTED
+    session.commit()
+    return len(stale)
 
 
 @dataclass(frozen=True)
@@ -219,6 +299,10 @@ class ChannelRouter:
 
     email: object
     sms: object
+
+    @property
+    def idempotent(self) -> bool:
+        return getattr(self.email, "idempotent", False) and getattr(self.sms, "idempotent", False)
 
     def send(self, message: OutboxMessage) -> None:
         (self.email if message.channel == "email" else self.sms).send(message)

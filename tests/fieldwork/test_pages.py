@@ -17,7 +17,7 @@ from survey.models import (
     AuditEvent,
     CatiCase,
     Contact,
-    ImportJob,
+    Job,
     Response,
     Survey,
     utcnow,
@@ -182,7 +182,7 @@ def wait_for(db, job_id, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         db.rollback()
-        job = db.get(ImportJob, job_id)
+        job = db.get(Job, job_id)
         if job.status in ("done", "failed"):
             return job
         time.sleep(0.05)
@@ -252,7 +252,7 @@ def test_wrong_file_type_is_refused_before_storing(auth, client, db, fielded):
         follow_redirects=True,
     )
     assert "Use a .csv or .xlsx file." in response.get_data(as_text=True)
-    assert db.scalar(select(func.count()).select_from(ImportJob)) == 0
+    assert db.scalar(select(func.count()).select_from(Job)) == 0
 
 
 def test_draw_and_release_through_the_pages(auth, client, db, fielded):
