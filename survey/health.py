@@ -1,6 +1,6 @@
-"""Liveness for load balancers and monitors: the app answers, its database works, and the
-task queue is reachable, with how much waits in it and for how long (alert on a stuck
-worker: ``oldest_waiting_seconds`` growing)."""
+"""Liveness for load balancers and monitors: the app answers and its database works
+(``/healthz``); the task queue answers, with how much waits in it and for how long
+(``/healthz/queue``: alert when ``oldest_waiting_seconds`` keeps growing, a stuck worker)."""
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
@@ -16,16 +16,24 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    """200 when a trivial query succeeds and the queue answers, 503 otherwise."""
-    session = db_session()
+    """200 when a trivial query succeeds, 503 otherwise."""
     try:
-        session.execute(text("SELECT 1"))
-        jobs = waiting_summary(session)
+        db_session().execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.get("/healthz/queue")
+def queue_health():
+    """The queue's length and the jobs waiting for a worker; 503 when either cannot be read."""
+    try:
+        jobs = waiting_summary(db_session())
     except SQLAlchemyError:
         return jsonify(status="unavailable", database="unreachable"), 503
     try:
-        queue = {"queue": "ok", "tasks_pending": huey.pending_count(), **jobs}
+        pending = huey.pending_count()
     except Exception as error:  # Redis down, the queue file unreadable
-        return jsonify(status="unavailable", database="ok", queue="unreachable",
-                       detail=failure(error).splitlines()[0], **jobs), 503  # fmt: skip
-    return jsonify(status="ok", database="ok", **queue)
+        detail = failure(error).splitlines()[0]
+        return jsonify(status="unavailable", queue="unreachable", detail=detail, **jobs), 503
+    return jsonify(status="ok", queue="ok", tasks_pending=pending, **jobs)

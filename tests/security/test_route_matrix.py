@@ -24,6 +24,7 @@ AREA_ROLES = {
 PUBLIC = {
     "static",
     "health.healthz",
+    "health.queue_health",
     "auth.login",
     "auth.home",
     "auth.logout",

@@ -143,7 +143,7 @@ def test_healthz_reports_the_queue(app, client, db, fielded, time_machine):
         session.info.clear()
         session.commit()
     time_machine.shift(timedelta(seconds=90))
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz/queue").get_json()
     assert health["status"] == "ok" and health["queue"] == "ok"
     assert (health["jobs_waiting"], health["oldest_waiting_seconds"]) == (1, 90)
     assert health["jobs_stalled"] == 0
