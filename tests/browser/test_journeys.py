@@ -7,7 +7,17 @@ import io
 
 from sqlalchemy import func, select
 
-from survey.models import AuditEvent, CatiCase, Contact, Response, SampleDraw, Survey, User
+from survey.models import (
+    AuditEvent,
+    CatiCase,
+    Contact,
+    Job,
+    OutboxMessage,
+    Response,
+    SampleDraw,
+    Survey,
+    User,
+)
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
 
@@ -114,3 +124,38 @@ def test_a_manager_downloads_the_responses_the_database_holds(
     assert all(
         r["branch"] == (s.attributes or {}).get("branch") for r, s in zip(rows, stored, strict=True)
     )
+
+
+def test_a_supervisor_sends_invitations_and_follows_the_job_on_a_phone(
+    browser, live_server, app, fielded, make_user, db, tmp_path
+):
+    from tests.fieldwork.test_invitations import released
+
+    survey_id = fielded("branch-counter", slug="counter-wave", name="Counter wave")
+    make_user("supervisor", "supervisor", display_name="李督导")
+    app.config["SURVEY_OUTBOX_DIR"] = str(tmp_path / "outbox")
+    for n in range(3):
+        released(db, survey_id, customer_ref=f"C{n}", email=f"c{n}@example.com", language="en")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    _sign_in(page, live_server, "supervisor")
+    page.goto(f"{live_server}/fieldwork/counter-wave/sample")
+    page.click("text=3. Send invitations to released customers")
+    page.wait_for_selector("text=Done: 3 handled.", timeout=30_000)
+    assert "/fieldwork/jobs/" in page.url
+    screenshot(page, "journey-supervisor-invitations-job")
+    page.goto(f"{live_server}/fieldwork/jobs")
+    row = page.locator("tbody tr").first.inner_text()
+    assert "Invitations" in row and "李督导" in row and "Done" in row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "journey-supervisor-jobs")
+    context.close()
+    db.rollback()
+    sent = db.scalars(select(OutboxMessage.recipient).where(OutboxMessage.status == "sent")).all()
+    assert sorted(sent) == ["c0@example.com", "c1@example.com", "c2@example.com"]
+    assert len(list((tmp_path / "outbox").iterdir())) == 3
+    job = db.scalar(select(Job))
+    assert (job.kind, job.status, job.imported, job.created_by is not None) == (
+        "invitations", "done", 3, True,
+    )  # fmt: skip
+    assert "invitations_started" in set(db.scalars(select(AuditEvent.action)))
