@@ -139,4 +139,6 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempted_at: Mapped[datetime | None]  # handed to the adapter (status sending) at
+    # The job delivering it: a retry of that job finishes what its last attempt left sending.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime | None]

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..database import begin_write
 from ..models import (
     CatiCase,
     Contact,
@@ -174,9 +175,13 @@ class FileAdapter:
     idempotent = True
 
     def send(self, message: OutboxMessage) -> None:
+        # Written beside the outbox, then moved in whole: a worker killed mid-write leaves its
+        # part there, never a half message in the outbox.
+        partials = self.folder.with_name(self.folder.name + ".partial")
+        partials.mkdir(parents=True, exist_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{message.id:08d}-{message.channel}.txt"
-        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial = partials / f"{path.name}.{os.getpid()}"
         partial.write_text(
             f"To: {message.recipient}\nSubject: {message.subject}\n\n{message.body}\n",
             encoding="utf-8",
@@ -215,48 +220,53 @@ TRANSIENT = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 INTERRUPTED = "interrupted while sending; not sent again, so no customer gets it twice"
 
 
-def _claim_chunk(session: Session, size: int) -> list[OutboxMessage]:
-    """Mark up to ``size`` queued messages as being sent (committed), and return them."""
+def _claim_chunk(session: Session, size: int, job_id: int | None) -> list[OutboxMessage]:
+    """Mark up to ``size`` queued messages as being sent, and return them, in one write
+    transaction (so two workers never take the same message, nor wait on each other's
+    read to become a write)."""
+    session.commit()
+    begin_write(session)
     ids = session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.status == MessageStatus.QUEUED)
         .order_by(OutboxMessage.id)
         .limit(size)
     ).all()
-    if not ids:
-        return []
-    claimed = session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, attempted_at=utcnow())
-        .returning(OutboxMessage.id)
-    ).all()
-    session.commit()
-    return list(
+    claimed = []
+    if ids:
+        claimed = session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.QUEUED)
+            .values(status=MessageStatus.SENDING, attempted_at=utcnow(), job_id=job_id)
+            .returning(OutboxMessage.id)
+        ).all()
+    messages = list(
         session.scalars(
             select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
         )
-    )
+    ) if claimed else []  # fmt: skip
+    session.commit()
+    return messages
 
 
 def deliver(
-    session: Session, adapter, limit: int | None = None, progress=None, retry_transient=False
+    session: Session, adapter, limit: int | None = None, progress=None, job_id: int | None = None
 ) -> tuple[int, int]:
     """Hand queued messages to the adapter a chunk at a time; each is marked sent or failed
-    with the reason, and ``progress(sent + failed)`` is told after each chunk. With
-    ``retry_transient`` (a job, which the queue retries), a fault that may pass by itself
-    (the mail server down) puts the rest of the chunk back in the queue and raises."""
+    with the reason, and ``progress(sent + failed)`` is told after each chunk. For a job
+    (``job_id``: the queue retries it), a fault that may pass by itself (the mail server
+    down) puts the rest of the chunk back in the queue and raises."""
     sent = failed = 0
     while limit is None or sent + failed < limit:
         size = CHUNK if limit is None else min(CHUNK, limit - sent - failed)
-        chunk = _claim_chunk(session, size)
+        chunk = _claim_chunk(session, size, job_id)
         if not chunk:
             break
         for position, message in enumerate(chunk):
             try:
                 adapter.send(message)
             except TRANSIENT as error:
-                if retry_transient:
+                if job_id is not None:
                     for waiting in chunk[position:]:
                         waiting.status = MessageStatus.QUEUED
                     session.commit()
@@ -275,14 +285,17 @@ def deliver(
     return sent, failed
 
 
-def recover_interrupted(session: Session, adapter, older_than: timedelta) -> int:
-    """Messages left ``sending`` by a worker that died: sent again by an adapter that cannot
-    send twice, failed otherwise. Returns how many were found."""
+def recover_interrupted(
+    session: Session, adapter, older_than: timedelta, job_id: int | None = None
+) -> int:
+    """Messages left ``sending`` by an earlier attempt of this job, or by any worker that
+    died longer ago than ``older_than``: sent again by an adapter that cannot send twice,
+    failed otherwise. Returns how many were found."""
+    left = OutboxMessage.attempted_at <= utcnow() - older_than
+    if job_id is not None:
+        left = left | (OutboxMessage.job_id == job_id)
     stale = session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.attempted_at <= utcnow() - older_than,
-        )
+        select(OutboxMessage).where(OutboxMessage.status == MessageStatus.SENDING, left)
     ).all()
     for message in stale:
         if getattr(adapter, "idempotent", False):

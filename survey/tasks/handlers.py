@@ -79,7 +79,7 @@ def run_messages(session: Session, job: Job) -> None:
     deliver what is queued, a chunk at a time, with the job's progress."""
     config = current_app.config
     adapter = messaging.adapter_from_config(config, current_app.instance_path)
-    messaging.recover_interrupted(session, adapter, timedelta(seconds=jobs.lease_seconds()))
+    messaging.recover_interrupted(session, adapter, timedelta(seconds=jobs.lease_seconds()), job.id)
     begin_write(session)
     survey = session.get(Survey, job.survey_id)
     base_url = config["SURVEY_BASE_URL"]
@@ -98,7 +98,7 @@ def run_messages(session: Session, job: Job) -> None:
         session,
         adapter,
         progress=lambda count: jobs.heartbeat(session, job, done_before + count),
-        retry_transient=True,
+        job_id=job.id,
     )
     # What became of this job's messages, over every attempt it took.
     kind = "invitation" if job.kind == JobKind.INVITATIONS else "reminder"

@@ -70,10 +70,14 @@ def upgrade() -> None:
     op.execute("UPDATE invitations SET reminders_sent = 1 WHERE reminded_at IS NOT NULL")
     with op.batch_alter_table("outbox_messages") as batch_op:
         batch_op.add_column(sa.Column("attempted_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("job_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_outbox_messages_job_id_jobs"), "jobs", ["job_id"], ["id"], ondelete="SET NULL")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox_messages") as batch_op:
+        batch_op.drop_constraint(op.f("fk_outbox_messages_job_id_jobs"), type_="foreignkey")
+        batch_op.drop_column("job_id")
         batch_op.drop_column("attempted_at")
     with op.batch_alter_table("invitations") as batch_op:
         batch_op.drop_column("reminders_sent")
