@@ -34,7 +34,7 @@ from . import backup, schema
 from .questionnaires import questionnaires
 from .sample import calls, find_survey, invitations, sample
 from .stats import stats_command
-from .worker import run_with_worker, worker_command
+from .worker import worker_command
 
 
 @click.command("init-db")
@@ -337,6 +337,5 @@ def init_app(app) -> None:
         backup_command,
         restore_command,
         worker_command,
-        run_with_worker,
     ):
         app.cli.add_command(command)

@@ -22,6 +22,9 @@ def _group() -> click.Group:
         """Customer-satisfaction surveys for banks: web, CATI and reports."""
 
     cli.add_command(stats_command)
+    from .worker import run_with_worker  # noqa: PLC0415 (deferred with the app, see main)
+
+    cli.add_command(run_with_worker)  # Flask's own `run`, with the development worker
     return cli
 
 

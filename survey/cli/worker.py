@@ -10,14 +10,27 @@ import click
 from flask import current_app
 from flask.cli import run_command, with_appcontext
 
-from ..database import db_session
+from ..database import db_session, get_db
 from ..tasks import jobs
 from ..tasks.queue import huey
+from . import schema
+
+
+def _check_schema() -> None:
+    """A worker on a database of an older version would fail on every task: say so now."""
+    engine = get_db().engine
+    current, head = schema.current_revision(engine), schema.head_revision()
+    if current != head:
+        raise click.ClickException(
+            f"The database is at migration {current or 'none'}, this version needs {head}: "
+            "run `survey init-db` first."
+        )
 
 
 def _hand_on_waiting() -> None:
     """Jobs left by a stopped worker, or never handed over, go back to the queue now
     rather than at the next minute."""
+    _check_schema()
     found = jobs.relay(db_session())
     if found:
         click.echo(f"Handed {found} waiting job(s) back to the queue.")
