@@ -162,4 +162,7 @@ def test_an_upload_becomes_a_job_on_the_jobs_page(app, auth, client, db, fielded
     assert "f.csv" in page and "Sample frame import" in page and "Done" in page
     one = client.get(f"/fieldwork/jobs/{job.id}").get_data(as_text=True)
     assert "Done: 1 handled." in one
+    bad = wait_for(db, upload(client, survey, "sample", b"customer_ref,phone\nC2,12345\n", "g.csv"))
+    lines = client.get(f"/fieldwork/jobs/{bad.id}").get_data(as_text=True)
+    assert "line 2, phone &#39;12345&#39;: not a valid phone number" in lines
     assert db.scalar(select(func.count()).select_from(Contact)) == 1
