@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 
 import click
 from flask import current_app
@@ -14,6 +15,8 @@ from ..database import db_session, get_db
 from ..tasks import jobs
 from ..tasks.queue import huey
 from . import schema
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _check_schema() -> None:
@@ -71,6 +74,15 @@ def run_with_worker(no_worker: bool, flask_args):
     debug_parent = "--debug" in flask_args and not reloader_child
     if not no_worker and not huey.immediate and not debug_parent:
         _hand_on_waiting()
-        # The development consumer: Huey's own threads inside this process.
+        # The development consumer: Huey's own (daemon) threads inside this process. Its
+        # signal handlers are meant for `survey worker`'s loop: here Ctrl-C and SIGTERM stop
+        # the server as before, and the threads end with it.
+        saved = {number: signal.getsignal(number) for number in STOP_SIGNALS}
         huey.create_consumer(workers=2, worker_type="thread", periodic=True).start()
-    run_command.main(list(flask_args), prog_name="survey run", standalone_mode=False)
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+    # Flask's own command, given this command's way of finding the app (its ScriptInfo).
+    run_command.main(
+        list(flask_args), prog_name="survey run", standalone_mode=False,
+        obj=click.get_current_context().obj,
+    )  # fmt: skip

@@ -100,16 +100,11 @@ def run_messages(session: Session, job: Job) -> None:
         progress=lambda count: jobs.heartbeat(session, job, done_before + count),
         job_id=job.id,
     )
-    # What became of this job's messages, over every attempt it took.
-    kind = "invitation" if job.kind == JobKind.INVITATIONS else "reminder"
+    # What became of the messages this job handed over, over every attempt it took.
     counts = dict(
         session.execute(
             select(OutboxMessage.status, func.count())
-            .where(
-                OutboxMessage.survey_id == survey.id,
-                OutboxMessage.kind == kind,
-                OutboxMessage.created_at >= job.created_at,
-            )
+            .where(OutboxMessage.job_id == job.id)
             .group_by(OutboxMessage.status)
         ).all()
     )
