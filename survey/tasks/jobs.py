@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..logs import failure
 from ..models import UNFINISHED_JOB, Job, JobStatus, utcnow
+from .queue import app
 
 log = logging.getLogger(__name__)
 _SUBMITTED = "survey.submitted_jobs"
@@ -25,8 +26,6 @@ NEVER_PICKED = timedelta(seconds=30)  # a queued job no worker took by then is h
 
 
 def lease_seconds() -> int:
-    from .queue import app  # noqa: PLC0415 (the app is bound after import)
-
     return int((app().config if app() else {}).get("SURVEY_JOB_LEASE_SECONDS", 120))
 
 
