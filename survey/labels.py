@@ -10,6 +10,7 @@ from .questionnaire import Mode
 SURVEY_STATUS = {
     SurveyStatus.DRAFT: _l("Draft"),
     SurveyStatus.OPEN: _l("Open"),
+    SurveyStatus.PAUSED: _l("Paused"),
     SurveyStatus.CLOSED: _l("Closed"),
 }
 SURVEY_MODE = {Mode.WEB: _l("Web"), Mode.CATI: _l("Telephone")}

@@ -29,11 +29,11 @@ from ..demo import surveys as demo
 from ..models import Role, Survey, User
 from ..responses import export
 from ..responses.invitations import invite_many, personal_link
-from ..surveys.listing import list_surveys
 from . import backup, schema
 from .questionnaires import questionnaires
 from .sample import calls, find_survey, invitations, sample
 from .stats import stats_command
+from .waves import links_group, surveys
 from .worker import worker_command
 
 
@@ -117,30 +117,6 @@ def user_edit(name: str, role, display_name, staff_number, branches):
     audit.record("user_updated", "user", account.id, **changed)
     session.commit()
     click.echo(f"Updated {name}: {', '.join(changed) or 'nothing changed'}.")
-
-
-@click.command("surveys")
-@with_appcontext
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print a JSON list (the documented contract)."
-)
-def surveys(as_json: bool):
-    """List surveys with their questionnaire, status and responses."""
-    rows = list_surveys(db_session())
-    if as_json:
-        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No surveys yet.")
-        return
-    click.echo(
-        f"{'slug':<28} {'questionnaire':<24} {'v':>3} {'status':<7} {'modes':<9} {'complete':>8} {'partial':>8}"
-    )
-    for row in rows:
-        click.echo(
-            f"{row.slug:<28} {row.questionnaire:<24} {row.version:>3} {row.status:<7} "
-            f"{'+'.join(row.modes):<9} {row.complete:>8} {row.partial:>8}"
-        )
 
 
 @click.command("demo")
@@ -337,5 +313,6 @@ def init_app(app) -> None:
         backup_command,
         restore_command,
         worker_command,
+        links_group,
     ):
         app.cli.add_command(command)

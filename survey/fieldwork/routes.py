@@ -37,7 +37,12 @@ bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 protect(bp, [Role.SUPERVISOR])
 
 
-STATUS_ORDER = {SurveyStatus.OPEN: 0, SurveyStatus.DRAFT: 1, SurveyStatus.CLOSED: 2}
+STATUS_ORDER = {
+    SurveyStatus.OPEN: 0,
+    SurveyStatus.PAUSED: 1,
+    SurveyStatus.DRAFT: 2,
+    SurveyStatus.CLOSED: 3,
+}
 
 
 @bp.get("/")

@@ -7,11 +7,12 @@ from enum import StrEnum
 class SurveyStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
+    PAUSED = "paused"  # customers see a polite pause page; interviewers get no cases
     CLOSED = "closed"
 
 
 # A survey's figures are published once fieldwork has begun.
-REPORTABLE = (SurveyStatus.OPEN, SurveyStatus.CLOSED)
+REPORTABLE = (SurveyStatus.OPEN, SurveyStatus.PAUSED, SurveyStatus.CLOSED)
 
 
 class ResponseStatus(StrEnum):

@@ -60,10 +60,12 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
 
 
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:
-    """Why a link cannot be answered now: 'closed', 'not_open' or 'expired' (or None)."""
+    """Why a link cannot be answered now: 'closed', 'paused', 'not_open' or 'expired'."""
     now = now or utcnow()
     if survey.status == SurveyStatus.CLOSED or (survey.closes_on and now.date() > survey.closes_on):
         return SurveyStatus.CLOSED
+    if survey.status == SurveyStatus.PAUSED:
+        return SurveyStatus.PAUSED
     if survey.status != SurveyStatus.OPEN:
         return "not_open"
     if invitation is not None and invitation.expires_at and now > invitation.expires_at:
@@ -104,9 +106,15 @@ def start_response(
     resume_key: str | None = None,
     client: str | None = None,
     mode: str = Mode.WEB,
+    attributes: dict | None = None,
 ) -> Response:
-    """Create the response; a second start for the same invitation finds the first (no double)."""
+    """Create the response; a second start for the same invitation finds the first (no double).
+    ``attributes`` are an open link's signed place; the survey's stratum attribute (a
+    lobby's branch) gives such a response its stratum."""
     contact = invitation.contact if invitation else None
+    attributes = {**segment_attributes(invitation), **(attributes or {})}
+    stratum_attribute = (survey.settings or {}).get("stratum_attribute")
+    stratum = (contact.stratum if contact else None) or attributes.get(stratum_attribute)
     response = Response(
         survey_id=survey.id,
         questionnaire_version_id=survey.questionnaire_version_id,
@@ -116,8 +124,8 @@ def start_response(
         mode=mode,
         status=ResponseStatus.PARTIAL,
         language=language,
-        attributes=segment_attributes(invitation),
-        stratum=contact.stratum if contact else None,
+        attributes=attributes,
+        stratum=stratum,
         random_seed=secrets.randbelow(2**31),
     )
     try:

@@ -7,6 +7,7 @@ pool its answers with the old ones.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,3 +117,61 @@ def store(session: Session, result: LoadResult, source: str) -> StoreOutcome:
     session.add(version)
     session.flush()
     return StoreOutcome("created", version, flagged)
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What changed between two versions, question by question, and line by line."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    reworded: tuple[str, ...]  # the same codes, other wording, help, routing or options
+    recoded: tuple[str, ...]  # a type or a code's meaning changed: not pooled across versions
+    lines: tuple[tuple[str, str], ...]  # (kind, text): kind is "same", "added", "removed", "gap"
+
+
+def compare(old: QuestionnaireVersion, new: QuestionnaireVersion) -> VersionDiff:
+    """A readable account of the change from ``old`` to ``new``."""
+    before = {q.id: q for q in questionnaire_of(old).questions()}
+    after = {q.id: q for q in questionnaire_of(new).questions()}
+    recoded = set(changed_meaning(questionnaire_of(old), questionnaire_of(new)))
+    recoded_questions = {
+        q.id for q in after.values() if recoded & set(q.answer_ids) or q.id in recoded
+    }
+    common = before.keys() & after.keys()
+    reworded = {
+        qid for qid in common - recoded_questions if _wording(before[qid]) != _wording(after[qid])
+    }
+    return VersionDiff(
+        added=tuple(q for q in after if q not in before),
+        removed=tuple(q for q in before if q not in after),
+        reworded=tuple(sorted(reworded)),
+        recoded=tuple(sorted(recoded_questions)),
+        lines=tuple(_line_diff(old.source, new.source)),
+    )
+
+
+def _wording(question) -> tuple:
+    """Everything of a question but its line number in the file."""
+    return tuple(
+        (name, repr(getattr(question, name)))
+        for name in question.__dataclass_fields__
+        if name != "line"
+    )
+
+
+def _line_diff(old: str, new: str, context: int = 3) -> list[tuple[str, str]]:
+    """The files' differing lines with a few around them; "gap" marks skipped lines."""
+    lines, old_lines, new_lines = [], old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        if lines:
+            lines.append(("gap", "…"))
+        for tag, i1, i2, j1, j2 in group:
+            a, b = old_lines[i1:i2], new_lines[j1:j2]
+            if tag == "equal":
+                lines += [("same", text) for text in a]
+                continue
+            lines += [("removed", text) for text in a]
+            lines += [("added", text) for text in b]
+    return lines

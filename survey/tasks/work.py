@@ -22,6 +22,7 @@ from ..database import begin_write, db_session, get_db
 from ..logs import failure
 from ..models import (
     REPORTABLE,
+    AuditEvent,
     FailedLookup,
     Job,
     JobKind,
@@ -32,6 +33,7 @@ from ..models import (
     SurveyStatus,
     utcnow,
 )
+from ..surveys import waves
 from . import jobs
 from .queue import app, huey, in_bank_time
 
@@ -96,8 +98,9 @@ def relay_jobs() -> None:
 
 @huey.periodic_task(in_bank_time(crontab(minute="*/5")))
 def open_and_close_surveys() -> None:
-    """Open a draft survey on its opening date and close an open one after its closing
-    date, in the bank's time zone; each change audited."""
+    """Open a draft survey on its opening date and close an open or paused one after its
+    closing date, in the bank's time zone; each change audited. A draft whose questionnaire
+    no longer passes validation stays a draft, and the refusal is audited."""
     with app().app_context():
         session = db_session()
         begin_write(session)
@@ -106,14 +109,32 @@ def open_and_close_surveys() -> None:
             select(Survey).where(Survey.status == SurveyStatus.DRAFT, Survey.opens_on <= today)
         ):
             if survey.closes_on is None or survey.closes_on >= today:
-                survey.status = SurveyStatus.OPEN
-                audit.record("survey_opened", "survey", survey.id, by="schedule")
+                try:
+                    waves.change_status(session, survey, "open", by="schedule")
+                except waves.WaveError as error:
+                    _refusal_once_a_day(session, survey, str(error))
         for survey in session.scalars(
-            select(Survey).where(Survey.status == SurveyStatus.OPEN, Survey.closes_on < today)
+            select(Survey).where(
+                Survey.status.in_((SurveyStatus.OPEN, SurveyStatus.PAUSED)),
+                Survey.closes_on < today,
+            )
         ):
-            survey.status = SurveyStatus.CLOSED
-            audit.record("survey_closed", "survey", survey.id, by="schedule")
+            waves.change_status(session, survey, "close", by="schedule")
         session.commit()
+
+
+def _refusal_once_a_day(session: Session, survey: Survey, reason: str) -> None:
+    """Audit a scheduled opening that was refused, once a day (the task runs every 5 min)."""
+    since = utcnow() - timedelta(days=1)
+    already = session.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "survey_open_refused",
+            AuditEvent.target_id == str(survey.id),
+            AuditEvent.at >= since,
+        )
+    )
+    if already is None:
+        audit.record("survey_open_refused", "survey", survey.id, reason=reason)
 
 
 @huey.periodic_task(in_bank_time(crontab(minute="*/15")))

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -16,21 +17,25 @@ from flask import (
 )
 from sqlalchemy import select
 
-from .. import throttle
+from .. import audit, throttle
 from ..database import db_session
 from ..i18n import negotiate, use_language
-from ..models import Response, ResponseStatus, Survey
+from ..models import Response, ResponseStatus, Survey, SurveyStatus, utcnow
 from ..questionnaire import Interview, Mode
 from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
 from ..responses import contact_rules, fielding
 from ..security import client_key, hash_token
+from ..surveys import links, waves
 from ..surveys.listing import by_slug
 from ..surveys.versions import questionnaire_of
 
 bp = Blueprint("web", __name__)
 OPEN_LINK_COOKIE = "survey_resume_{}"
-OPEN_STARTS_PER_HOUR = 20
+OPEN_STARTS_PER_HOUR = 20  # per client address
+KIOSK_COOKIE = "survey_kiosk_{}"
+KIOSK_STARTS_PER_HOUR = 60  # per kiosk device: a busy counter serves one a minute at most
+KIOSK_RESTART_SECONDS = 10  # the thank-you page stays this long, then the next customer's
 
 
 def _language(survey: Survey, preferred: str | None) -> str:
@@ -82,12 +87,13 @@ def _render_end(survey, response, contact):
         closing=closing,
         screen_out=screen_out,
         language=response.language,
+        kiosk_restart_seconds=KIOSK_RESTART_SECONDS,
     )
 
 
 def _unavailable(survey, problem, language):
     use_language(language)
-    status = 404 if problem == "not_open" else 410
+    status = {"not_open": 404, SurveyStatus.PAUSED: 503}.get(problem, 410)
     return render_template("web/unavailable.html", survey=survey, problem=problem), status
 
 
@@ -175,43 +181,151 @@ def personal(token: str):
     return _interview(invitation.survey, invitation, response, start, self_url)
 
 
+def _open_link_survey(slug: str):
+    """(survey, place, None) for a usable open link, else (None, None, the refusal page):
+    an unknown survey or one whose link is off, or a signed place that was altered."""
+    use_language(negotiate(request.accept_languages) or "zh-Hans")
+    survey = by_slug(db_session(), slug)
+    if survey is None or not survey.open_link:
+        problem = "unknown" if survey is None else "link_off"
+        return (
+            None,
+            None,
+            (render_template("web/unavailable.html", survey=survey, problem=problem), 404),
+        )
+    try:
+        where = links.read(current_app.config["SECRET_KEY"], request.args.get("at"))
+    except links.PlaceError:
+        audit.record("open_link_altered", "survey", survey.id)
+        db_session().commit()
+        page = render_template("web/unavailable.html", survey=survey, problem="altered")
+        return None, None, (page, 400)
+    return survey, where, None
+
+
+def _successor_redirect(survey: Survey):
+    """A closed wave's card sends the customer on to the wave that took its link over."""
+    if fielding.link_problem(survey, None) != SurveyStatus.CLOSED:
+        return None
+    following = waves.successor(db_session(), survey)
+    if following is None:
+        return None
+    return redirect(
+        links.path_of(following, request.args.get("at"), request.path.startswith("/k/"))
+    )
+
+
+def _resumed(cookie: str, survey: Survey) -> Response | None:
+    key = request.cookies.get(cookie)
+    if not key:
+        return None
+    found = db_session().scalar(select(Response).where(Response.resume_key_hash == hash_token(key)))
+    return found if found is not None and found.survey_id == survey.id else None
+
+
+def _start_open(survey, where, language, client, limit, cookie, self_url, max_age):
+    """Start an open-link response for the place, remember it in a cookie, go to page one."""
+    session = db_session()
+    if fielding.recent_open_starts(session, survey, client) >= limit:
+        abort(429)
+    key = secrets.token_urlsafe(24)
+    fielding.purge_empty_starts(session, survey)
+    fielding.start_response(
+        session, survey, language, resume_key=key, client=client, attributes=where.attributes()
+    )
+    session.commit()
+    reply = make_response(redirect(self_url))
+    reply.set_cookie(
+        cookie, key, max_age=max_age, httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"], path=url_for(request.endpoint, slug=survey.slug),
+    )  # fmt: skip
+    return reply
+
+
 @bp.route("/o/<slug>", methods=["GET", "POST"])
 def open_link(slug: str):
-    """A survey's open link (a lobby QR code): resumed by a cookie, rate-limited per client."""
-    session = db_session()
-    survey = by_slug(session, slug)
-    if survey is None or not survey.open_link:
-        abort(404)
-    cookie_name = OPEN_LINK_COOKIE.format(survey.id)
-    resume_key = request.cookies.get(cookie_name)
-    response = None
-    if resume_key:
-        response = session.scalar(
-            select(Response).where(Response.resume_key_hash == hash_token(resume_key))
-        )
-    self_url = url_for(".open_link", slug=slug)
+    """A survey's open link (a lobby QR code): the signed place (branch, counter, staff) goes
+    with the answers; resumed by a cookie; starts limited per client address."""
+    survey, where, refusal = _open_link_survey(slug)
+    if refusal:
+        return refusal
+    if where.kiosk:  # a kiosk's link opened as a plain one keeps the kiosk's behaviour
+        return redirect(links.path_of(survey, request.args.get("at"), kiosk=True))
+    moved = _successor_redirect(survey)
+    if moved:
+        return moved
+    cookie = OPEN_LINK_COOKIE.format(survey.id)
+    self_url = request.full_path.rstrip("?")
 
     def start(language):
         client = client_key(current_app.config["SECRET_KEY"], request.remote_addr or "")
-        if fielding.recent_open_starts(session, survey, client) >= OPEN_STARTS_PER_HOUR:
-            abort(429)
-        key = secrets.token_urlsafe(24)
-        fielding.purge_empty_starts(session, survey)
-        fielding.start_response(session, survey, language, resume_key=key, client=client)
-        session.commit()
-        reply = make_response(redirect(self_url))
-        reply.set_cookie(
-            cookie_name,
-            key,
-            max_age=60 * 60 * 24 * 60,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            path=self_url,
+        return _start_open(
+            survey,
+            where,
+            language,
+            client,
+            OPEN_STARTS_PER_HOUR,
+            cookie,
+            self_url,
+            60 * 60 * 24 * 60,
         )
-        return reply
 
-    return _interview(survey, None, response, start, self_url)
+    return _interview(survey, None, _resumed(cookie, survey), start, self_url)
+
+
+@bp.route("/k/<slug>", methods=["GET", "POST"])
+def kiosk(slug: str):
+    """A counter tablet: one customer after another on one device. No lasting resume cookie
+    (the interview's key lives for the browser session and is dropped at the end), an idle
+    interview is set aside for the next customer, each page is never cached, and starts are
+    limited per device rather than per address (a branch's tablets share one address)."""
+    survey, where, refusal = _open_link_survey(slug)
+    if refusal:
+        return refusal
+    if not where.kiosk:
+        return redirect(links.path_of(survey, request.args.get("at"), kiosk=False))
+    moved = _successor_redirect(survey)
+    if moved:
+        return moved
+    cookie = KIOSK_COOKIE.format(survey.id)
+    self_url = request.full_path.rstrip("?")
+    idle = int((survey.settings or {}).get("kiosk_idle_seconds", links.KIOSK_IDLE_SECONDS))
+    response = _resumed(cookie, survey)
+    if (
+        response is not None
+        and response.is_partial
+        and (utcnow() - response.updated_at).total_seconds() > idle
+    ):
+        response = None  # the last customer walked away: the next one starts afresh
+    g.kiosk = {
+        "idle_seconds": idle,
+        "restart_url": self_url,
+        "reset_url": url_for(".kiosk_reset", slug=slug, at=request.args.get("at")),
+    }
+
+    def start(language):
+        client = client_key(current_app.config["SECRET_KEY"], f"kiosk:{where.device}")
+        return _start_open(
+            survey, where, language, client, KIOSK_STARTS_PER_HOUR, cookie, self_url, None
+        )
+
+    reply = make_response(_interview(survey, None, response, start, self_url))
+    reply.headers["Cache-Control"] = "no-store"
+    if (response is None and request.method == "GET") or (
+        response is not None and not response.is_partial
+    ):  # a fresh screen, or the thank-you page: nothing to carry to the next customer
+        reply.delete_cookie(cookie, path=url_for(".kiosk", slug=slug))
+    return reply
+
+
+@bp.get("/k/<slug>/reset")
+def kiosk_reset(slug: str):
+    """The kiosk's idle timer (or its "next customer" button): clear the screen."""
+    survey = by_slug(db_session(), slug) or abort(404)
+    reply = make_response(redirect(url_for(".kiosk", slug=slug, at=request.args.get("at"))))
+    reply.delete_cookie(KIOSK_COOKIE.format(survey.id), path=url_for(".kiosk", slug=slug))
+    reply.headers["Cache-Control"] = "no-store"
+    return reply
 
 
 @bp.route("/s/<token>/optout", methods=["GET", "POST"])

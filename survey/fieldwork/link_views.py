@@ -1,0 +1,124 @@
+"""A survey's open link: on or off, the places it is handed out at (branch, counter, staff
+number, kiosk), each place's signed address, QR code and printable counter card."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import audit
+from ..database import db_session
+from ..surveys import links
+from ..surveys.listing import survey_or_404
+from ..validators import problems
+from .forms import ActionForm, PlaceForm
+from .routes import bp
+
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+
+
+def public_url(survey, where: links.Place) -> str:
+    """The address customers open (the product's public base address, not this request's)."""
+    token = links.sign(current_app.config["SECRET_KEY"], where) if where.as_dict() else None
+    return current_app.config["SURVEY_BASE_URL"] + links.path_of(survey, token, where.kiosk)
+
+
+@bp.get("/<slug>/links")
+def open_links(slug: str):
+    """The open link's switch, and each place with its address, QR code and card."""
+    survey = survey_or_404(slug)
+    secret = current_app.config["SECRET_KEY"]
+    rows = [
+        {
+            "place": p,
+            "url": public_url(survey, p),
+            "token": links.sign(secret, p) if p.as_dict() else "",
+        }
+        for p in [links.Place(), *links.places_of(survey)]
+    ]
+    return render_template(
+        "fieldwork/links.html",
+        survey=survey,
+        rows=rows,
+        form=PlaceForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/<slug>/links/toggle")
+def toggle_open_link(slug: str):
+    """Turn the open link on or off (audited); off, its codes show a polite page."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    survey = survey_or_404(slug)
+    survey.open_link = not survey.open_link
+    audit.record("open_link_" + ("on" if survey.open_link else "off"), "survey", survey.id)
+    session.commit()
+    if survey.open_link:
+        flash(_("The open link is on."), "success")
+    else:
+        flash(
+            _("The open link is off: its codes show customers that it is switched off."), "success"
+        )
+    return redirect(url_for(".open_links", slug=slug))
+
+
+@bp.post("/<slug>/links/places")
+def add_place(slug: str):
+    """Hand the open link out at a branch, counter or teller (or a kiosk)."""
+    session = db_session()
+    survey = survey_or_404(slug)
+    form = PlaceForm()
+    if not form.validate_on_submit():
+        flash(problems(form) or _("The form had expired; please try again."), "error")
+        return redirect(url_for(".open_links", slug=slug))
+    try:
+        where = links.place(
+            form.branch.data.strip(), form.counter.data.strip(), form.staff.data.strip(),
+            kiosk=form.kiosk.data,
+        )  # fmt: skip
+    except links.PlaceError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".open_links", slug=slug))
+    links.add_place(survey, where)
+    audit.record("open_link_place_added", "survey", survey.id, **where.as_dict())
+    session.commit()
+    flash(_("Link added."), "success")
+    return redirect(url_for(".open_links", slug=slug) + "#places")
+
+
+def _place_or_400() -> links.Place:
+    try:
+        return links.read(current_app.config["SECRET_KEY"], request.args.get("at"))
+    except links.PlaceError:
+        abort(400)
+
+
+@bp.get("/<slug>/links/qr.<kind>")
+def qr_code(slug: str, kind: str):
+    """A place's QR code as SVG, PNG or PDF (for print shops)."""
+    if kind not in MEDIA_TYPES:
+        abort(404)
+    survey = survey_or_404(slug)
+    image = links.qr_code(public_url(survey, _place_or_400()), kind)
+    reply = current_app.response_class(image, mimetype=MEDIA_TYPES[kind])
+    name = "-".join(filter(None, [slug, *_place_or_400().as_dict().values()]))
+    reply.headers["Content-Disposition"] = (
+        f'{"inline" if kind == "svg" else "attachment"}; filename="{name}.{kind}"'
+    )
+    return reply
+
+
+@bp.get("/<slug>/links/card")
+def counter_card(slug: str):
+    """A printable A6 counter card: the QR code and the invitation in the three languages."""
+    survey = survey_or_404(slug)
+    where = _place_or_400()
+    return render_template(
+        "fieldwork/card.html",
+        survey=survey,
+        place=where,
+        url=public_url(survey, where),
+        token=request.args.get("at", ""),
+    )
