@@ -12,7 +12,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 
 from .. import audit
-from ..database import begin_write, db_session
+from ..database import db_session
 from ..models import Questionnaire as QuestionnaireRow
 from ..questionnaire import Issue, QuestionnaireError, load_text
 from ..surveys.versions import VersionConflict, compare, store
@@ -57,8 +57,7 @@ def upload_questionnaire():
                 warnings = [i for i in error.issues if i.severity != "error"]
             else:
                 warnings = list(result.warnings)
-                session = db_session()
-                begin_write(session)
+                session = db_session()  # a POST: its write transaction is already begun
                 try:
                     outcome = store(session, result, text)
                 except VersionConflict as error:
@@ -67,7 +66,7 @@ def upload_questionnaire():
                 else:
                     audit.record(
                         "questionnaire_uploaded", "questionnaire", result.questionnaire.id,
-                        action=outcome.action, version=outcome.version.number,
+                        outcome=outcome.action, version=outcome.version.number,
                     )  # fmt: skip
                     session.commit()
                     flash(_upload_message(outcome), "success")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .. import audit
 from ..database import begin_write, db_session
@@ -29,6 +29,7 @@ def _date(value):
     "--json", "as_json", is_flag=True, help="Print a JSON list (the documented contract)."
 )
 @click.pass_context
+@with_appcontext
 def surveys(context, as_json: bool):
     """List surveys with their questionnaire, status and responses; or run a wave."""
     if context.invoked_subcommand is not None:

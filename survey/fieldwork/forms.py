@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..i18n import NATIVE_NAMES
 from ..labels import DRAW_METHOD
 from ..questionnaire import Mode
 from ..sample.draws import DRAW_METHODS
@@ -164,11 +165,12 @@ class WaveSettingsForm(FlaskForm):
     title_zh_hant = StringField(_l("Title (Traditional Chinese)"), validators=[length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[length(max=200)])
     modes = CheckboxesField(
-        _l("Modes"), choices=[(Mode.WEB, _l("Web")), (Mode.CATI, _l("Telephone"))]
+        _l("Modes"),
+        choices=[SelectChoice(Mode.WEB, _l("Web")), SelectChoice(Mode.CATI, _l("Telephone"))],
     )
     languages = CheckboxesField(
         _l("Languages offered"),
-        choices=[("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English")],
+        choices=[SelectChoice(code, name) for code, name in NATIVE_NAMES.items()],
     )
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes on (the last day)"), validators=[Optional()])

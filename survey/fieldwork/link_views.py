@@ -75,9 +75,9 @@ def add_place(slug: str):
         return redirect(url_for(".open_links", slug=slug))
     try:
         where = links.place(
-            form.branch.data.strip(), form.counter.data.strip(), form.staff.data.strip(),
+            *((f.data or "").strip() for f in (form.branch, form.counter, form.staff)),
             kiosk=form.kiosk.data,
-        )  # fmt: skip
+        )
     except links.PlaceError as error:
         flash(str(error), "error")
         return redirect(url_for(".open_links", slug=slug))

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from ..database import db_session
 from ..models import Questionnaire, QuestionnaireVersion, Response, utcnow
@@ -19,14 +20,17 @@ from .routes import bp
 ACTIONS = tuple(waves.TRANSITIONS)
 
 
-def _version_choices(session) -> list[tuple[int, str]]:
+def _version_choices(session) -> list[SelectChoice]:
     rows = session.execute(
         select(QuestionnaireVersion, Questionnaire.key)
         .join(Questionnaire, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
         .order_by(Questionnaire.key, QuestionnaireVersion.number.desc())
     ).all()
     return [
-        (v.id, f"{key} v{v.number} ({v.label}) — {v.title.get('zh-Hans') or v.title.get('en', '')}")
+        SelectChoice(
+            v.id,
+            f"{key} v{v.number} ({v.label}) — {v.title.get('zh-Hans') or v.title.get('en', '')}",
+        )
         for v, key in rows
     ]
 
@@ -51,7 +55,7 @@ def new_wave():
     if not form.version.choices:
         flash(_("Load a questionnaire first (Administration › Questionnaires)."), "error")
         return redirect(url_for(".index"))
-    chosen = request.args.get("version", type=int) or form.version.choices[0][0]
+    chosen = request.args.get("version", type=int) or form.version.choices[0].value
     version = session.get(QuestionnaireVersion, chosen) or abort(404)
     if request.method == "GET":
         form.version.data = version.id

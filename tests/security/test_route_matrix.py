@@ -32,8 +32,15 @@ PUBLIC = {
     "web.personal",
     "web.opt_out",
     "web.open_link",
+    "web.kiosk",
+    "web.kiosk_reset",
 }
-KINDS = {"fieldwork.upload": "sample", "reports.responses": "csv", "reports.tables": "xlsx"}
+KINDS = {
+    "fieldwork.upload": "sample",
+    "reports.responses": "csv",
+    "reports.tables": "xlsx",
+    "fieldwork.qr_code": "svg",
+}
 
 
 def _routes() -> list:
@@ -85,6 +92,7 @@ def _address(rule: str, endpoint: str, world) -> str:
         "language": "en",
         "token": world.link_token,
         "filename": "css/app.css",
+        "key": "branch-counter",
     }
     address = rule
     for name, value in values.items():
