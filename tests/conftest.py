@@ -26,7 +26,11 @@ from survey.analysis.facts import refresh_facts
 from survey.cli import schema
 from survey.database import get_db, make_engine, normalise_url
 from survey.demo.reports import add_populations, answer_survey
-from survey.models import Answer, Base, Survey
+from survey.demo.synthetic import screen_form
+from survey.models import Answer, Base, Response, Survey
+from survey.questionnaire import Interview
+from survey.questionnaire.interview import step_at
+from survey.responses.answers import load_answers
 
 TEST_DATABASE_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
 PASSWORD = "correct-horse-battery"
@@ -344,3 +348,30 @@ def reported(app, fielded):
             return survey.slug
 
     return make
+
+
+def complete_as_customer(client, db, address: str, questionnaire, language="zh-Hans"):
+    """Answer a web link page by page as a customer would (synthetic answers that keep the
+    customer in the survey), starting it first where it has not been started; returns the
+    reply that showed the end page."""
+    html = client.get(address).text
+    if 'value="start"' in html:
+        client.post(address, data={"action": "start", "language": language,
+                                   "csrf_token": csrf_token_from(html)})  # fmt: skip
+    rng = np.random.default_rng(3)
+    keep_in = {"q_caller": ["1"], "q_s_customer": ["1"], "q_s_industry": ["0"]}
+    for _ in range(40):
+        reply = client.get(address)
+        html = reply.text
+        if 'name="page"' not in html:
+            return reply
+        position = html.split('name="page" value="', 1)[1].split('"', 1)[0]
+        db.rollback()
+        response = db.scalar(select(Response).order_by(Response.updated_at.desc()))
+        answers, _ = load_answers(db, response, questionnaire)
+        step = step_at(Interview(questionnaire, answers, {}, position, None, language, "web"))
+        form = screen_form(step, 0.8, language, rng)
+        form.update({k: v for k, v in keep_in.items() if k in form})
+        form.update(csrf_token=csrf_token_from(html), action="next")
+        assert client.post(address, data=form).status_code == 302
+    raise AssertionError(f"{address}: still not finished after 40 pages")

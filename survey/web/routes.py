@@ -311,9 +311,8 @@ def kiosk(slug: str):
 
     reply = make_response(_interview(survey, None, response, start, self_url))
     reply.headers["Cache-Control"] = "no-store"
-    if (response is None and request.method == "GET") or (
-        response is not None and not response.is_partial
-    ):  # a fresh screen, or the thank-you page: nothing to carry to the next customer
+    if request.method == "GET" and (response is None or not response.is_partial):
+        # a fresh screen, or the thank-you page: nothing to carry to the next customer
         reply.delete_cookie(cookie, path=url_for(".kiosk", slug=slug))
     return reply
 

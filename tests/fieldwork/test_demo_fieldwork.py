@@ -7,14 +7,12 @@ from sqlalchemy import func, select
 
 from survey.aapor.rates import final_dispositions, survey_rates
 from survey.analysis.sums import survey_design
-from survey.demo.synthetic import answer_all, screen_form
+from survey.demo.synthetic import answer_all
 from survey.models import CatiCase, Contact, Invitation, OutboxMessage, Response, SampleDraw, Survey
-from survey.questionnaire import Interview, load_file
-from survey.questionnaire.interview import step_at
-from survey.responses.answers import load_answers
+from survey.questionnaire import load_file
 from survey.security import hash_token
 from survey.surveys.versions import questionnaire_of
-from tests.conftest import QUESTIONNAIRES, csrf_token_from
+from tests.conftest import QUESTIONNAIRES, complete_as_customer
 
 
 @pytest.fixture
@@ -111,28 +109,6 @@ def test_the_demo_gives_the_reports_months_and_real_branch_differences(db, demo)
     assert flags["SZ-002"] == "below", flags
 
 
-def _complete_link(client, db, token, questionnaire):
-    """Answer a personal link page by page as a customer would (synthetic answers)."""
-    page = client.get(f"/s/{token}").text
-    client.post(f"/s/{token}", data={"action": "start", "language": "zh-Hans",
-                                      "csrf_token": csrf_token_from(page)})  # fmt: skip
-    rng = np.random.default_rng(3)
-    keep_in = {"q_caller": ["1"], "q_s_customer": ["1"], "q_s_industry": ["0"]}
-    for _ in range(40):
-        html = client.get(f"/s/{token}").text
-        if 'name="page"' not in html:
-            return
-        position = html.split('name="page" value="', 1)[1].split('"', 1)[0]
-        db.rollback()
-        response = db.scalar(select(Response).order_by(Response.updated_at.desc()))
-        answers, _ = load_answers(db, response, questionnaire)
-        step = step_at(Interview(questionnaire, answers, {}, position, None, "zh-Hans", "web"))
-        form = screen_form(step, 0.8, "zh-Hans", rng)
-        form.update({k: v for k, v in keep_in.items() if k in form})
-        form.update(csrf_token=csrf_token_from(html), action="next")
-        assert client.post(f"/s/{token}", data=form).status_code == 302
-
-
 def test_the_printed_links_belong_to_the_sample_and_count_in_the_figures(app, client, db, runner):
     result = runner.invoke(args=["demo"])
     links = dict(line.split() for line in result.output.splitlines() if "/s/" in line)
@@ -143,7 +119,9 @@ def test_the_printed_links_belong_to_the_sample_and_count_in_the_figures(app, cl
     for slug in (annual.slug, next(s for s in links if s.startswith("branch-counter"))):
         token = links[slug].rsplit("/", 1)[1]
         survey = db.scalar(select(Survey).where(Survey.slug == slug))
-        _complete_link(client, db, token, questionnaire_of(survey.questionnaire_version))
+        complete_as_customer(
+            client, db, f"/s/{token}", questionnaire_of(survey.questionnaire_version)
+        )
         db.rollback()
         invitation = db.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
         mine = db.scalar(select(Response).where(Response.invitation_id == invitation.id))

@@ -4,11 +4,13 @@ import json
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response, Survey
+from survey.surveys.versions import questionnaire_of
 from survey.web import routes
-from tests.conftest import csrf_token_from
+from tests.conftest import complete_as_customer, csrf_token_from
 
 
 def start_open(client, slug="branch-counter-test", language="en"):
@@ -112,3 +114,140 @@ def test_empty_starts_are_not_partials_and_are_purged_after_a_day(
     assert len(remaining) == 2  # the answered one and the new start
     assert db.scalar(select(func.count()).select_from(Answer)) == 5
     assert {a.response_id for a in db.scalars(select(Answer))} == {remaining[0].id}
+
+
+def signed(app, **place) -> str:
+    from survey.surveys import links
+
+    return links.sign(app.config["SECRET_KEY"], links.place(**place))
+
+
+def answer_card(client, address):
+    """Start on an open link and answer the counter card's one page; returns the start's
+    reply."""
+    page = client.get(address, headers={"Accept-Language": "en"})
+    started = client.post(
+        address,
+        data={"action": "start", "language": "en", "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )  # fmt: skip
+    html = client.get(address).get_data(as_text=True)
+    client.post(
+        address,
+        data={
+            "csrf_token": csrf_token_from(html), "page": "p_card", "action": "next",
+            "q_competence": "3", "q_helpful": "1", "q_delay": "3", "q_rude": "3", "q_overall": "3",
+        },
+    )  # fmt: skip
+    return started
+
+
+def test_a_signed_place_goes_with_the_response_and_gives_its_stratum(app, client, fielded, db):
+    fielded("branch-counter", open_link=True, settings={"stratum_attribute": "branch"})
+    token = signed(app, branch="SH001", counter="3", staff="T1024")
+    answer_card(client, f"/o/branch-counter-test?at={token}")
+    response = db.scalars(select(Response)).one()
+    assert response.attributes == {"branch": "SH001", "counter": "3", "staff_id": "T1024"}
+    assert response.stratum == "SH001"
+
+
+def test_an_altered_place_is_refused_and_audited(app, client, fielded, db):
+    from survey.models import AuditEvent
+
+    fielded("branch-counter", open_link=True)
+    token = signed(app, branch="SH001")
+    forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    reply = client.get(f"/o/branch-counter-test?at={forged}", headers={"Accept-Language": "en"})
+    assert reply.status_code == 400
+    assert "This link has been altered" in reply.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Response)) == 0
+    assert db.scalars(select(AuditEvent.action)).all() == ["open_link_altered"]
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "words"),
+    [("paused", 503, "This survey is paused"), ("closed", 410, "This survey has closed"),
+     ("draft", 404, "This survey is not open yet")],
+)  # fmt: skip
+def test_a_survey_not_open_shows_its_page_on_every_link(app, client, fielded, status, code, words):
+    survey_id = fielded("branch-counter", open_link=True, status=status)
+    token = fielded.invite(survey_id)
+    for address in (
+        "/o/branch-counter-test",
+        f"/o/branch-counter-test?at={signed(app, branch='SH001')}",
+        f"/k/branch-counter-test?at={signed(app, branch='SH001', kiosk=True)}",
+        f"/s/{token}",
+    ):
+        reply = client.get(address, headers={"Accept-Language": "en"})
+        assert reply.status_code == code, address
+        assert words in reply.get_data(as_text=True)
+
+
+def test_a_switched_off_link_says_so(client, fielded):
+    fielded("branch-counter", open_link=False)
+    reply = client.get("/o/branch-counter-test", headers={"Accept-Language": "en"})
+    assert reply.status_code == 404
+    assert "open link is switched off" in reply.get_data(as_text=True)
+
+
+def test_a_closed_waves_card_leads_to_the_wave_that_took_it_over(app, client, fielded):
+    fielded("branch-counter", open_link=True, status="closed", slug="counter-2026-11")
+    fielded(
+        "branch-counter", open_link=True, slug="counter-2026-12",
+        settings={"cloned_from": "counter-2026-11"},
+    )  # fmt: skip
+    token = signed(app, branch="SH001")
+    reply = client.get(f"/o/counter-2026-11?at={token}")
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == f"/o/counter-2026-12?at={token}"
+
+
+def test_the_kiosk_restarts_after_each_customer_and_keeps_no_lasting_cookie(app, fielded, db):
+    fielded("branch-counter", open_link=True)
+    address = f"/k/branch-counter-test?at={signed(app, branch='SH001', kiosk=True)}"
+    tablet = app.test_client()
+    assert tablet.get(address).headers["Cache-Control"] == "no-store"
+    started = answer_card(tablet, address)
+    cookie = next(v for v in started.headers.getlist("Set-Cookie") if v.startswith("survey_kiosk_"))
+    assert "Max-Age" not in cookie and "Expires" not in cookie  # gone with the browser session
+    questionnaire = questionnaire_of(db.scalars(select(Survey)).one().questionnaire_version)
+    done = complete_as_customer(tablet, db, address, questionnaire, "en")
+    html = done.get_data(as_text=True)
+    assert "Next customer" in html and 'http-equiv="refresh"' in html
+    assert any(
+        "survey_kiosk_" in v and "Max-Age=0" in v for v in done.headers.getlist("Set-Cookie")
+    )
+    again = tablet.get(address, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'value="start"' in again  # a fresh start for the next customer
+    assert db.scalars(select(Response)).one().attributes == {"branch": "SH001"}
+
+
+def test_an_idle_kiosk_interview_is_set_aside_for_the_next_customer(app, fielded, db, time_machine):
+    time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    fielded("branch-counter", open_link=True)
+    address = f"/k/branch-counter-test?at={signed(app, kiosk=True)}"
+    tablet = app.test_client()
+    page = tablet.get(address).get_data(as_text=True)
+    tablet.post(
+        address, data={"action": "start", "language": "en", "csrf_token": csrf_token_from(page)}
+    )
+    assert 'name="page" value="p_card"' in tablet.get(address).get_data(as_text=True)
+    time_machine.move_to(datetime(2026, 11, 2, 9, 5, tzinfo=UTC))
+    assert 'value="start"' in tablet.get(address).get_data(as_text=True)
+
+
+def test_kiosk_starts_are_limited_per_device_not_per_address(app, fielded, db, monkeypatch):
+    fielded("branch-counter", open_link=True)
+    monkeypatch.setattr(routes, "KIOSK_STARTS_PER_HOUR", 2)
+    monkeypatch.setattr(routes, "OPEN_STARTS_PER_HOUR", 1)  # the lobby's address: not the limit
+
+    def start(address):
+        tablet = app.test_client()
+        page = tablet.get(address).get_data(as_text=True)
+        return tablet.post(
+            address, data={"action": "start", "language": "en", "csrf_token": csrf_token_from(page)}
+        ).status_code
+
+    one = f"/k/branch-counter-test?at={signed(app, kiosk=True)}"
+    other = f"/k/branch-counter-test?at={signed(app, kiosk=True)}"
+    assert [start(one) for _ in range(3)] == [302, 302, 429]
+    assert start(other) == 302
