@@ -82,6 +82,7 @@ ATTRIBUTE_NAMES = {
     "tier": _l("Customer tier"),
     "queue": _l("Hotline queue"),
     "staff_id": _l("Staff"),
+    "counter": _l("Counter"),
     "agent": _l("Agent"),
     "age_band": _l("Age band"),
     "income_band": _l("Income band"),

@@ -3,6 +3,8 @@ texts, code labels and segment values a manager reads in their language."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,14 +42,16 @@ def code_label(questionnaire, name: str, code, language: str) -> str:
     return str(code)
 
 
-def attribute_names(session: Session, survey_id: int) -> list[str]:
-    """The segment attributes responses carry (read from a few responses, not all)."""
+def attribute_names(session: Session, survey_id: int, first: Sequence[str] = ()) -> list[str]:
+    """The segment attributes responses carry (read from a few responses, not all): the
+    survey's chosen report segments (``first``) lead, then the usual ones, then the rest."""
     names = set()
     for (values,) in session.execute(
         select(Response.attributes).where(Response.survey_id == survey_id).limit(200)
     ):
         names.update((values or {}).keys())
-    return [n for n in KNOWN_ATTRIBUTES if n in names] + sorted(names - set(KNOWN_ATTRIBUTES))
+    order = [*first, *(n for n in KNOWN_ATTRIBUTES if n not in first)]
+    return [n for n in order if n in names] + sorted(names - set(order))
 
 
 def segment_choices(

@@ -113,7 +113,7 @@ def load_report(slug: str) -> Report:
         scope,
         survey_design(session, survey, scope.weighted),
         current_language(),
-        attribute_names(session, survey.id),
+        attribute_names(session, survey.id, (survey.settings or {}).get("segments", ())),
         filter_options(session, survey.id, scope),
         session.scalar(select(SampleDraw.id).where(SampleDraw.survey_id == survey.id).limit(1))
         is not None,
