@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -26,6 +27,7 @@ from ..database import begin_write, db_session, get_db
 from ..demo import fieldwork as demo_fieldwork
 from ..demo import reports as demo_reports
 from ..demo import surveys as demo
+from ..demo import waves as demo_waves
 from ..models import Role, Survey, User
 from ..responses import export
 from ..responses.invitations import invite_many, personal_link
@@ -129,6 +131,7 @@ def demo_command():
     credentials = demo.build(session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
     demo_fieldwork.build(session, current_app.config, current_app.instance_path)
     demo_reports.build(session)
+    demo_waves.build(session, date.today())
     base_url = current_app.config["SURVEY_BASE_URL"]
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:
@@ -136,6 +139,11 @@ def demo_command():
     click.echo("Answer a survey as a customer would (personal links):")
     for slug, token in demo.sample_links(session):
         click.echo(f"  {slug:<30} {personal_link(base_url, token)}")
+    click.echo("In the lobby (open links with signed branch and teller; a counter kiosk):")
+    for what, address in demo_waves.lobby_links(
+        session, current_app.config["SECRET_KEY"], base_url
+    ):
+        click.echo(f"  {what:<30} {address}")
 
 
 @click.command("invite")
