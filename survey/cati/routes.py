@@ -84,9 +84,12 @@ def index():
 def next_case(slug: str):
     """Claim the next case of a survey (atomically: never two interviewers on one case)."""
     session_ = db_session()
-    survey = survey_or_404(slug, (SurveyStatus.OPEN,))
+    survey = survey_or_404(slug, (SurveyStatus.OPEN, SurveyStatus.PAUSED))
     if Mode.CATI not in survey.modes:
         abort(404)
+    if survey.status == SurveyStatus.PAUSED:
+        flash(_("%(survey)s is paused: no cases are handed out.", survey=survey.name), "info")
+        return redirect(url_for(".index"))
     rules = CallingRules.from_settings(survey.settings)
     case = claim_next_case(session_, survey.id, g.user.id, rules)
     session_.commit()

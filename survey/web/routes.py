@@ -181,9 +181,11 @@ def personal(token: str):
     return _interview(invitation.survey, invitation, response, start, self_url)
 
 
-def _open_link_survey(slug: str):
-    """(survey, place, None) for a usable open link, else (None, None, the refusal page):
-    an unknown survey or one whose link is off, or a signed place that was altered."""
+def _open_link_survey(slug: str, kiosk: bool):
+    """(survey, place, None) for a usable open link, else (None, None, the reply): the
+    refusal of an unknown survey, a link switched off or an altered place; or a redirect,
+    to the kiosk's address for a kiosk's place (and back), or to the wave that took over a
+    closed one's link."""
     use_language(negotiate(request.accept_languages) or "zh-Hans")
     survey = by_slug(db_session(), slug)
     if survey is None or not survey.open_link:
@@ -200,6 +202,11 @@ def _open_link_survey(slug: str):
         db_session().commit()
         page = render_template("web/unavailable.html", survey=survey, problem="altered")
         return None, None, (page, 400)
+    if where.kiosk != kiosk:
+        return None, None, redirect(links.path_of(survey, request.args.get("at"), where.kiosk))
+    moved = _successor_redirect(survey)
+    if moved:
+        return None, None, moved
     return survey, where, None
 
 
@@ -223,8 +230,9 @@ def _resumed(cookie: str, survey: Survey) -> Response | None:
     return found if found is not None and found.survey_id == survey.id else None
 
 
-def _start_open(survey, where, language, client, limit, cookie, self_url, max_age):
-    """Start an open-link response for the place, remember it in a cookie, go to page one."""
+def _start_open(survey, where, language, client, limit, cookie, self_url, days):
+    """Start an open-link response for the place, remember it in a cookie (for ``days``;
+    None: the browser session), go to page one."""
     session = db_session()
     if fielding.recent_open_starts(session, survey, client) >= limit:
         abort(429)
@@ -236,7 +244,7 @@ def _start_open(survey, where, language, client, limit, cookie, self_url, max_ag
     session.commit()
     reply = make_response(redirect(self_url))
     reply.set_cookie(
-        cookie, key, max_age=max_age, httponly=True, samesite="Lax",
+        cookie, key, max_age=days * 86400 if days else None, httponly=True, samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"], path=url_for(request.endpoint, slug=survey.slug),
     )  # fmt: skip
     return reply
@@ -246,29 +254,16 @@ def _start_open(survey, where, language, client, limit, cookie, self_url, max_ag
 def open_link(slug: str):
     """A survey's open link (a lobby QR code): the signed place (branch, counter, staff) goes
     with the answers; resumed by a cookie; starts limited per client address."""
-    survey, where, refusal = _open_link_survey(slug)
+    survey, where, refusal = _open_link_survey(slug, kiosk=False)
     if refusal:
         return refusal
-    if where.kiosk:  # a kiosk's link opened as a plain one keeps the kiosk's behaviour
-        return redirect(links.path_of(survey, request.args.get("at"), kiosk=True))
-    moved = _successor_redirect(survey)
-    if moved:
-        return moved
     cookie = OPEN_LINK_COOKIE.format(survey.id)
     self_url = request.full_path.rstrip("?")
 
     def start(language):
         client = client_key(current_app.config["SECRET_KEY"], request.remote_addr or "")
-        return _start_open(
-            survey,
-            where,
-            language,
-            client,
-            OPEN_STARTS_PER_HOUR,
-            cookie,
-            self_url,
-            60 * 60 * 24 * 60,
-        )
+        limit, days = OPEN_STARTS_PER_HOUR, 60  # the resume cookie lasts 60 days
+        return _start_open(survey, where, language, client, limit, cookie, self_url, days)
 
     return _interview(survey, None, _resumed(cookie, survey), start, self_url)
 
@@ -279,14 +274,9 @@ def kiosk(slug: str):
     (the interview's key lives for the browser session and is dropped at the end), an idle
     interview is set aside for the next customer, each page is never cached, and starts are
     limited per device rather than per address (a branch's tablets share one address)."""
-    survey, where, refusal = _open_link_survey(slug)
+    survey, where, refusal = _open_link_survey(slug, kiosk=True)
     if refusal:
         return refusal
-    if not where.kiosk:
-        return redirect(links.path_of(survey, request.args.get("at"), kiosk=False))
-    moved = _successor_redirect(survey)
-    if moved:
-        return moved
     cookie = KIOSK_COOKIE.format(survey.id)
     self_url = request.full_path.rstrip("?")
     idle = int((survey.settings or {}).get("kiosk_idle_seconds", links.KIOSK_IDLE_SECONDS))

@@ -338,3 +338,21 @@ def test_practice_keeps_a_long_answer_on_the_server_not_in_the_cookie(auth, clie
     assert db.scalar(select(func.count()).select_from(Response)) == 0
     stored = db.scalar(select(PracticeState))
     assert long_text in str(stored.state["answers"])
+
+
+def test_a_paused_survey_hands_out_no_cases_and_resumes_when_opened(auth, client, db, field):
+    survey = field("hotline-post-call", customers=2)
+    survey.status = "paused"
+    db.commit()
+    auth.login_as("interviewer")
+    board = client.get("/cati/", headers={"Accept-Language": "en"}).text
+    assert f"/cati/{survey.slug}/next" not in board
+    reply = post(client, f"/cati/{survey.slug}/next", page="/cati/")
+    assert reply.status_code == 302 and reply.headers["Location"] == "/cati/"
+    notice = client.get("/cati/", headers={"Accept-Language": "en"}).text
+    assert "is paused: no cases are handed out." in notice
+    assert db.scalar(select(func.count()).select_from(CatiCase).where(
+        CatiCase.claimed_by.is_not(None))) == 0  # fmt: skip
+    survey.status = "open"
+    db.commit()
+    assert take_next(client, survey) > 0
