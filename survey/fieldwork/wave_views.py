@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from ..database import db_session
 from ..models import Questionnaire, QuestionnaireVersion, Response, utcnow
+from ..responses import quotas
 from ..surveys import waves
 from ..surveys.listing import survey_or_404
 from ..surveys.versions import questionnaire_of
@@ -141,6 +142,8 @@ def wave_settings(slug: str):
             session.rollback()
             _field_error(form, error)
         else:
+            session.flush()
+            quotas.close_full_cells(session, survey)  # a lowered target may fill a cell now
             session.commit()
             flash(_("Settings saved."), "success")
             return redirect(url_for(".wave_settings", slug=slug))

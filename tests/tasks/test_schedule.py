@@ -50,6 +50,29 @@ def test_surveys_open_and_close_on_their_dates(app, db, fielded, time_machine):
     assert db.scalar(select(func.count()).select_from(AuditEvent)) == 2
 
 
+def test_a_paused_wave_closes_after_its_last_day_and_a_broken_one_never_opens(
+    app, db, fielded, time_machine
+):
+    time_machine.move_to(SHANGHAI_MORNING, tick=False)
+    today = date(2026, 12, 1)
+    paused = fielded(
+        "branch-counter", status="paused", closes_on=today - timedelta(days=1), slug="paused"
+    )
+    broken = fielded("annual-csi", status="draft", opens_on=today, slug="broken")
+    version = db.get(Survey, broken).questionnaire_version
+    version.source = version.source.replace("type:", "type: nonsense #", 1)
+    db.commit()
+    for _ in range(3):  # every five minutes all morning: one refusal a day in the audit
+        open_and_close_surveys()
+    db.rollback()
+    assert (db.get(Survey, paused).status, db.get(Survey, broken).status) == ("closed", "draft")
+    events = db.execute(select(AuditEvent.action, AuditEvent.detail)).all()
+    closed = [d for a, d in events if a == "survey_closed"]
+    refused = [d for a, d in events if a == "survey_open_refused"]
+    assert closed == [{"by": "schedule", "was": "paused"}]
+    assert len(refused) == 1 and "nonsense" in refused[0]["reason"]
+
+
 def test_reminders_after_n_days_at_most_m_times_within_contact_hours(
     app, db, fielded, tmp_path, time_machine
 ):
