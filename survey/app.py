@@ -20,6 +20,7 @@ from .database import Database
 from .errors import register_error_handlers
 from .extensions import csrf
 from .fieldwork import bp as fieldwork_bp
+from .followups.opening import follow_complaints
 from .health import bp as health_bp
 from .reports import bp as reports_bp
 from .tasks import jobs as background
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     Database().init_app(app)
     follow_completes()
+    follow_complaints()
     background.follow_submissions()
     queue.bind(app)
     csrf.init_app(app)

@@ -49,6 +49,8 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance, production),
         "SURVEY_DATABASE_URL": os.environ.get("SURVEY_DATABASE_URL", default_db),
         "SURVEY_BASE_URL": base_url,
+        # The bank's own closures, beyond the public calendars: CN:YYYY-MM-DD,HK:YYYY-MM-DD
+        "SURVEY_CLOSURES": os.environ.get("SURVEY_CLOSURES", ""),
         "SESSION_COOKIE_SECURE": _flag(
             "SURVEY_SECURE_COOKIES", production or base_url.startswith("https://")
         ),

@@ -12,14 +12,17 @@ from .contacts import (
     SampleDraw,
     StratumPopulation,
 )
+from .followups import FollowupCase, FollowupEvent
 from .jobs import Job
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
 from .responses import Answer, ReportFilterValue, ReportRow, Response, holds_an_answer
 from .statuses import (
+    OPEN_FOLLOWUP,
     REPORTABLE,
     UNFINISHED_JOB,
     CallStatus,
     CaseStatus,
+    FollowupStatus,
     JobKind,
     JobStatus,
     MessageStatus,
@@ -29,8 +32,12 @@ from .statuses import (
 from .users import ApiToken, AuditEvent, FailedLookup, PracticeState, Role, StaffSession, User
 
 __all__ = [
+    "OPEN_FOLLOWUP",
     "REPORTABLE",
     "UNFINISHED_JOB",
+    "FollowupCase",
+    "FollowupEvent",
+    "FollowupStatus",
     "CallStatus",
     "CaseStatus",
     "JobKind",

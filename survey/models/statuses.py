@@ -58,3 +58,15 @@ class MessageStatus(StrEnum):
     SENDING = "sending"  # handed to the adapter, not yet confirmed
     SENT = "sent"
     FAILED = "failed"
+
+
+class FollowupStatus(StrEnum):
+    """A follow-up case: new → contacted → resolved → closed; reopened goes back to contacted."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+OPEN_FOLLOWUP = (FollowupStatus.NEW, FollowupStatus.CONTACTED, FollowupStatus.RESOLVED)

@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .analysis import build_analysis
 from .build import build
+from .followups import build_followups
 from .issues import Issue, IssueLog, QuestionnaireError
 from .model import Questionnaire
 from .modes import Mode
 from .reader import read
 from .routing import Interview
-from .validate import check
+from .validate import check, check_followup_condition
 
 __all__ = [
     "Interview",
@@ -65,7 +67,10 @@ def load_text(text: str, filename: str = "<text>") -> LoadResult:
         if questionnaire is not None:
             analysis = build_analysis(ctx, document, questionnaire)
             check(questionnaire, ctx)
-            questionnaire = replace(questionnaire, analysis=analysis)
+            followups = build_followups(
+                ctx, document, questionnaire, partial(check_followup_condition, ctx)
+            )
+            questionnaire = replace(questionnaire, analysis=analysis, followups=followups)
     if log.errors or questionnaire is None:
         raise QuestionnaireError(
             log.errors or [Issue("unreadable", "the file could not be read", filename)]

@@ -35,6 +35,7 @@ TOP_KEYS = {
     "choice_lists",
     "pages",
     "analysis",
+    "followups",
     "special_codes",
 }
 PAGE_KEYS = {"id", "title", "show_if", "questions"}

@@ -151,6 +151,7 @@ class Questionnaire:
     closing: Text | None = None
     cati: CatiScripts = CatiScripts()
     analysis: Analysis = Analysis()
+    followups: tuple = ()  # FollowupRule: which finished interviews open a follow-up case
     content_hash: str = ""
 
     def questions(self) -> Iterator[Question]:

@@ -66,9 +66,17 @@ def _earlier_answers(questionnaire):
     return result
 
 
+def check_followup_condition(ctx, questionnaire, expression: Expression, what, line) -> None:
+    """A follow-up rule reads the finished interview: any question, but only real codes (a
+    code a question lacks is an error here, since the rule could never fire)."""
+    every = {aid for q in questionnaire.questions() for aid in q.answer_ids}
+    _check_expression(questionnaire, ctx, expression, every, what, line, strict_codes=True)
+
+
 def _check_expression(
-    questionnaire, ctx, expression: Expression, allowed: set, what, line, qid=None
-):
+    questionnaire, ctx, expression: Expression, allowed: set, what, line, qid=None,
+    strict_codes=False,
+):  # fmt: skip
     for name in sorted(expression.questions):
         question = questionnaire.question_of_answer(name)
         if question is None:
@@ -86,11 +94,12 @@ def _check_expression(
                 line,
                 qid,
             )
-    _check_codes(questionnaire, ctx, expression.tree, what, line, qid)
+    _check_codes(questionnaire, ctx, expression.tree, what, line, qid, strict_codes)
 
 
-def _check_codes(questionnaire, ctx, node: Node, what, line, qid) -> None:
-    """Warn when a question is compared with a code it does not have: that branch never runs."""
+def _check_codes(questionnaire, ctx, node: Node, what, line, qid, strict=False) -> None:
+    """Warn (``strict``: refuse) when a question is compared with a code it does not have:
+    that branch never runs."""
     if node.kind == "binary" and node.value in {"==", "!=", "in", "not in"}:
         left, right = node.children
         if left.kind == "name":
@@ -106,16 +115,17 @@ def _check_codes(questionnaire, ctx, node: Node, what, line, qid) -> None:
                 codes = {c.code for c in question.choices} | set(
                     questionnaire.special_codes.values()
                 )
+                report = ctx.log.error if strict else ctx.log.warn
                 for literal in literals:
                     if literal.kind == "literal" and str(literal.value) not in codes:
-                        ctx.log.warn(
-                            "unreachable",
+                        report(
+                            "unknown-code" if strict else "unreachable",
                             f"{what} compares {left.value} with {literal.value!r}, which is not one of its codes; that branch can never be taken",
                             line,
                             qid,
                         )
     for child in node.children:
-        _check_codes(questionnaire, ctx, child, what, line, qid)
+        _check_codes(questionnaire, ctx, child, what, line, qid, strict)
 
 
 def _check_pipes(questionnaire, ctx, texts, allowed, line, qid=None) -> None:

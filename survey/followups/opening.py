@@ -1,0 +1,122 @@
+"""Opening follow-up cases when a response completes, by its questionnaire's rules.
+
+Like the reports' rows, cases are opened in the transaction that completes the response
+(``follow_complaints`` listens on every session), so the web link, the CATI console and
+any other path that completes a response open them without knowing about follow-ups. A
+response opens at most one case per rule (a unique key), so completing or editing it
+again never opens a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from ..logs import failure
+from ..models import FollowupCase, FollowupEvent, Response, ResponseStatus, utcnow
+from ..questionnaire.routing import scope_for
+from ..responses.answers import load_answers
+from ..surveys.versions import questionnaire_of
+from .calendar import WorkingCalendar, parse_closures, region_of
+
+log = logging.getLogger(__name__)
+ORDINARY_DAYS = 3
+COMPLEX_DAYS = 7  # a survey may set 7 to 10 (settings: complex_working_days)
+FALLBACK_TEAM = "team:service-quality"  # where a case goes when the response has no branch
+_PENDING = "survey.followup_responses"
+
+
+def calendar_for(region: str) -> WorkingCalendar:
+    """The region's working calendar with the bank's own closures (SURVEY_CLOSURES)."""
+    text = current_app.config.get("SURVEY_CLOSURES", "") if has_app_context() else ""
+    return WorkingCalendar(region, parse_closures(text)[region])
+
+
+def working_days(complexity: str, settings: dict | None) -> int:
+    if complexity != "complex":
+        return ORDINARY_DAYS
+    return int((settings or {}).get("complex_working_days", COMPLEX_DAYS))
+
+
+def _reason(rule, questionnaire, answers) -> str:
+    """What fired, as the owner reads it: the rule's condition and the answers it read."""
+    if rule.condition is not None:
+        read = ", ".join(f"{qid}={answers.get(qid)}" for qid in sorted(rule.condition.questions))
+        return f"{rule.condition.text} ({read})"[:300]
+    return f"{rule.comment}: {answers.get(rule.comment, '')}"[:300]
+
+
+def open_cases(session: Session, response: Response) -> list[FollowupCase]:
+    """The cases this complete response opens now (none twice for the same rule)."""
+    questionnaire = questionnaire_of(response.questionnaire_version)
+    if not questionnaire.followups or response.status != ResponseStatus.COMPLETE:
+        return []
+    answers, _ = load_answers(session, response, questionnaire)
+    scope = scope_for(questionnaire, answers, response.attributes or {}, response.language)
+    already = set(
+        session.scalars(select(FollowupCase.rule).where(FollowupCase.response_id == response.id))
+    )
+    settings = response.survey.settings or {}
+    branch = (response.attributes or {}).get("branch")
+    opened = []
+    for rule in questionnaire.followups:
+        category = None if rule.id in already else rule.fires(questionnaire, scope, answers)
+        if category is None:
+            continue
+        owner = (
+            rule.owner
+            if rule.owner != "branch"
+            else (f"branch:{branch}" if branch else FALLBACK_TEAM)
+        )
+        region = region_of(branch, settings.get("branch_regions"))
+        received = response.completed_at or utcnow()
+        case = FollowupCase(
+            survey_id=response.survey_id, response_id=response.id, rule=rule.id,
+            reason=_reason(rule, questionnaire, answers), category=category,
+            priority=rule.priority, complexity=rule.complexity, owner=owner, branch=branch,
+            region=region, created_at=received,
+            due_at=calendar_for(region).due(received, working_days(rule.complexity, settings)),
+        )  # fmt: skip
+        case.events.append(FollowupEvent(kind="opened", detail={"rule": rule.id}))
+        session.add(case)
+        opened.append(case)
+    return opened
+
+
+def follow_complaints() -> None:
+    """Open each completed response's follow-up cases in the transaction that completes it,
+    on every session (idempotent: called when the app is made)."""
+    if not event.contains(Session, "after_flush", _note_completed):
+        event.listen(Session, "after_flush", _note_completed)
+        event.listen(Session, "before_commit", _open_pending)
+        event.listen(Session, "after_rollback", _forget)
+
+
+def _note_completed(session: Session, _context) -> None:
+    for response in (*session.new, *session.dirty):
+        if (
+            isinstance(response, Response)
+            and response.status == ResponseStatus.COMPLETE
+            and inspect(response).attrs.status.history.added
+        ):
+            session.info.setdefault(_PENDING, set()).add(response.id)
+
+
+def _open_pending(session: Session) -> None:
+    session.flush()
+    pending = session.info.pop(_PENDING, None)
+    for response_id in sorted(pending or ()):
+        try:
+            with session.begin_nested():  # a follow-up must never cost a customer's answers
+                response = session.get(Response, response_id)
+                if response is not None:
+                    open_cases(session, response)
+        except Exception as error:  # logged for the operators; the answers are kept
+            log.error("follow-up cases of response %s not opened: %s", response_id, failure(error))
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
