@@ -22,6 +22,7 @@ from .extensions import csrf
 from .fieldwork import bp as fieldwork_bp
 from .followups.opening import follow_complaints
 from .health import bp as health_bp
+from .inbox import bp as inbox_bp
 from .reports import bp as reports_bp
 from .tasks import jobs as background
 from .tasks import queue, work  # noqa: F401 (work declares the tasks on the queue)
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
         api_bp,
         cati_bp,
         fieldwork_bp,
+        inbox_bp,
         reports_bp,
         web_bp,
     ):

@@ -4,7 +4,7 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from .i18n import NATIVE_NAMES, current_language
-from .models import JobKind, JobStatus, Role, SurveyStatus
+from .models import FollowupStatus, JobKind, JobStatus, Role, SurveyStatus
 from .questionnaire import Mode
 
 SURVEY_STATUS = {
@@ -14,6 +14,30 @@ SURVEY_STATUS = {
     SurveyStatus.CLOSED: _l("Closed"),
 }
 SURVEY_MODE = {Mode.WEB: _l("Web"), Mode.CATI: _l("Telephone")}
+
+FOLLOWUP_CATEGORY = {
+    "service.attitude": _l("Service · attitude"),
+    "service.product": _l("Service · product"),
+    "service.channel": _l("Service · channel"),
+    "operations.mistake": _l("Operations · mistake"),
+    "operations.management": _l("Operations · internal management"),
+    "operations.violation": _l("Operations · violation"),
+    "other": _l("Other"),
+}
+FOLLOWUP_STATUS = {
+    FollowupStatus.NEW: _l("New"),
+    FollowupStatus.CONTACTED: _l("Contacted"),
+    FollowupStatus.RESOLVED: _l("Resolved"),
+    FollowupStatus.CLOSED: _l("Closed"),
+}
+FOLLOWUP_STEP = {
+    "contact": _l("Customer contacted"),
+    "resolve": _l("Mark resolved"),
+    "close": _l("Close the case"),
+    "reopen": _l("Reopen"),
+}
+PRIORITY = {"high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
+ESCALATION = {0: _l("Owner"), 1: _l("Branch head"), 2: _l("Service-quality team")}
 
 JOB_KIND = {
     JobKind.SAMPLE: _l("Sample frame import"),
@@ -152,6 +176,11 @@ def survey_title(survey) -> str:
 def _labels() -> dict:
     return {
         "status_labels": SURVEY_STATUS,
+        "followup_categories": FOLLOWUP_CATEGORY,
+        "followup_statuses": FOLLOWUP_STATUS,
+        "followup_steps": FOLLOWUP_STEP,
+        "priorities": PRIORITY,
+        "escalation_levels": ESCALATION,
         "mode_labels": SURVEY_MODE,
         "rate_help": RATE_HELP,
         "class_help": CLASS_HELP,

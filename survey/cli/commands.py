@@ -32,6 +32,7 @@ from ..models import Role, Survey, User
 from ..responses import export
 from ..responses.invitations import invite_many, personal_link
 from . import backup, schema
+from .followups import followups
 from .questionnaires import questionnaires
 from .sample import calls, find_survey, invitations, sample
 from .stats import stats_command
@@ -322,5 +323,6 @@ def init_app(app) -> None:
         restore_command,
         worker_command,
         links_group,
+        followups,
     ):
         app.cli.add_command(command)

@@ -16,7 +16,14 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..logs import failure
-from ..models import FollowupCase, FollowupEvent, Response, ResponseStatus, utcnow
+from ..models import (
+    FollowupCase,
+    FollowupEvent,
+    FollowupStatus,
+    Response,
+    ResponseStatus,
+    utcnow,
+)
 from ..questionnaire.routing import scope_for
 from ..responses.answers import load_answers
 from ..surveys.versions import questionnaire_of
@@ -86,6 +93,34 @@ def open_cases(session: Session, response: Response) -> list[FollowupCase]:
     return opened
 
 
+def attach_return(session: Session, response: Response) -> FollowupCase | None:
+    """A return call's answers, on the case that made it: the customer's satisfaction with
+    the outcome, whether they will stay; a matter still unresolved reopens a closed case."""
+    if response.invitation_id is None:
+        return None
+    case = session.scalar(
+        select(FollowupCase).where(FollowupCase.return_invitation_id == response.invitation_id)
+    )
+    if case is None:
+        return None
+    questionnaire = questionnaire_of(response.questionnaire_version)
+    answers, _ = load_answers(session, response, questionnaire)
+    outcome, stay, resolved = (answers.get(q) for q in ("q_outcome", "q_stay", "q_resolved"))
+    if isinstance(outcome, str) and outcome.isdigit():
+        case.outcome_satisfaction = int(outcome)
+    if stay in ("0", "1"):  # yes is coded 1, no 0
+        case.would_stay = stay == "1"
+    case.events.append(
+        FollowupEvent(kind="return_answered", detail={"response": response.id, "outcome": outcome})
+    )
+    if resolved == "3" and case.status in (FollowupStatus.RESOLVED, FollowupStatus.CLOSED):
+        case.status, case.closed_at = FollowupStatus.CONTACTED, None
+        case.reopened += 1
+        case.events.append(FollowupEvent(kind="status", text="not resolved, says the customer",
+                                         detail={"now": FollowupStatus.CONTACTED}))  # fmt: skip
+    return case
+
+
 def follow_complaints() -> None:
     """Open each completed response's follow-up cases in the transaction that completes it,
     on every session (idempotent: called when the app is made)."""
@@ -114,6 +149,7 @@ def _open_pending(session: Session) -> None:
                 response = session.get(Response, response_id)
                 if response is not None:
                     open_cases(session, response)
+                    attach_return(session, response)
         except Exception as error:  # logged for the operators; the answers are kept
             log.error("follow-up cases of response %s not opened: %s", response_id, failure(error))
 

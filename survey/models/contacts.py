@@ -129,9 +129,14 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
+    # None for a message to staff (a follow-up reminder or escalation).
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE")
+    )
     channel: Mapped[str] = mapped_column(String(8))  # sms, email
-    kind: Mapped[str] = mapped_column(String(16), default="invitation")  # invitation, reminder
+    kind: Mapped[str] = mapped_column(
+        String(16), default="invitation"
+    )  # invitation, reminder, followup
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text)

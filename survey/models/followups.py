@@ -48,6 +48,7 @@ class FollowupCase(Base):
     reply: Mapped[dict | None] = mapped_column(JSON)
     return_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     outcome_satisfaction: Mapped[int | None]  # 1–5, from the reply or the return call
+    would_stay: Mapped[bool | None]  # the return call's "will you keep banking with us?"
 
     events: Mapped[list[FollowupEvent]] = relationship(
         back_populates="case", order_by="FollowupEvent.id", cascade="all, delete-orphan"

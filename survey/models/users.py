@@ -30,6 +30,9 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(120), default="")
     # The staff number (工号) an interviewer gives the customer; never the username.
     staff_number: Mapped[str | None] = mapped_column(String(32))
+    # Where follow-up reminders and escalations reach this person (the outbox: e-mail, SMS).
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(16))

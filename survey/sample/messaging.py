@@ -105,6 +105,30 @@ def _queue(
     return queued
 
 
+def queue_invitation(
+    session: Session, survey: Survey, invitation: Invitation, token: str, base_url: str
+) -> int:
+    """One customer's invitation message (a follow-up's return survey by web)."""
+    queued = _queue(session, survey, invitation, token, base_url, "invitation")
+    invitation.sent_at = utcnow()
+    return queued
+
+
+def queue_notice(session: Session, survey_id: int, user, subject: str, body: str) -> int:
+    """A message to a member of staff (a follow-up reminder or escalation): e-mail when they
+    have an address, else SMS; none when they have neither."""
+    for channel, recipient in (("email", user.email), ("sms", user.phone)):
+        if recipient:
+            session.add(
+                OutboxMessage(
+                    survey_id=survey_id, invitation_id=None, channel=channel, kind="followup",
+                    recipient=recipient, subject=subject[:200], body=body,
+                )
+            )  # fmt: skip
+            return 1
+    return 0
+
+
 def queue_invitations(session: Session, survey: Survey, base_url: str) -> int:
     """An invitation (one token per customer, shared with the phone case) and a message for
     every released customer not yet invited."""

@@ -11,7 +11,7 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from huey import crontab
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..database import begin_write, db_session, get_db
+from ..followups import escalation
 from ..logs import failure
 from ..models import (
     REPORTABLE,
@@ -33,6 +34,7 @@ from ..models import (
     SurveyStatus,
     utcnow,
 )
+from ..sample import messaging
 from ..surveys import waves
 from . import jobs
 from .queue import app, huey, in_bank_time
@@ -154,6 +156,21 @@ def schedule_reminders() -> None:
                 parameters={"after_days": plan.get("after_days", 3), "most": plan.get("most", 1)},
             )  # fmt: skip
         session.commit()
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def escalate_followups() -> None:
+    """Follow-up cases reminded on their last working day and escalated when overdue; the
+    messages delivered through the outbox."""
+    with app().app_context():
+        session = db_session()
+        begin_write(session)
+        counts = escalation.sweep(session)
+        session.commit()
+        if counts["messages"]:
+            config = current_app.config
+            adapter = messaging.adapter_from_config(config, current_app.instance_path)
+            messaging.deliver(session, adapter)
 
 
 @huey.periodic_task(crontab(minute="*/5"))

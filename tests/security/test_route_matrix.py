@@ -17,6 +17,7 @@ from survey import create_app
 AREA_ROLES = {
     "cati": {"interviewer"},
     "fieldwork": {"supervisor"},
+    "inbox": {"manager", "supervisor"},
     "reports": {"manager"},
     "admin": {"admin"},
     "api": {"manager"},
@@ -93,6 +94,7 @@ def _address(rule: str, endpoint: str, world) -> str:
         "token": world.link_token,
         "filename": "css/app.css",
         "key": "branch-counter",
+        "step": "contact",
     }
     address = rule
     for name, value in values.items():

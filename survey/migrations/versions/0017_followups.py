@@ -1,4 +1,6 @@
-"""Follow-up cases opened by low scores and complaints, and their history.
+"""Follow-up cases opened by low scores and complaints, and their history; staff accounts
+get an e-mail address and a phone number for follow-up notifications, which the outbox
+carries without an invitation.
 
 Revision ID: 0017
 Revises: 0016
@@ -41,6 +43,7 @@ def upgrade() -> None:
         sa.Column("reply", sa.JSON(), nullable=True),
         sa.Column("return_invitation_id", sa.Integer(), nullable=True),
         sa.Column("outcome_satisfaction", sa.Integer(), nullable=True),
+        sa.Column("would_stay", sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(["survey_id"], ["surveys.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["response_id"], ["responses.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["assigned_to"], ["users.id"]),
@@ -64,9 +67,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_followup_events_case_id", "followup_events", ["case_id"])
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+        batch.add_column(sa.Column("phone", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("outbox_messages") as batch:
+        batch.alter_column("invitation_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM outbox_messages WHERE invitation_id IS NULL")
+    with op.batch_alter_table("outbox_messages") as batch:
+        batch.alter_column("invitation_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("phone")
+        batch.drop_column("email")
     op.drop_index("ix_followup_events_case_id", table_name="followup_events")
     op.drop_table("followup_events")
     op.drop_index("ix_followup_cases_survey_status", table_name="followup_cases")
