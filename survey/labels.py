@@ -36,6 +36,17 @@ FOLLOWUP_STEP = {
     "close": _l("Close the case"),
     "reopen": _l("Reopen"),
 }
+FOLLOWUP_EVENT = {
+    "opened": _l("Opened by rule"),
+    "status": _l("Status"),
+    "note": _l("Note"),
+    "assigned": _l("Reassigned"),
+    "reply": _l("Reply recorded"),
+    "return_call": _l("Return call"),
+    "return_answered": _l("Return call answered"),
+    "reminded": _l("Reminded: due today"),
+    "escalated": _l("Escalated"),
+}
 PRIORITY = {"high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
 ESCALATION = {0: _l("Owner"), 1: _l("Branch head"), 2: _l("Service-quality team")}
 
@@ -179,6 +190,7 @@ def _labels() -> dict:
         "followup_categories": FOLLOWUP_CATEGORY,
         "followup_statuses": FOLLOWUP_STATUS,
         "followup_steps": FOLLOWUP_STEP,
+        "followup_events": FOLLOWUP_EVENT,
         "priorities": PRIORITY,
         "escalation_levels": ESCALATION,
         "mode_labels": SURVEY_MODE,

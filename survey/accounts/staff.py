@@ -44,6 +44,8 @@ def check_new_password(password: str) -> None:
 
 
 STAFF_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,15 @@ class StaffDetails:
     display_name: str = ""
     staff_number: str | None = None
     branches: tuple[str, ...] = ()  # a manager's branches; empty: every branch
+    email: str | None = None  # where follow-up reminders and escalations reach them
+    phone: str | None = None
 
     @classmethod
     def of(cls, user: User) -> StaffDetails:
-        return cls(user.role, user.display_name, user.staff_number, tuple(user.branches or ()))
+        return cls(
+            user.role, user.display_name, user.staff_number, tuple(user.branches or ()),
+            user.email, user.phone,
+        )  # fmt: skip
 
 
 def parse_branches(text: str | None) -> tuple[str, ...]:
@@ -84,13 +91,17 @@ def check_details(details: StaffDetails) -> None:
         raise AccountError("Only a manager's account is limited to branches.")
     if any(not b or len(b) > 120 for b in details.branches):
         raise AccountError("A branch code has 1 to 120 characters.")
+    if details.email and not EMAIL.match(details.email):
+        raise AccountError(f"{details.email!r} is not an e-mail address.")
+    if details.phone and not PHONE.match(details.phone):
+        raise AccountError(f"{details.phone!r} is not a phone number such as +8613800001234.")
 
 
 def apply_details(user: User, details: StaffDetails) -> dict:
     """Set checked details on an account; return what changed ({field: [before, after]}),
     for the caller's audit event; the caller commits."""
     check_details(details)
-    fields = ("role", "display_name", "staff_number", "branches")
+    fields = ("role", "display_name", "staff_number", "branches", "email", "phone")
     before = {name: getattr(user, name) for name in fields}
     _set_details(user, details)
     return {
@@ -105,6 +116,8 @@ def _set_details(user: User, details: StaffDetails) -> None:
     user.display_name = details.display_name
     user.staff_number = details.staff_number or None
     user.branches = list(details.branches) or None
+    user.email = details.email or None
+    user.phone = details.phone or None
 
 
 def create_user(

@@ -48,6 +48,20 @@ class AccountForm(FlaskForm):
         default=Role.INTERVIEWER,
     )
     branches = branch_list(_l("A manager's branches (comma-separated; empty: every branch)"))
+    email = StringField(
+        _l("E-mail for follow-up notices"),
+        validators=[
+            length(max=254),
+            Regexp(r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$", message=_l("An e-mail address.")),
+        ],
+    )
+    phone = StringField(
+        _l("Mobile for follow-up notices (+86…)"),
+        validators=[
+            length(max=16),
+            Regexp(r"^(\+[1-9][0-9]{6,14})?$", message=_l("A number such as +8613800001234.")),
+        ],
+    )
 
     def details(self) -> StaffDetails:
         return StaffDetails(
@@ -55,6 +69,8 @@ class AccountForm(FlaskForm):
             (self.display_name.data or "").strip(),
             (self.staff_number.data or "").strip() or None,
             parse_branches(self.branches.data),
+            (self.email.data or "").strip() or None,
+            (self.phone.data or "").strip() or None,
         )
 
 

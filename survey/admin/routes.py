@@ -82,6 +82,8 @@ def account(user_id: int):
             "staff_number": user.staff_number or "",
             "role": user.role,
             "branches": ", ".join(user.branches or []),
+            "email": user.email or "",
+            "phone": user.phone or "",
         }
     )
     if form.validate_on_submit():

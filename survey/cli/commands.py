@@ -70,9 +70,13 @@ def user():
     "--staff-number", default=None, help="The staff number (工号); interviewers need one."
 )
 @click.option("--branches", default=None, help="A manager's branches, comma-separated.")
-def user_add(name: str, role: str, display_name: str, staff_number, branches):
+@click.option("--email", default=None, help="Where follow-up notices reach them.")
+@click.option("--phone", default=None, help="A mobile for follow-up notices (+86…).")
+def user_add(name: str, role: str, display_name: str, staff_number, branches, email, phone):
     """Add a user; the password is read from standard input."""
-    details = StaffDetails(role, display_name.strip(), staff_number, parse_branches(branches))
+    details = StaffDetails(
+        role, display_name.strip(), staff_number, parse_branches(branches), email, phone
+    )
     try:
         check_details(details)
     except AccountError as error:
@@ -99,7 +103,9 @@ def user_add(name: str, role: str, display_name: str, staff_number, branches):
 @click.option("--display-name")
 @click.option("--staff-number")
 @click.option("--branches", help="A manager's branches, comma-separated; an empty value: all.")
-def user_edit(name: str, role, display_name, staff_number, branches):
+@click.option("--email", help="Where follow-up notices reach them; an empty value: none.")
+@click.option("--phone", help="A mobile for follow-up notices; an empty value: none.")
+def user_edit(name: str, role, display_name, staff_number, branches, email, phone):
     """Change an account's role, display name, staff number or branches (audited)."""
     session = db_session()
     begin_write(session)
@@ -112,6 +118,8 @@ def user_edit(name: str, role, display_name, staff_number, branches):
         before.display_name if display_name is None else display_name.strip(),
         before.staff_number if staff_number is None else staff_number.strip() or None,
         before.branches if branches is None else parse_branches(branches),
+        before.email if email is None else email.strip() or None,
+        before.phone if phone is None else phone.strip() or None,
     )
     try:
         changed = apply_details(account, after)
