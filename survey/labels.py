@@ -46,6 +46,7 @@ FOLLOWUP_EVENT = {
     "return_answered": _l("Return call answered"),
     "reminded": _l("Reminded: due today"),
     "escalated": _l("Escalated"),
+    "calendar": _l("Due date counted Monday to Friday"),
 }
 PRIORITY = {"high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
 ESCALATION = {0: _l("Owner"), 1: _l("Branch head"), 2: _l("Service-quality team")}

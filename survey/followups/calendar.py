@@ -31,6 +31,9 @@ class WorkingCalendar:
     region: str = "CN"
     closures: frozenset[date] = field(default_factory=frozenset)  # the bank's own days off
     close_of_business: time = CLOSE_OF_BUSINESS
+    # Beyond the calendar's data, count Monday to Friday instead of refusing (the caller
+    # has said so to the case's owners: see opening.open_cases).
+    weekdays_beyond_data: bool = False
 
     def __post_init__(self):
         if self.region not in REGIONS:
@@ -48,6 +51,8 @@ class WorkingCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
+            if self.weekdays_beyond_data:
+                return day.weekday() < 5
             raise CalendarError(
                 f"Mainland China's working days for {day.year} are not known yet "
                 f"(chinese-calendar {chinese_calendar.__version__} has no data for "

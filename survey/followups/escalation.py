@@ -66,7 +66,7 @@ def sweep(session: Session, now: datetime | None = None) -> dict:
 
 
 def _sweep_case(session, case, now, counts) -> None:
-    calendar = calendar_for(case.region)
+    calendar = calendar_for(case.region, weekdays_beyond_data=True)  # the case says so
     due = case.due_at
     if case.status == FollowupStatus.RESOLVED:
         return  # replied; closing it is the owner's

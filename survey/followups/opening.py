@@ -27,7 +27,7 @@ from ..models import (
 from ..questionnaire.routing import scope_for
 from ..responses.answers import load_answers
 from ..surveys.versions import questionnaire_of
-from .calendar import WorkingCalendar, parse_closures, region_of
+from .calendar import CalendarError, WorkingCalendar, parse_closures, region_of
 
 log = logging.getLogger(__name__)
 ORDINARY_DAYS = 3
@@ -36,10 +36,21 @@ FALLBACK_TEAM = "team:service-quality"  # where a case goes when the response ha
 _PENDING = "survey.followup_responses"
 
 
-def calendar_for(region: str) -> WorkingCalendar:
+def calendar_for(region: str, weekdays_beyond_data: bool = False) -> WorkingCalendar:
     """The region's working calendar with the bank's own closures (SURVEY_CLOSURES)."""
     text = current_app.config.get("SURVEY_CLOSURES", "") if has_app_context() else ""
-    return WorkingCalendar(region, parse_closures(text)[region])
+    return WorkingCalendar(
+        region, parse_closures(text)[region], weekdays_beyond_data=weekdays_beyond_data
+    )
+
+
+def deadline(region: str, received, days: int) -> tuple:
+    """(due, None), or, past the calendar's data, (due counted Monday to Friday, the
+    reason): a case is never lost for want of a calendar, and its owners are told."""
+    try:
+        return calendar_for(region).due(received, days), None
+    except CalendarError as error:
+        return calendar_for(region, weekdays_beyond_data=True).due(received, days), str(error)
 
 
 def working_days(complexity: str, settings: dict | None) -> int:
@@ -80,14 +91,17 @@ def open_cases(session: Session, response: Response) -> list[FollowupCase]:
         )
         region = region_of(branch, settings.get("branch_regions"))
         received = response.completed_at or utcnow()
+        due, unknown = deadline(region, received, working_days(rule.complexity, settings))
         case = FollowupCase(
             survey_id=response.survey_id, response_id=response.id, rule=rule.id,
             reason=_reason(rule, questionnaire, answers), category=category,
             priority=rule.priority, complexity=rule.complexity, owner=owner, branch=branch,
-            region=region, created_at=received,
-            due_at=calendar_for(region).due(received, working_days(rule.complexity, settings)),
+            region=region, created_at=received, due_at=due,
         )  # fmt: skip
         case.events.append(FollowupEvent(kind="opened", detail={"rule": rule.id}))
+        if unknown:
+            log.warning("follow-up deadline counted Monday to Friday: %s", unknown)
+            case.events.append(FollowupEvent(kind="calendar", text=unknown))
         session.add(case)
         opened.append(case)
     return opened

@@ -59,7 +59,7 @@ class Row:
 
 def _working_days(case: FollowupCase) -> int | None:
     try:
-        calendar = calendar_for(case.region)
+        calendar = calendar_for(case.region, weekdays_beyond_data=True)
         return max(0, calendar.working_days_left(case.created_at, case.closed_at))
     except CalendarError:
         return None

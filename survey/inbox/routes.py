@@ -36,7 +36,9 @@ protect(bp, [Role.MANAGER, Role.SUPERVISOR])
 
 def _left(case: FollowupCase, now) -> int | None:
     try:
-        return calendar_for(case.region).working_days_left(now, case.due_at)
+        return calendar_for(case.region, weekdays_beyond_data=True).working_days_left(
+            now, case.due_at
+        )
     except CalendarError:
         return None
 

@@ -117,3 +117,20 @@ def test_a_rule_that_could_never_fire_is_a_located_error(rule, offset, message):
         load_text(broken, "counter.yaml")
     shown = [str(i) for i in refused.value.issues]
     assert any(s.startswith(f"counter.yaml:{line}") and message in s for s in shown), shown
+
+
+def test_beyond_the_calendars_data_the_case_opens_and_says_how_it_was_counted(
+    app, client, db, fielded, time_machine
+):
+    time_machine.move_to(datetime(2040, 3, 2, 2, 0, tzinfo=UTC), tick=False)  # a Friday
+    fielded("branch-counter", open_link=True)
+    from survey.surveys import links
+
+    token = links.sign(app.config["SECRET_KEY"], links.place("SZ-001"))
+    answer_counter(client, f"/o/branch-counter-test?at={token}", overall="1", rude="3", nps="9")
+    case = db.scalars(select(FollowupCase)).one()
+    assert case.due_at == datetime(2040, 3, 7, 9, 0, tzinfo=UTC)  # Mon, Tue, Wed 7 March
+    calendar_notes = [e.text for e in case.events if e.kind == "calendar"]
+    assert (
+        len(calendar_notes) == 1 and "working days for 2040 are not known yet" in calendar_notes[0]
+    )
