@@ -25,6 +25,7 @@ from ..accounts.staff import (
 from ..analysis.facts import refresh_facts
 from ..database import begin_write, db_session, get_db
 from ..demo import fieldwork as demo_fieldwork
+from ..demo import followups as demo_followups
 from ..demo import reports as demo_reports
 from ..demo import surveys as demo
 from ..demo import waves as demo_waves
@@ -141,6 +142,7 @@ def demo_command():
     demo_fieldwork.build(session, current_app.config, current_app.instance_path)
     demo_reports.build(session)
     demo_waves.build(session, date.today())
+    demo_followups.build(session)
     base_url = current_app.config["SURVEY_BASE_URL"]
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:

@@ -1,0 +1,29 @@
+"""The demo shows the loop working: follow-up cases in every state on the open surveys."""
+
+from sqlalchemy import func, select
+
+from survey.models import FollowupCase, Survey
+
+
+def test_the_demo_holds_cases_in_every_state(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    rows = db.execute(
+        select(FollowupCase.status, FollowupCase.level, func.count()).group_by(
+            FollowupCase.status, FollowupCase.level
+        )
+    ).all()
+    states = {(status, level) for status, level, _ in rows}
+    assert {("new", 0), ("new", 1), ("closed", 0)} <= states
+    assert any(level == 2 for _, level, _ in rows)
+    assert db.scalar(
+        select(func.count()).select_from(FollowupCase).where(FollowupCase.reopened > 0)
+    )
+    closed = db.scalars(select(FollowupCase).where(FollowupCase.status == "closed")).all()
+    assert all(c.reply and c.reply["facts"] and c.outcome_satisfaction for c in closed)
+    open_surveys = set(db.scalars(select(Survey.id).where(Survey.status == "open")))
+    assert {c.survey_id for c in closed} <= open_surveys
+    again = runner.invoke(args=["demo"])  # a second demo keeps the cases as they are
+    assert again.exit_code == 0
+    assert db.scalar(select(func.count()).select_from(FollowupCase).where(
+        FollowupCase.status == "closed")) == len(closed)  # fmt: skip
