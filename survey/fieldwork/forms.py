@@ -198,6 +198,10 @@ class WaveSettingsForm(FlaskForm):
         _l("Most call attempts per phone case"),
         validators=[Optional(), NumberRange(min=1, max=50)],
     )
+    complex_working_days = IntegerField(
+        _l("A complex follow-up is due within (working days, 7–10; default 7)"),
+        validators=[Optional(), NumberRange(min=7, max=10)],
+    )
     reminder_after_days = IntegerField(
         _l("Remind those who have not answered after (days; empty: no reminders)"),
         validators=[Optional(), NumberRange(min=1, max=60)],
@@ -231,6 +235,7 @@ class WaveSettingsForm(FlaskForm):
             "segments": [s.strip() for s in (self.segments.data or "").split(",") if s.strip()],
             "suppression_days": self.suppression_days.data,
             "max_attempts": self.max_attempts.data,
+            "complex_working_days": self.complex_working_days.data,
             "quotas": quota_lines(self.quotas.data),
         }
         if self.reminder_after_days.data:
@@ -255,6 +260,7 @@ class WaveSettingsForm(FlaskForm):
         self.segments.data = ", ".join(settings.get("segments", []))
         self.suppression_days.data = settings.get("suppression_days")
         self.max_attempts.data = settings.get("max_attempts")
+        self.complex_working_days.data = settings.get("complex_working_days")
         reminders = settings.get("reminders") or {}
         self.reminder_after_days.data = reminders.get("after_days")
         self.reminder_most.data = reminders.get("most", 1)

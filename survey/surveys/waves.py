@@ -115,7 +115,11 @@ def check_settings(settings: dict) -> dict:
         cleaned["segments"] = segments
     else:
         cleaned.pop("segments", None)
-    for key, low, high in (("suppression_days", 0, 3650), ("max_attempts", 1, 50)):
+    for key, low, high in (
+        ("suppression_days", 0, 3650),
+        ("max_attempts", 1, 50),
+        ("complex_working_days", 7, 10),  # a complex follow-up's deadline
+    ):
         if cleaned.get(key) is None:
             cleaned.pop(key, None)
         elif not low <= int(cleaned[key]) <= high:

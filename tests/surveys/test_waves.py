@@ -64,6 +64,7 @@ def test_a_wave_takes_its_titles_modes_and_languages_from_the_questionnaire(sess
         ({"link_valid_days": 0}, "link_valid_days", "1 to 365"),
         ({"settings": {"stratum_attribute": "1x"}}, "stratum_attribute", "not an attribute"),
         ({"settings": {"max_attempts": 99}}, "max_attempts", "between 1 and 50"),
+        ({"settings": {"complex_working_days": 11}}, "complex_working_days", "between 7 and 10"),
     ],
 )
 def test_a_wave_refused_names_the_problem_and_stores_nothing(
