@@ -25,6 +25,7 @@ from ..database import db_session
 from ..followups import cases as service
 from ..followups.calendar import CalendarError
 from ..followups.opening import calendar_for
+from ..labels import FOLLOWUP_STATUS
 from ..models import FollowupCase, FollowupStatus, Response, Role, Survey, User, utcnow
 from ..questionnaire import Mode
 from ..validators import problems
@@ -153,7 +154,9 @@ def step(case_id: int, step: str):
         service.take_step(db_session(), case, g.user, step, request.form.get("note", ""))
     except service.FollowupError as error:
         return _refused(case, error)
-    return _done(case, _("Case %(id)d is now %(status)s.", id=case.id, status=case.status))
+    return _done(
+        case, _("Case %(id)d is now %(status)s.", id=case.id, status=FOLLOWUP_STATUS[case.status])
+    )
 
 
 @bp.post("/<int:case_id>/reply")
