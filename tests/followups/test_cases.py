@@ -131,3 +131,28 @@ def test_followups_list_keeps_its_contract(runner, opened, db, time_machine):
     unknown = runner.invoke(args=["followups", "list", "nowhere"])
     assert unknown.exit_code == 1 and "No survey 'nowhere'" in unknown.output
     assert case.created_at - datetime(2026, 11, 23, 2, 0, tzinfo=UTC) < timedelta(minutes=1)
+
+
+def test_a_web_return_call_sends_the_follow_up_surveys_link(
+    app, fielded, make_user, db, time_machine
+):
+    time_machine.move_to(datetime(2026, 11, 23, 2, 0, tzinfo=UTC), tick=False)
+    counter = fielded("branch-counter", modes=["web"])
+    fielded("complaint-follow-up", modes=["web"], slug="follow-up-wave")
+    token = fielded.invite(counter, {"customer_ref": "C9", "email": "li@example.com",
+                                     "language": "en", "attributes": {"branch": "SZ-001"}})  # fmt: skip
+    answer_counter(app.test_client(), f"/s/{token}", overall="1", rude="3", nps="9")
+    owner_id = make_user("owner", "manager", branches=["SZ-001"])
+    with app.test_request_context():
+        session = db_session()
+        case, owner = _case(session), session.get(User, owner_id)
+        service.return_call(session, case, owner, "web", "https://survey.example")
+        with pytest.raises(service.FollowupError, match="already been made"):
+            service.return_call(session, case, owner, "web", "https://survey.example")
+        session.commit()
+    message = db.scalars(select(OutboxMessage)).one()
+    assert (message.recipient, message.kind) == ("li@example.com", "invitation")
+    assert "https://survey.example/s/" in message.body
+    db.rollback()
+    case = db.scalars(select(FollowupCase)).one()
+    assert case.status == "contacted" and case.return_invitation_id is not None
