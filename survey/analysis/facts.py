@@ -18,13 +18,20 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import event, func, inspect, literal, select, text
+from sqlalchemy import event, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..logs import failure
-from ..models import ReportFilterValue, ReportRow, Response, ResponseStatus, Survey
+from ..models import (
+    ReportFilterValue,
+    ReportRow,
+    Response,
+    ResponseStatus,
+    Survey,
+    completed_in_flush,
+)
 from ..surveys.versions import questionnaire_of
 from .measures import score_source, value_source
 from .scope import FILTERS, attribute, month_of
@@ -183,13 +190,8 @@ def _copy_responses(session: Session, survey_id: int, ids: list[int]) -> None:
 
 def _note_completed(session: Session, _context) -> None:
     """after_flush: remember the responses this flush made complete (new, or changed)."""
-    for response in (*session.new, *session.dirty):
-        if (
-            isinstance(response, Response)
-            and response.status == ResponseStatus.COMPLETE
-            and inspect(response).attrs.status.history.added
-        ):
-            session.info.setdefault(_COMPLETED, set()).add((response.survey_id, response.id))
+    for response in completed_in_flush(session):
+        session.info.setdefault(_COMPLETED, set()).add((response.survey_id, response.id))
 
 
 def _forget_completed(session: Session) -> None:

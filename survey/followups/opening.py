@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..logs import failure
@@ -22,6 +22,7 @@ from ..models import (
     FollowupStatus,
     Response,
     ResponseStatus,
+    completed_in_flush,
     utcnow,
 )
 from ..questionnaire.routing import scope_for
@@ -145,13 +146,8 @@ def follow_complaints() -> None:
 
 
 def _note_completed(session: Session, _context) -> None:
-    for response in (*session.new, *session.dirty):
-        if (
-            isinstance(response, Response)
-            and response.status == ResponseStatus.COMPLETE
-            and inspect(response).attrs.status.history.added
-        ):
-            session.info.setdefault(_PENDING, set()).add(response.id)
+    for response in completed_in_flush(session):
+        session.info.setdefault(_PENDING, set()).add(response.id)
 
 
 def _open_pending(session: Session) -> None:

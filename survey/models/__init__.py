@@ -15,7 +15,14 @@ from .contacts import (
 from .followups import FollowupCase, FollowupEvent
 from .jobs import Job
 from .questionnaires import Questionnaire, QuestionnaireVersion, Survey
-from .responses import Answer, ReportFilterValue, ReportRow, Response, holds_an_answer
+from .responses import (
+    Answer,
+    ReportFilterValue,
+    ReportRow,
+    Response,
+    completed_in_flush,
+    holds_an_answer,
+)
 from .statuses import (
     OPEN_FOLLOWUP,
     REPORTABLE,
@@ -72,6 +79,7 @@ __all__ = [
     "PracticeState",
     "StaffSession",
     "User",
+    "completed_in_flush",
     "holds_an_answer",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -124,3 +124,15 @@ def holds_an_answer():
     """SQL: the response has stored at least one answer. A response is counted as started
     (a partial) only then: opening a link and pressing Start is not an interview."""
     return select(Answer.id).where(Answer.response_id == Response.id).exists()
+
+
+def completed_in_flush(session) -> list[Response]:
+    """The responses a flush has just made complete (new, or changed to complete): what the
+    reports' rows and the follow-up rules each listen for, in the same transaction."""
+    return [
+        response
+        for response in (*session.new, *session.dirty)
+        if isinstance(response, Response)
+        and response.status == ResponseStatus.COMPLETE
+        and inspect(response).attrs.status.history.added
+    ]
