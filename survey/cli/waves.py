@@ -174,12 +174,10 @@ def open_link(slug, branch, counter, staff, kiosk, kind, output):
     if where.as_dict():
         links.add_place(survey, where)
         audit.record("open_link_place_added", "survey", survey.id, by="cli", **where.as_dict())
-    token = links.sign(current_app.config["SECRET_KEY"], where) if where.as_dict() else None
-    url = current_app.config["SURVEY_BASE_URL"] + links.path_of(survey, token, where.kiosk)
+    config = current_app.config
+    url = links.public_url(survey, where, config["SECRET_KEY"], config["SURVEY_BASE_URL"])
     if kind:
-        target = Path(
-            output or "-".join(filter(None, [slug, *where.as_dict().values()])) + f".{kind}"
-        )
+        target = Path(output or links.file_name(survey, where, kind))
         image = links.qr_code(url, kind)
         try:
             target.write_bytes(image)

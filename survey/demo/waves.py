@@ -54,7 +54,6 @@ def lobby_links(session: Session, secret: str, base_url: str) -> list[tuple[str,
     shown = []
     for where in links.places_of(survey):
         label = f"kiosk {where.branch}" if where.kiosk else f"counter {where.branch}"
-        address = links.path_of(survey, links.sign(secret, where), where.kiosk)
-        shown.append((label, base_url + address))
+        shown.append((label, links.public_url(survey, where, secret, base_url)))
     shown.append(("print the cards", f"{base_url}/fieldwork/{survey.slug}/links"))
     return shown

@@ -19,8 +19,8 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
 
 def public_url(survey, where: links.Place) -> str:
     """The address customers open (the product's public base address, not this request's)."""
-    token = links.sign(current_app.config["SECRET_KEY"], where) if where.as_dict() else None
-    return current_app.config["SURVEY_BASE_URL"] + links.path_of(survey, token, where.kiosk)
+    config = current_app.config
+    return links.public_url(survey, where, config["SECRET_KEY"], config["SURVEY_BASE_URL"])
 
 
 @bp.get("/<slug>/links")
@@ -32,7 +32,7 @@ def open_links(slug: str):
         {
             "place": p,
             "url": public_url(survey, p),
-            "token": links.sign(secret, p) if p.as_dict() else "",
+            "token": links.sign(secret, p) or "",
         }
         for p in [links.Place(), *links.places_of(survey)]
     ]
@@ -101,11 +101,12 @@ def qr_code(slug: str, kind: str):
     if kind not in MEDIA_TYPES:
         abort(404)
     survey = survey_or_404(slug)
-    image = links.qr_code(public_url(survey, _place_or_400()), kind)
+    where = _place_or_400()
+    image = links.qr_code(public_url(survey, where), kind)
     reply = current_app.response_class(image, mimetype=MEDIA_TYPES[kind])
-    name = "-".join(filter(None, [slug, *_place_or_400().as_dict().values()]))
     reply.headers["Content-Disposition"] = (
-        f'{"inline" if kind == "svg" else "attachment"}; filename="{name}.{kind}"'
+        f"{'inline' if kind == 'svg' else 'attachment'}; "
+        f'filename="{links.file_name(survey, where, kind)}"'
     )
     return reply
 

@@ -141,7 +141,7 @@ def add_note(case: FollowupCase, user: User, text: str) -> None:
 
 def reassign(session: Session, case: FollowupCase, user: User, to: User) -> None:
     """Give the case to another manager or supervisor who may work it (audited)."""
-    if not to.active or not may_work(to, case) and to.role not in WORKERS:
+    if not to.active or not may_work(to, case):
         raise FollowupError(f"{to.display_name or to.username} cannot work this case.")
     previous, case.assigned_to = case.assigned_to, to.id
     _event(case, user, "assigned", None, to=to.id, was=previous)

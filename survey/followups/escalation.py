@@ -21,11 +21,10 @@ log = logging.getLogger(__name__)
 LEVELS = {1: "branch head", 2: "service-quality team"}
 
 
-def recipients(session: Session, case: FollowupCase, level: int) -> list[User]:
-    """Who hears of the case at a level: its assignee or the branch's managers and
-    supervisors (0), the branch's managers (1), the managers of every branch and the
-    administrators (2)."""
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
+def recipients(users: list[User], case: FollowupCase, level: int) -> list[User]:
+    """Who of the active staff hears of the case at a level: its assignee or the branch's
+    managers and supervisors (0), the branch's managers (1), the managers of every branch
+    and the administrators (2)."""
     if level == 0 and case.assigned_to:
         return [u for u in users if u.id == case.assigned_to]
     if level == 2:
@@ -39,10 +38,10 @@ def recipients(session: Session, case: FollowupCase, level: int) -> list[User]:
     ]  # fmt: skip
 
 
-def _notify(session: Session, case: FollowupCase, level: int, subject: str, body: str) -> int:
+def _notify(session, users, case: FollowupCase, level: int, subject: str, body: str) -> int:
     return sum(
         queue_notice(session, case.survey_id, u, subject, body)
-        for u in recipients(session, case, level)
+        for u in recipients(users, case, level)
     )
 
 
@@ -56,16 +55,17 @@ def sweep(session: Session, now: datetime | None = None) -> dict:
             or_(FollowupCase.level < 2, FollowupCase.reminded_at.is_(None)),
         )
     ).all()
+    users = session.scalars(select(User).where(User.active.is_(True))).all() if cases else []
     for case in cases:
         try:
-            _sweep_case(session, case, now, counts)
+            _sweep_case(session, users, case, now, counts)
         except CalendarError as error:
             counts["unknown_days"] += 1
             log.error("follow-up case %s: %s", case.id, failure(error))
     return counts
 
 
-def _sweep_case(session, case, now, counts) -> None:
+def _sweep_case(session, users, case, now, counts) -> None:
     calendar = calendar_for(case.region, weekdays_beyond_data=True)  # the case says so
     due = case.due_at
     if case.status == FollowupStatus.RESOLVED:
@@ -77,6 +77,7 @@ def _sweep_case(session, case, now, counts) -> None:
             counts["reminded"] += 1
             counts["messages"] += _notify(
                 session,
+                users,
                 case,
                 0,
                 f"Follow-up case {case.id} is due today",
@@ -93,6 +94,7 @@ def _sweep_case(session, case, now, counts) -> None:
     counts["escalated"] += 1
     counts["messages"] += _notify(
         session,
+        users,
         case,
         level,
         f"Overdue follow-up case {case.id}: escalated to the {LEVELS[level]}",

@@ -80,6 +80,8 @@ def open_cases(session: Session, response: Response) -> list[FollowupCase]:
     )
     settings = response.survey.settings or {}
     branch = (response.attributes or {}).get("branch")
+    region = region_of(branch, settings.get("branch_regions"))
+    received = response.completed_at or utcnow()
     opened = []
     for rule in questionnaire.followups:
         category = None if rule.id in already else rule.fires(questionnaire, scope, answers)
@@ -90,8 +92,6 @@ def open_cases(session: Session, response: Response) -> list[FollowupCase]:
             if rule.owner != "branch"
             else (f"branch:{branch}" if branch else FALLBACK_TEAM)
         )
-        region = region_of(branch, settings.get("branch_regions"))
-        received = response.completed_at or utcnow()
         due, unknown = deadline(region, received, working_days(rule.complexity, settings))
         case = FollowupCase(
             survey_id=response.survey_id, response_id=response.id, rule=rule.id,

@@ -122,9 +122,7 @@ def _workers(session, case) -> list[SelectChoice]:
         select(User).where(User.active.is_(True), User.role.in_([Role.MANAGER, Role.SUPERVISOR]))
     )
     return [
-        SelectChoice(u.id, u.display_name or u.username)
-        for u in users
-        if service.may_work(u, case) or not u.branches
+        SelectChoice(u.id, u.display_name or u.username) for u in users if service.may_work(u, case)
     ]
 
 
@@ -211,8 +209,7 @@ def contact(case_id: int):
     case = _case_or_404(case_id)
     found = service.show_contact(db_session(), case, g.user)
     db_session().commit()
-    reply = _page(case, contact=found or False)
-    return reply
+    return _page(case, contact=found or False)
 
 
 @bp.post("/<int:case_id>/return/<mode>")

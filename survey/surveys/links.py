@@ -67,8 +67,9 @@ def _serializer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt=SALT)
 
 
-def sign(secret: str, where: Place) -> str:
-    return _serializer(secret).dumps(where.as_dict())
+def sign(secret: str, where: Place) -> str | None:
+    """The signed parameter of a place (None for the plain link, which names none)."""
+    return _serializer(secret).dumps(where.as_dict()) if where.as_dict() else None
 
 
 def read(secret: str, token: str | None) -> Place:
@@ -105,6 +106,16 @@ def path_of(survey: Survey, token: str | None, kiosk: bool) -> str:
     """The open link's path (a kiosk's own), with the signed place."""
     base = f"/k/{survey.slug}" if kiosk else f"/o/{survey.slug}"
     return f"{base}?at={token}" if token else base
+
+
+def public_url(survey: Survey, where: Place, secret: str, base_url: str) -> str:
+    """The address customers open for a place: the public base address, the signed place."""
+    return base_url + path_of(survey, sign(secret, where), where.kiosk)
+
+
+def file_name(survey: Survey, where: Place, kind: str) -> str:
+    """A QR code's file name: the survey and the place, e.g. counter-2026-12-SH001.png."""
+    return "-".join(filter(None, [survey.slug, *where.as_dict().values()])) + f".{kind}"
 
 
 def qr_code(url: str, kind: str) -> bytes:

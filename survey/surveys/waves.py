@@ -35,6 +35,14 @@ TRANSITIONS = {
         "survey_closed",
     ),
 }
+# Whole numbers a wave's settings may hold, with their bounds.
+NUMBER_SETTINGS = {
+    "suppression_days": (0, 3650),
+    "max_attempts": (1, 50),
+    "complex_working_days": (7, 10),  # a complex follow-up's deadline
+}
+# The settings the wave form edits (an empty field removes one), as check_settings reads them.
+EDITED_SETTINGS = ("stratum_attribute", "segments", "reminders", *NUMBER_SETTINGS)
 # Settings that belong to one wave's fieldwork, not to its design: a clone starts without them.
 RUN_STATE = ("attribute_labels", "field_end")
 
@@ -115,11 +123,7 @@ def check_settings(settings: dict) -> dict:
         cleaned["segments"] = segments
     else:
         cleaned.pop("segments", None)
-    for key, low, high in (
-        ("suppression_days", 0, 3650),
-        ("max_attempts", 1, 50),
-        ("complex_working_days", 7, 10),  # a complex follow-up's deadline
-    ):
+    for key, (low, high) in NUMBER_SETTINGS.items():
         if cleaned.get(key) is None:
             cleaned.pop(key, None)
         elif not low <= int(cleaned[key]) <= high:
@@ -288,12 +292,7 @@ def edit_wave(session: Session, survey: Survey, changes: dict) -> dict:
         raise WaveError("languages", f"Offer one or more of: {', '.join(built.languages)}.")
     if not 1 <= changes.get("link_valid_days", survey.link_valid_days) <= MAX_LINK_DAYS:
         raise WaveError("link_valid_days", f"A link is valid for 1 to {MAX_LINK_DAYS} days.")
-    kept = {
-        k: v
-        for k, v in (survey.settings or {}).items()
-        if k
-        not in ("stratum_attribute", "segments", "suppression_days", "max_attempts", "reminders")
-    }
+    kept = {k: v for k, v in (survey.settings or {}).items() if k not in EDITED_SETTINGS}
     settings = {**kept, **check_settings(changes.get("settings", {}))}
     if "titles" in changes:
         settings["titles"] = {k: v.strip() for k, v in changes["titles"].items() if v.strip()}
