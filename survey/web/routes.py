@@ -289,7 +289,6 @@ def kiosk(slug: str):
         response = None  # the last customer walked away: the next one starts afresh
     g.kiosk = {
         "idle_seconds": idle,
-        "restart_url": self_url,
         "reset_url": url_for(".kiosk_reset", slug=slug, at=request.args.get("at")),
     }
 
