@@ -14,6 +14,7 @@ from ..accounts.staff import StaffDetails, add_account, apply_details, set_passw
 from ..models import Contact, Invitation, Response, Role, Survey, SurveyStatus, User
 from ..questionnaire import Mode, load_file
 from ..questionnaire.model import LANGUAGES
+from ..questionnaire.modes import FIELD_MODES
 from ..responses.invitations import invite
 from ..surveys.versions import store
 
@@ -32,12 +33,15 @@ def _demo_password() -> str:
 
 
 def _surveys(session: Session, questionnaire_dir: Path, today: date) -> None:
-    """Load every shipped questionnaire and open one survey on it for this month."""
+    """Load every shipped questionnaire and open one survey on each fielded one for this
+    month (the internal rating is answered on staff pages, not fielded)."""
     period = f"{today:%Y-%m}"
     for path in sorted(questionnaire_dir.glob("*.yaml")):
         result = load_file(path)
         version = store(session, result, path.read_text(encoding="utf-8")).version
         built = result.questionnaire
+        if not set(built.modes) & set(FIELD_MODES):
+            continue
         if session.scalar(select(Survey).where(Survey.slug == f"{built.id}-{period}")):
             continue
         session.add(monthly_survey(built, version.id, today, SurveyStatus.OPEN))

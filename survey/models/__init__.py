@@ -23,6 +23,7 @@ from .responses import (
     completed_in_flush,
     holds_an_answer,
 )
+from .staff import RatingSource, StaffMember, StaffRating, StaffRole, StarWeights
 from .statuses import (
     OPEN_FOLLOWUP,
     REPORTABLE,
@@ -39,6 +40,11 @@ from .statuses import (
 from .users import ApiToken, AuditEvent, FailedLookup, PracticeState, Role, StaffSession, User
 
 __all__ = [
+    "RatingSource",
+    "StaffMember",
+    "StaffRating",
+    "StaffRole",
+    "StarWeights",
     "OPEN_FOLLOWUP",
     "REPORTABLE",
     "UNFINISHED_JOB",

@@ -23,6 +23,7 @@ class HotlineCall(Base):
     __tablename__ = "hotline_calls"
     __table_args__ = (
         UniqueConstraint("survey_id", "call_id"),
+        Index("ix_hotline_calls_survey_started", "survey_id", "started_at"),
         Index("ix_hotline_calls_survey_status", "survey_id", "status"),
     )
 
@@ -36,6 +37,13 @@ class HotlineCall(Base):
     started_at: Mapped[datetime]
     talk_seconds: Mapped[int]
     transferred: Mapped[bool] = mapped_column(default=False)
+    # The call centre's KPIs: seconds from offered to answered (or to hanging up), whether
+    # the caller hung up before an answer, whether the first agent handled it without
+    # passing it on, and whether the recording succeeded (None: not in the file).
+    wait_seconds: Mapped[int | None]
+    abandoned: Mapped[bool] = mapped_column(default=False)
+    first_line: Mapped[bool | None]
+    recorded: Mapped[bool | None]
     language: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=CallStatus.NEW)
     reason: Mapped[str | None] = mapped_column(String(64))

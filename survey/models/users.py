@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     SUPERVISOR = "supervisor"
     INTERVIEWER = "interviewer"
+    STAFF = "staff"  # a teller or agent who sees their own page and rates colleagues
 
 
 class User(Base):

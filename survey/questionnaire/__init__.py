@@ -20,6 +20,7 @@ from .issues import Issue, IssueLog, QuestionnaireError
 from .model import Questionnaire
 from .modes import Mode
 from .reader import read
+from .scoring import StaffScore, build_staff_score
 from .routing import Interview
 from .validate import check, check_followup_condition
 
@@ -70,7 +71,10 @@ def load_text(text: str, filename: str = "<text>") -> LoadResult:
             followups = build_followups(
                 ctx, document, questionnaire, partial(check_followup_condition, ctx)
             )
-            questionnaire = replace(questionnaire, analysis=analysis, followups=followups)
+            staff_score = build_staff_score(ctx, document, questionnaire)
+            questionnaire = replace(
+                questionnaire, analysis=analysis, followups=followups, staff_score=staff_score
+            )
     if log.errors or questionnaire is None:
         raise QuestionnaireError(
             log.errors or [Issue("unreadable", "the file could not be read", filename)]

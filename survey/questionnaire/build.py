@@ -36,6 +36,7 @@ TOP_KEYS = {
     "pages",
     "analysis",
     "followups",
+    "staff_score",
     "special_codes",
 }
 PAGE_KEYS = {"id", "title", "show_if", "questions"}

@@ -152,6 +152,7 @@ class Questionnaire:
     cati: CatiScripts = CatiScripts()
     analysis: Analysis = Analysis()
     followups: tuple = ()  # FollowupRule: which finished interviews open a follow-up case
+    staff_score: object = None  # StaffScore: the 0–100 score a response gives the staff member
     content_hash: str = ""
 
     def questions(self) -> Iterator[Question]:

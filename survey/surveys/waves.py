@@ -19,6 +19,7 @@ from .. import audit
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion, Response, Survey, SurveyStatus
 from ..questionnaire import Mode, QuestionnaireError, load_text
+from ..questionnaire.modes import FIELD_MODES
 from ..questionnaire.model import LANGUAGES
 from .listing import by_slug
 
@@ -154,7 +155,7 @@ def create_wave(session: Session, spec: WaveSpec) -> Survey:
     version = version_of(session, spec.questionnaire, spec.version)
     built = load_text(version.source, spec.questionnaire).questionnaire
     modes = spec.modes if spec.modes is not None else list(built.modes)
-    if not modes or not set(modes) <= set(Mode):
+    if not modes or not set(modes) <= set(FIELD_MODES):
         raise WaveError("modes", "Choose web, CATI or both.")
     unsupported = [m for m in modes if m not in built.modes]
     if unsupported:
