@@ -78,6 +78,17 @@ def from_environment(instance_path: str) -> dict:
         # The task queue: unset, an SQLite file in the instance folder; redis://… in production.
         "SURVEY_QUEUE_URL": os.environ.get("SURVEY_QUEUE_URL"),
         "SURVEY_JOB_LEASE_SECONDS": int(os.environ.get("SURVEY_JOB_LEASE_SECONDS", "120")),
+        # The service star: customer responses a staff member needs to be ranked.
+        "STAR_MIN_RESPONSES": int(os.environ.get("SURVEY_STAR_MIN_RESPONSES", "10")),
+        # The hotline's targets (DOMAIN.md): answered within the threshold, abandoned,
+        # handled by the first line, recorded; each a share, "max" for abandonment.
+        "HOTLINE_THRESHOLD_SECONDS": int(os.environ.get("SURVEY_HOTLINE_THRESHOLD", "15")),
+        "HOTLINE_TARGETS": {
+            "service_level": float(os.environ.get("SURVEY_TARGET_SERVICE_LEVEL", "0.85")),
+            "abandonment_rate": float(os.environ.get("SURVEY_TARGET_ABANDONMENT", "0.05")),
+            "first_line_rate": float(os.environ.get("SURVEY_TARGET_FIRST_LINE", "0.95")),
+            "recording_rate": float(os.environ.get("SURVEY_TARGET_RECORDING", "0.95")),
+        },
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SURVEY_TIME_ZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -20,8 +20,8 @@ from .issues import Issue, IssueLog, QuestionnaireError
 from .model import Questionnaire
 from .modes import Mode
 from .reader import read
-from .scoring import StaffScore, build_staff_score
 from .routing import Interview
+from .scoring import build_staff_score
 from .validate import check, check_followup_condition
 
 __all__ = [

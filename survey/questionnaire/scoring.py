@@ -63,7 +63,9 @@ def build_staff_score(ctx, document: Mapping, questionnaire) -> StaffScore | Non
     if raw is None:
         return None
     if not isinstance(raw, Mapping) or not raw:
-        ctx.error("bad-staff-score", "staff_score maps question ids to points", document, "staff_score")
+        ctx.error(
+            "bad-staff-score", "staff_score maps question ids to points", document, "staff_score"
+        )
         return None
     points, best = {}, 0.0
     for answer_id, table in raw.items():
@@ -78,7 +80,12 @@ def build_staff_score(ctx, document: Mapping, questionnaire) -> StaffScore | Non
             )
             continue
         if not isinstance(table, Mapping):
-            ctx.error("bad-staff-score", f"staff_score {answer_id}: map each code to points", raw, answer_id)
+            ctx.error(
+                "bad-staff-score",
+                f"staff_score {answer_id}: map each code to points",
+                raw,
+                answer_id,
+            )
             continue
         codes = {c.code for c in question.choices if not c.other}
         scored = {}

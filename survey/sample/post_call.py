@@ -20,13 +20,14 @@ import math
 import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..hotline import records as call_records
 from ..models import (
     CallStatus,
     CatiCase,
@@ -40,11 +41,11 @@ from ..models import (
     utcnow,
 )
 from ..questionnaire import Mode
+from ..staff.registry import known_numbers
 from .draws import SUPPRESSION_DAYS
 from .frame_import import (
     ImportReport,
     Problem,
-    column_key,
     import_rows,
     language_cell,
     phone_cell,
@@ -52,24 +53,14 @@ from .frame_import import (
 )
 
 ALIASES = {
-    "call_id": {"call_id", "呼叫编号", "呼叫編號", "通话编号", "通話編號"},
+    **call_records.ALIASES,
     "customer_ref": {"customer_ref", "customer", "客户号", "客戶號"},
     "phone": {"phone", "caller", "主叫号码", "主叫號碼", "电话", "電話"},
-    "queue": {"queue", "队列", "隊列", "技能组", "技能組"},
-    "agent_id": {"agent_id", "agent", "坐席工号", "座席工號", "工号", "工號"},
-    "start_time": {"start_time", "started_at", "开始时间", "開始時間"},
-    "talk_seconds": {"talk_seconds", "talk_time", "通话时长", "通話時長"},
-    "transferred": {"transferred", "是否转接", "是否轉接"},
     "language": {"language", "语言", "語言"},
 }
 REQUIRED = ("call_id", "customer_ref", "queue", "agent_id", "start_time", "talk_seconds")
-YES = {"1", "y", "yes", "true", "是"}
-NO = {"", "0", "n", "no", "false", "否"}
 DEFAULTS = {"rate": 0.05, "queue_rates": {}, "min_talk_seconds": 30, "due_hours": 24}
-
-
-class CallFileError(ValueError):
-    """The call file itself cannot be read (format, encoding, a required column missing)."""
+CallFileError = call_records.CallFileError
 
 
 @dataclass(frozen=True)
@@ -105,38 +96,17 @@ class PostCallRules:
         return (self.queue_rates or {}).get(queue, self.rate)
 
 
-def _parse_time(value: str, zone: str) -> datetime:
-    """An ISO 8601 time (a space or a T; slashes accepted); without an offset it is local."""
-    moment = datetime.fromisoformat(value.strip().replace("/", "-"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment.astimezone(UTC)
-
-
-def _call(line: int, cells: dict, region: str, zone: str, problems: list[Problem]) -> dict | None:
-    """The call record's fields from one row, or None after logging why it cannot be imported."""
+def _call(
+    line: int, cells: dict, region: str, zone: str, agents, problems: list[Problem]
+) -> dict | None:
+    """The call record's fields from one row, or None after logging why it cannot be imported.
+    An abandoned call needs no customer (nobody spoke to them) and is never drawn."""
     before = len(problems)
-    record = {}
-    for key in ("call_id", "customer_ref", "queue", "agent_id"):
-        value = cells.get(key, "").strip()
-        if not value or len(value) > 64:
-            problems.append(Problem(line, key, value, "required, at most 64 characters"))
-        record[key] = value
-    try:
-        record["started_at"] = _parse_time(cells["start_time"], zone)
-    except ValueError:
-        problems.append(
-            Problem(line, "start_time", cells["start_time"], "not a time like 2026-11-20 14:03")
-        )
-    talk = cells["talk_seconds"].strip()
-    if talk.isdigit():
-        record["talk_seconds"] = int(talk)
-    else:
-        problems.append(Problem(line, "talk_seconds", talk, "not a whole number of seconds"))
-    transferred = cells.get("transferred", "").strip().lower()
-    if transferred not in YES | NO:
-        problems.append(Problem(line, "transferred", transferred, "use yes or no (是/否)"))
-    record["transferred"] = transferred in YES
+    record = call_records.call_fields(line, cells, problems, zone, agents)
+    ref = cells.get("customer_ref", "").strip()
+    if len(ref) > 64 or (not ref and not record["abandoned"]):
+        problems.append(Problem(line, "customer_ref", ref, "required, at most 64 characters"))
+    record["customer_ref"] = ref
     record["phone"] = phone_cell(line, "phone", cells, region, problems)
     record["language"] = language_cell(line, cells, problems)
     return record if len(problems) == before else None
@@ -155,19 +125,14 @@ def import_calls(
     """Check every call record; import all of them, or (``accept_valid``) only the valid ones.
     A call already imported (same call id) is reported, never imported twice."""
     header, rows = read_rows(raw, name)
-    mapping = {}
-    for index, title in enumerate(header):
-        if key := column_key(title, ALIASES):
-            mapping[key] = index
-    missing = [key for key in REQUIRED if key not in mapping]
-    if missing:
-        raise CallFileError(f"{name}: no column for {', '.join(missing)}")
+    mapping = call_records.columns(header, ALIASES, REQUIRED, name)
+    agents = known_numbers(session)
     return import_rows(
         session,
         HotlineCall,
         (header, rows, mapping),
         ("call_id", "was imported before"),
-        lambda line, cells, problems: _call(line, cells, region, zone, problems),
+        lambda line, cells, problems: _call(line, cells, region, zone, agents, problems),
         {"survey_id": survey.id},
         accept_valid,
         progress,
@@ -249,7 +214,9 @@ def draw_calls(
     ).all()
     in_scope = []
     for call in calls:
-        if call.talk_seconds < rules.min_talk_seconds:
+        if call.abandoned:
+            call.status, call.reason = CallStatus.INELIGIBLE, "abandoned"
+        elif call.talk_seconds < rules.min_talk_seconds:
             call.status, call.reason = CallStatus.INELIGIBLE, "talk_under_minimum"
         elif rules.rate_for(call.queue) == 0:
             call.status, call.reason = CallStatus.INELIGIBLE, "queue_not_sampled"
@@ -320,6 +287,7 @@ def _make_contact(session: Session, survey: Survey, call: HotlineCall, rules, no
             "staff_id": call.agent_id,
             "transferred": "yes" if call.transferred else "no",
             "call_date": started.date().isoformat(),
+            **({} if call.wait_seconds is None else {"wait_seconds": f"{call.wait_seconds:g}"}),
         },
         sampled=True,
         replicate=1,

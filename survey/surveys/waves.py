@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..models import Questionnaire as QuestionnaireRow
 from ..models import QuestionnaireVersion, Response, Survey, SurveyStatus
-from ..questionnaire import Mode, QuestionnaireError, load_text
-from ..questionnaire.modes import FIELD_MODES
+from ..questionnaire import QuestionnaireError, load_text
 from ..questionnaire.model import LANGUAGES
+from ..questionnaire.modes import FIELD_MODES
 from .listing import by_slug
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

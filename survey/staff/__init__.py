@@ -1,0 +1,1 @@
+"""Staff: the registry, colleagues' internal ratings and the monthly service star."""
