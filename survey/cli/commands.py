@@ -36,6 +36,7 @@ from . import backup, schema
 from .followups import followups
 from .questionnaires import questionnaires
 from .sample import calls, find_survey, invitations, sample
+from .staff import hotline, staff
 from .stats import stats_command
 from .waves import links_group, surveys
 from .worker import worker_command
@@ -334,5 +335,7 @@ def init_app(app) -> None:
         worker_command,
         links_group,
         followups,
+        staff,
+        hotline,
     ):
         app.cli.add_command(command)

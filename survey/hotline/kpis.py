@@ -17,9 +17,13 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import HotlineCall
 from .records import CallRecord
 
 GROUPINGS = ("day", "week", "month", "queue", "agent")
@@ -114,6 +118,8 @@ def tally(calls, by: str | None, threshold: float, zone: str = "Asia/Shanghai") 
         groups[group_key(call, by, where)].add(call, threshold)
     if by == "day":
         _fill_days(groups)
+    if by is None and not groups:
+        groups[None] = Tally()
     return dict(groups)
 
 
@@ -156,5 +162,60 @@ def _cell(value) -> str:
     return str(value)
 
 
-def now_local(zone: str) -> datetime:
-    return datetime.now(ZoneInfo(zone))
+def stored_calls(session: Session, survey_id: int, start=None, end=None):
+    """The survey's imported call records (optionally between two instants), streamed."""
+    columns = (
+        HotlineCall.call_id,
+        HotlineCall.queue,
+        HotlineCall.agent_id,
+        HotlineCall.started_at,
+        HotlineCall.wait_seconds,
+        HotlineCall.abandoned,
+        HotlineCall.first_line,
+        HotlineCall.recorded,
+        HotlineCall.transferred,
+        HotlineCall.talk_seconds,
+    )
+    query = select(*columns).where(HotlineCall.survey_id == survey_id)
+    if start is not None:
+        query = query.where(HotlineCall.started_at >= start, HotlineCall.started_at < end)
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
+        yield CallRecord(
+            row.call_id,
+            row.queue,
+            row.agent_id,
+            started,
+            row.wait_seconds,
+            row.abandoned,
+            row.first_line,
+            row.recorded,
+            row.transferred,
+            row.talk_seconds,
+        )
+
+
+def call_months(session: Session, survey_id: int, zone: str) -> list[str]:
+    """The months (local) that hold call records, newest first."""
+    first, last = session.execute(
+        select(func.min(HotlineCall.started_at), func.max(HotlineCall.started_at)).where(
+            HotlineCall.survey_id == survey_id
+        )
+    ).one()
+    if first is None:
+        return []
+    where = ZoneInfo(zone)
+    start = first.replace(tzinfo=first.tzinfo or UTC).astimezone(where).date().replace(day=1)
+    end = last.replace(tzinfo=last.tzinfo or UTC).astimezone(where).date()
+    months = []
+    while start <= end:
+        months.append(f"{start:%Y-%m}")
+        start = (start + timedelta(days=32)).replace(day=1)
+    return months[::-1]
+
+
+def month_bounds(month: str, zone: str) -> tuple[datetime, datetime]:
+    """A local month's first instant and the next month's, in UTC."""
+    first = datetime.strptime(month, "%Y-%m").replace(tzinfo=ZoneInfo(zone))
+    after = (first + timedelta(days=32)).replace(day=1)
+    return first.astimezone(UTC), after.astimezone(UTC)
