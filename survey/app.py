@@ -23,6 +23,7 @@ from .fieldwork import bp as fieldwork_bp
 from .followups.opening import follow_complaints
 from .health import bp as health_bp
 from .inbox import bp as inbox_bp
+from .mypage import bp as mypage_bp
 from .reports import bp as reports_bp
 from .tasks import jobs as background
 from .tasks import queue, work  # noqa: F401 (work declares the tasks on the queue)
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
         cati_bp,
         fieldwork_bp,
         inbox_bp,
+        mypage_bp,
         reports_bp,
         web_bp,
     ):

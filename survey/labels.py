@@ -4,7 +4,7 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from .i18n import NATIVE_NAMES, current_language
-from .models import FollowupStatus, JobKind, JobStatus, Role, SurveyStatus
+from .models import FollowupStatus, JobKind, JobStatus, Role, StaffRole, SurveyStatus
 from .questionnaire import Mode
 
 SURVEY_STATUS = {
@@ -201,7 +201,44 @@ def _labels() -> dict:
         "job_kinds": JOB_KIND,
         "job_statuses": JOB_STATUS,
         "native_names": NATIVE_NAMES,
+        "kpi_labels": KPI,
+        "grouping_labels": KPI_GROUPING,
+        "missing_labels": STAR_MISSING,
+        "staff_roles": STAFF_ROLE,
+        "rating_sources": RATING_SOURCE,
     }
+
+
+KPI = {
+    "service_level": _l("Service level"),
+    "abandonment_rate": _l("Abandoned"),
+    "first_line_rate": _l("First-line handling"),
+    "recording_rate": _l("Recording success"),
+}
+KPI_GROUPING = {
+    "day": _l("Day"),
+    "week": _l("Week (from Monday)"),
+    "month": _l("Month"),
+    "queue": _l("Queue"),
+    "agent": _l("Agent"),
+}
+STAR_MISSING = {
+    "responses": _l("too few customer responses"),
+    "peer": _l("no peer ratings"),
+    "ops": _l("no operations manager's rating"),
+    "lobby": _l("no lobby manager's rating"),
+}
+STAFF_ROLE = {
+    StaffRole.TELLER: _l("Teller"),
+    StaffRole.AGENT: _l("Hotline agent"),
+    StaffRole.LOBBY_MANAGER: _l("Lobby manager"),
+    StaffRole.OPS_MANAGER: _l("Operations manager"),
+}
+RATING_SOURCE = {
+    "peer": _l("Peer"),
+    "ops": _l("Operations manager"),
+    "lobby": _l("Lobby manager"),
+}
 
 
 def dialling_format(phone: str | None) -> str:

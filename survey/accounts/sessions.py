@@ -21,6 +21,7 @@ HOME_BY_ROLE = {
     Role.MANAGER: "reports.index",
     Role.SUPERVISOR: "fieldwork.index",
     Role.INTERVIEWER: "cati.index",
+    Role.STAFF: "mypage.index",
 }
 
 

@@ -2,18 +2,29 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Regexp
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import NumberRange, Optional, Regexp
 
 from ..accounts.staff import MIN_PASSWORD_LENGTH, StaffDetails, parse_branches
+from ..labels import STAFF_ROLE
 from ..models import Role
-from ..validators import length, required
+from ..validators import length, required, required_number
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "manager": _l("Manager"),
     "supervisor": _l("Supervisor"),
     "interviewer": _l("Interviewer"),
+    "staff": _l("Staff member (own page, rates colleagues)"),
 }
 
 
@@ -102,3 +113,42 @@ class ApiTokenForm(FlaskForm):
 
     name = StringField(_l("What the token is for"), validators=[required(), length(max=120)])
     branches = branch_list(_l("Only these branches (comma-separated; empty: all)"))
+
+
+class StaffMemberForm(FlaskForm):
+    """A registry entry: staff number (工号), name, role, branch or team, active dates and
+    the sign-in account that may see the member's own page."""
+
+    staff_number = StringField(_l("Staff number"), validators=[required(), length(max=32)])
+    name = StringField(_l("Name"), validators=[required(), length(max=120)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(v, label) for v, label in STAFF_ROLE.items()]
+    )
+    branch = StringField(_l("Branch"), validators=[length(max=120)])
+    team = StringField(_l("Team"), validators=[length(max=120)])
+    active_from = DateField(_l("First day"), validators=[Optional()])
+    active_to = DateField(_l("Last day"), validators=[Optional()])
+    username = StringField(_l("Sign-in account (user name)"), validators=[length(max=64)])
+
+
+class StaffImportForm(FlaskForm):
+    file = FileField(
+        _l("Staff file (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))]
+    )
+    valid_only = BooleanField(_l("Import the valid rows even when others have problems"))
+
+
+class StarWeightsForm(FlaskForm):
+    """The service star's weights for one branch (empty: the default for the rest)."""
+
+    unit = StringField(_l("Branch (empty: every other branch)"), validators=[length(max=120)])
+    customer = IntegerField(
+        _l("Customers (%)"), validators=[required_number(), NumberRange(0, 100)]
+    )
+    peer = IntegerField(_l("Peers (%)"), validators=[required_number(), NumberRange(0, 100)])
+    ops = IntegerField(
+        _l("Operations manager (%)"), validators=[required_number(), NumberRange(0, 100)]
+    )
+    lobby = IntegerField(
+        _l("Lobby manager (%)"), validators=[required_number(), NumberRange(0, 100)]
+    )

@@ -27,6 +27,7 @@ from ..database import begin_write, db_session, get_db
 from ..demo import fieldwork as demo_fieldwork
 from ..demo import followups as demo_followups
 from ..demo import reports as demo_reports
+from ..demo import staff as demo_staff
 from ..demo import surveys as demo
 from ..demo import waves as demo_waves
 from ..models import Role, Survey, User
@@ -140,8 +141,10 @@ def demo_command():
     session = db_session()
     begin_write(session)
     credentials = demo.build(session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
+    demo_staff.build_registry(session, date.today())
     demo_fieldwork.build(session, current_app.config, current_app.instance_path)
     demo_reports.build(session)
+    demo_staff.build_after_reports(session, date.today(), current_app.secret_key)
     demo_waves.build(session, date.today())
     demo_followups.build(session)
     base_url = current_app.config["SURVEY_BASE_URL"]
@@ -151,6 +154,9 @@ def demo_command():
     click.echo("Answer a survey as a customer would (personal links):")
     for slug, token in demo.sample_links(session):
         click.echo(f"  {slug:<30} {personal_link(base_url, token)}")
+    click.echo("Staff (the service star, the hotline's KPIs):")
+    for what, path in demo_staff.staff_links(session, date.today()):
+        click.echo(f"  {what:<30} {base_url}{path}")
     click.echo("In the lobby (open links with signed branch and teller; a counter kiosk):")
     for what, address in demo_waves.lobby_links(
         session, current_app.config["SECRET_KEY"], base_url

@@ -9,7 +9,6 @@ what real fieldwork would give. Seeded: the same demo every time.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import func, select
@@ -38,18 +37,10 @@ from ..responses.invitations import invite
 from ..sample import draws as sampling
 from ..sample import messaging, post_call
 from ..surveys.versions import questionnaire_of
+from .places import BRANCHES, FAMILY, GIVEN, TIERS
+from .staff import call_file
 from .synthetic import answer_all
 
-BRANCHES = {  # branch: (time zone, language, latent satisfaction)
-    "SZ-001": ("Asia/Shanghai", "zh-Hans", 0.72),
-    "SZ-002": ("Asia/Shanghai", "zh-Hans", 0.62),
-    "GZ-001": ("Asia/Shanghai", "zh-Hans", 0.66),
-    "SH-001": ("Asia/Shanghai", "zh-Hans", 0.70),
-    "HK-001": ("Asia/Hong_Kong", "zh-Hant", 0.68),
-}
-TIERS = {"private": 0.02, "wealth": 0.08, "gold": 0.2, "silver": 0.3, "mass": 0.4}
-FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛"]
 # One call's outcome, as a call center meets them (shares of attempts).
 OUTCOMES = {
     "3.13": 0.28,
@@ -80,7 +71,6 @@ NOTES = [
     "客户要求以后不要再打",
     "客户只讲粤语",
 ]
-QUEUES = {"cards": 0.3, "loans": 0.2, "wealth": 0.1, "general": 0.4}
 DAYS = 6
 
 
@@ -216,21 +206,9 @@ def _call_history(session: Session, survey: Survey, rng, interviewers: list[int]
             )
 
 
-def _hotline_calls(survey: Survey, rng, now, count: int = 900) -> bytes:
-    """A call-center export of two days of calls, drawn from a day ago."""
-    lines = ["call_id,customer_ref,phone,queue,agent_id,start_time,talk_seconds,transferred"]
-    queues, shares = list(QUEUES), np.array(list(QUEUES.values()))
-    local = ZoneInfo("Asia/Shanghai")
-    for n in range(count):
-        started = (now - timedelta(hours=float(rng.uniform(28, 70)))).astimezone(local)
-        talk = int(rng.lognormal(5, 0.8))
-        transferred = "是" if rng.random() < 0.1 else "否"
-        lines.append(
-            f"H{n:07d},C{int(rng.integers(10**6)):07d},139{n:08d},"
-            f"{rng.choice(queues, p=shares / shares.sum())},A{int(rng.integers(1, 41)):03d},"
-            f"{started:%Y-%m-%d %H:%M:%S},{talk},{transferred}"
-        )
-    return ("\n".join(lines) + "\n").encode()
+def _hotline_calls(rng, now) -> bytes:
+    """A call-center export of the two days of calls drawn from a day ago."""
+    return call_file(rng, now - timedelta(hours=70), now - timedelta(hours=28), "H", 515)
 
 
 def build(session: Session, config: dict, instance_path: str, now: datetime | None = None) -> None:
@@ -260,7 +238,7 @@ def build(session: Session, config: dict, instance_path: str, now: datetime | No
     _backdate_cases(session, counter, now)
     _call_history(session, counter, rng, interviewers, now)
     if hotline is not None:
-        post_call.import_calls(session, hotline, _hotline_calls(hotline, rng, now), "calls.csv")
+        post_call.import_calls(session, hotline, _hotline_calls(rng, now), "calls.csv")
         rules = post_call.PostCallRules.for_survey(hotline, rate=0.12, due_hours=72)
         post_call.draw_calls(session, hotline, rules, seed=2026, now=now - timedelta(hours=26))
         session.flush()

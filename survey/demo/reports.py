@@ -33,7 +33,8 @@ from ..responses.answers import answer_rows
 from ..responses.invitations import invite
 from ..sample import draws as sampling
 from ..surveys.versions import questionnaire_of
-from .fieldwork import BRANCHES, QUEUES, TIERS
+from .places import BRANCHES, QUEUES, TIERS
+from .staff import STAFF_EFFECT, TELLERS_OF, WAIT_EFFECT, WAIT_MEAN
 from .surveys import monthly_survey
 from .synthetic import answer_all
 
@@ -74,11 +75,14 @@ def _attributes(stratum_attribute, stratum, rng) -> dict:
     tiers, shares = list(TIERS), np.array(list(TIERS.values()))
     tier = str(rng.choice(tiers, p=shares / shares.sum()))
     if stratum_attribute == "queue":
+        agent = f"A{int(rng.integers(1, 41)):03d}"
         return {
             "queue": stratum,
             "channel": "hotline",
             "tier": tier,
-            "agent": f"A{int(rng.integers(1, 41)):03d}",
+            "agent": agent,
+            "staff_id": agent,
+            "wait_seconds": f"{float(rng.gamma(1.5, 10)):.0f}",
         }
     if stratum_attribute == "tier":
         branch = str(rng.choice(list(BRANCHES)))
@@ -92,7 +96,7 @@ def _attributes(stratum_attribute, stratum, rng) -> dict:
         "branch": branch,
         "channel": "counter",
         "tier": tier,
-        "staff_id": f"T{int(rng.integers(0, 23)):03d}",
+        "staff_id": str(rng.choice(TELLERS_OF[branch])),
     }
 
 
@@ -148,6 +152,8 @@ def answer_survey(
             base
             + TIER_EFFECT[attributes["tier"]]
             - TREND.get(attributes.get("branch"), 0) * months_ago
+            + STAFF_EFFECT.get(attributes.get("staff_id"), 0.0)
+            - WAIT_EFFECT * (float(attributes.get("wait_seconds", WAIT_MEAN)) - WAIT_MEAN)
         )
         latent = float(np.clip(latent + rng.normal(0, 0.15), 0, 1))
         language = (

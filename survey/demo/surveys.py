@@ -24,6 +24,10 @@ DEMO_STAFF = [  # username, role, display name, staff number (工号)
     ("supervisor", Role.SUPERVISOR, "李督导 Supervisor Li", "S0215"),
     ("interviewer", Role.INTERVIEWER, "张晓梅", "C1024"),
     ("interviewer2", Role.INTERVIEWER, "陈志强", "C1031"),
+    ("teller", Role.STAFF, "柜员 Teller T000", "T000"),
+    ("teller2", Role.STAFF, "柜员 Teller T005", "T005"),
+    ("lobby", Role.STAFF, "大堂经理 Lobby manager", "L001"),
+    ("opsmanager", Role.STAFF, "运营主管 Operations manager", "O001"),
 ]
 
 
