@@ -13,6 +13,7 @@ from .. import audit
 from ..database import begin_write, db_session
 from ..models import SurveyStatus
 from ..questionnaire import Mode
+from ..staff.registry import RegistryError, check_known
 from ..surveys import links, waves
 from ..surveys.listing import list_surveys
 from .sample import find_survey
@@ -163,6 +164,10 @@ def open_link(slug, branch, counter, staff, kiosk, kind, output):
     session = db_session()
     begin_write(session)
     survey = find_survey(session, slug)
+    try:
+        check_known(session, where.staff)
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from None
     if survey.status == SurveyStatus.CLOSED:
         raise click.ClickException(
             f"{slug} is closed: its link would show customers the closed page. Clone it into "

@@ -38,7 +38,7 @@ from ..sample import draws as sampling
 from ..sample import messaging, post_call
 from ..surveys.versions import questionnaire_of
 from .places import BRANCHES, FAMILY, GIVEN, TIERS
-from .staff import call_file
+from .staff import TELLERS_OF, call_file
 from .synthetic import answer_all
 
 # One call's outcome, as a call center meets them (shares of attempts).
@@ -95,7 +95,7 @@ def _frame(session: Session, survey: Survey, rng, size: int = 600) -> None:
                     "branch": branch,
                     "tier": str(rng.choice(tiers, p=weights / weights.sum())),
                     "channel": "counter",
-                    "staff_id": f"T{n % 23:03d}",
+                    "staff_id": TELLERS_OF[branch][n % len(TELLERS_OF[branch])],
                 },
                 sampled=False,
             )

@@ -200,11 +200,11 @@ def staff_links(session: Session, today: date) -> list[tuple[str, str]]:
     if counter is not None:
         month = f"{last:%Y-%m}"
         links += [
-            ("Service star league", f"/reports/{counter.slug}/league?month={month}"),
+            ("Service-star league", f"/reports/{counter.slug}/league?month={month}"),
             ("Honour board SZ-001", f"/reports/{counter.slug}/board?month={month}&branch=SZ-001"),
         ]
     hotline = _past(session, "hotline-post-call", last)
     if hotline is not None:
-        links.append(("Hotline KPIs", f"/reports/{hotline.slug}/hotline"))
+        links.append(("Hotline-KPI page", f"/reports/{hotline.slug}/hotline"))
     links.append(("A teller's own page (teller)", "/me/"))
     return links

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from ..models import Survey, SurveyStatus
 from ..surveys import links, waves
 from ..surveys.listing import by_slug
-from .fieldwork import BRANCHES
+from .places import BRANCHES
+from .staff import TELLERS_OF
 
 COUNTER_QUESTIONNAIRE = "branch-counter"
 
@@ -37,8 +38,8 @@ def _lobby(survey: Survey) -> None:
     survey.settings = {**(survey.settings or {}), "stratum_attribute": "branch"}
     if links.places_of(survey):
         return
-    for number, branch in enumerate(BRANCHES, start=1):
-        links.add_place(survey, links.place(branch, "1", f"T{number:03d}"))
+    for branch in BRANCHES:
+        links.add_place(survey, links.place(branch, "1", TELLERS_OF[branch][0]))
     links.add_place(survey, links.place(next(iter(BRANCHES)), "2", kiosk=True))
 
 

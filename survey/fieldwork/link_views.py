@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..database import db_session
+from ..staff.registry import RegistryError, check_known
 from ..surveys import links
 from ..surveys.listing import survey_or_404
 from ..validators import problems
@@ -78,7 +79,8 @@ def add_place(slug: str):
             *((f.data or "").strip() for f in (form.branch, form.counter, form.staff)),
             kiosk=form.kiosk.data,
         )
-    except links.PlaceError as error:
+        check_known(session, where.staff)
+    except (links.PlaceError, RegistryError) as error:
         flash(str(error), "error")
         return redirect(url_for(".open_links", slug=slug))
     links.add_place(survey, where)

@@ -162,8 +162,8 @@ def _cell(value) -> str:
     return str(value)
 
 
-def stored_calls(session: Session, survey_id: int, start=None, end=None):
-    """The survey's imported call records (optionally between two instants), streamed."""
+def stored_calls(session: Session, survey_ids, start=None, end=None):
+    """The surveys' imported call records (optionally between two instants), streamed."""
     columns = (
         HotlineCall.call_id,
         HotlineCall.queue,
@@ -176,7 +176,7 @@ def stored_calls(session: Session, survey_id: int, start=None, end=None):
         HotlineCall.transferred,
         HotlineCall.talk_seconds,
     )
-    query = select(*columns).where(HotlineCall.survey_id == survey_id)
+    query = select(*columns).where(HotlineCall.survey_id.in_(survey_ids))
     if start is not None:
         query = query.where(HotlineCall.started_at >= start, HotlineCall.started_at < end)
     for row in session.execute(query.execution_options(yield_per=5000)):
@@ -195,11 +195,11 @@ def stored_calls(session: Session, survey_id: int, start=None, end=None):
         )
 
 
-def call_months(session: Session, survey_id: int, zone: str) -> list[str]:
-    """The months (local) that hold call records, newest first."""
+def call_months(session: Session, survey_ids, zone: str) -> list[str]:
+    """The months (local) that hold the surveys' call records, newest first."""
     first, last = session.execute(
         select(func.min(HotlineCall.started_at), func.max(HotlineCall.started_at)).where(
-            HotlineCall.survey_id == survey_id
+            HotlineCall.survey_id.in_(survey_ids)
         )
     ).one()
     if first is None:

@@ -33,6 +33,7 @@ from ..staff.ratings import (
     rating_questionnaire,
     record_rating,
 )
+from ..surveys.versions import questionnaire_of
 
 bp = Blueprint("mypage", __name__, url_prefix="/me")
 protect(bp, list(Role))
@@ -60,11 +61,13 @@ def index():
     minimum = current_app.config["STAR_MIN_RESPONSES"]
     surveys = [
         (
-            survey,
-            own_page.history(session, survey, member, months, minimum),
-            own_page.comments(session, survey, member),
+            questionnaire_of(series.title_survey.questionnaire_version).title.get_in(
+                current_language()
+            ),
+            own_page.history(session, series, member, months, minimum),
+            own_page.comments(session, series, member),
         )
-        for survey in own_page.rated_surveys(session, member)
+        for series in own_page.rated_series(session, member)
     ]
     return render_template(
         "mypage/index.html",

@@ -13,7 +13,7 @@ from ..analysis.figures import Figure
 from ..database import db_session
 from ..hotline import kpis as hotline_kpis
 from ..hotline.satisfaction import wait_effect
-from ..models import REPORTABLE, HotlineCall, StaffMember
+from ..models import REPORTABLE, QuestionnaireVersion, StaffMember, Survey
 from ..staff.league import LeagueError, league
 from ..surveys.listing import survey_or_404
 from ..surveys.versions import questionnaire_of
@@ -97,19 +97,30 @@ def honour_board(slug):
     )
 
 
+def _series(survey: Survey) -> list[int]:
+    """The waves on the same questionnaire (a month's survey each): the hotline's calls are
+    read across them, so the KPIs have a trend."""
+    questionnaire_id = survey.questionnaire_version.questionnaire_id
+    return list(
+        db_session().scalars(
+            select(Survey.id)
+            .join(QuestionnaireVersion, QuestionnaireVersion.id == Survey.questionnaire_version_id)
+            .where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+        )
+    )
+
+
 @bp.get("/<slug>/hotline")
 def hotline(slug):
     """The hotline's KPIs for a month against target, by day, week, queue or agent, the
     monthly trend, and post-call satisfaction by wait."""
     survey = survey_or_404(slug, REPORTABLE)
     session = db_session()
-    if (
-        session.scalar(select(HotlineCall.id).where(HotlineCall.survey_id == survey.id).limit(1))
-        is None
-    ):
-        abort(404)
+    series = _series(survey)
     zone = _zone()
-    months = hotline_kpis.call_months(session, survey.id, zone)
+    months = hotline_kpis.call_months(session, series, zone)
+    if not months:
+        abort(404)
     month = request.args.get("month") or months[0]
     if month not in months:
         abort(400, description=f"no call records in {month!r}")
@@ -119,11 +130,11 @@ def hotline(slug):
     threshold = current_app.config["HOTLINE_THRESHOLD_SECONDS"]
     targets = current_app.config["HOTLINE_TARGETS"]
     start, end = hotline_kpis.month_bounds(month, zone)
-    calls = list(hotline_kpis.stored_calls(session, survey.id, start, end))
+    calls = list(hotline_kpis.stored_calls(session, series, start, end))
     overall = hotline_kpis.tally(calls, None, threshold, zone)[None].figures()
     rows = hotline_kpis.kpi_rows(hotline_kpis.tally(calls, by, threshold, zone), by)
     trend = hotline_kpis.kpi_rows(
-        hotline_kpis.tally(hotline_kpis.stored_calls(session, survey.id), "month", threshold, zone),
+        hotline_kpis.tally(hotline_kpis.stored_calls(session, series), "month", threshold, zone),
         "month",
     )[-12:]
     effect = wait_effect(session, survey)

@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..i18n import language_for_tag
-from ..models import Contact, Survey
+from ..models import Contact, StaffMember, Survey
 
 ALIASES = {
     "customer_ref": {"customer_ref", "customer", "客户号", "客戶號", "客户编号", "客戶編號"},
@@ -184,7 +184,12 @@ def normalise_phone(value: str, region: str) -> str:
 
 
 def _contact(
-    line: int, cells: dict, region: str, default_zone: str, problems: list[Problem]
+    line: int,
+    cells: dict,
+    region: str,
+    default_zone: str,
+    problems: list[Problem],
+    staff_numbers: set[str] | None = None,
 ) -> dict | None:
     """The contact's fields from one row, or None after logging why it cannot be imported."""
     before = len(problems)
@@ -215,6 +220,11 @@ def _contact(
                     Problem(line, key[5:], value[:40], f"longer than {MAX_ATTRIBUTE} characters")
                 )
             record["attributes"][key[5:]] = value.strip()
+    staff = record["attributes"].get("staff_id", "")
+    if staff and staff_numbers is not None and staff not in staff_numbers:
+        problems.append(
+            Problem(line, "staff_id", staff, "is not a staff number in the staff registry")
+        )
     if not (record.get("phone") or record["email"]) and len(problems) == before:
         problems.append(
             Problem(line, "phone", "", "a contact needs a phone number or an e-mail address")
@@ -275,12 +285,15 @@ def import_sample(
     header, rows = read_rows(raw, name)
     labels = dict((survey.settings or {}).get("attribute_labels", {}))
     mapping = _columns(header, name, labels)
+    staff_numbers = set(session.scalars(select(StaffMember.staff_number))) or None
     report = import_rows(
         session,
         Contact,
         (header, rows, mapping),
         ("customer_ref", "is already in this survey's sample"),
-        lambda line, cells, problems: _contact(line, cells, region, default_zone, problems),
+        lambda line, cells, problems: _contact(
+            line, cells, region, default_zone, problems, staff_numbers
+        ),
         {"survey_id": survey.id, "sampled": False},
         accept_valid,
         progress,

@@ -207,7 +207,7 @@ def set_weights(session: Session, unit: str, weights: dict[str, int]) -> StarWei
     return row
 
 
-def customer_scores(session: Session, survey: Survey, month: str, branches=None):
+def customer_scores(session: Session, survey: Survey, month: str):
     """Per complete response of the month: (staff number, stratum, 0–100 score)."""
     questionnaire = questionnaire_of(survey.questionnaire_version)
     scoring = questionnaire.staff_score
@@ -222,8 +222,6 @@ def customer_scores(session: Session, survey: Survey, month: str, branches=None)
         Response.completed_at >= start,
         Response.completed_at < end,
     ]
-    if branches is not None:
-        conditions.append(attribute("branch").in_(branches))
     staff = attribute("staff_id")
     responses = {
         rid: (number, stratum)
@@ -328,10 +326,10 @@ def league(
     confidence_level: float = 0.95,
 ) -> League:
     """The month's league of the staff the survey's responses name (optionally one
-    branch's; ``branches`` limits a manager to theirs)."""
+    branch's or team's; ``branches`` limits a manager to the staff of theirs). Every
+    response naming a member counts, whichever branch recorded it."""
     first, last = month_days(month)
-    limit = [branch] if branch else branches
-    rows = customer_scores(session, survey, month, limit)
+    rows = customer_scores(session, survey, month)
     numbers = {r[0] for r in rows}
     members = {
         m.staff_number: m
@@ -343,7 +341,11 @@ def league(
             if number not in members:
                 unknown[number] += 1
     in_league = [
-        m for m in members.values() if m.role in RANKED_ROLES and (not branch or m.unit == branch)
+        m
+        for m in members.values()
+        if m.role in RANKED_ROLES
+        and (not branch or m.unit == branch)
+        and (branches is None or m.unit in branches)
     ]
     customers = _customer_parts(session, survey, [r for r in rows if r[0] in members])
     internal = internal_parts(session, in_league, month, first, last)

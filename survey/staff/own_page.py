@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..analysis.scope import attribute
+from ..analysis.scope import attribute, month_of
 from ..models import REPORTABLE, Answer, Response, ResponseStatus, StaffMember, Survey
 from ..surveys.versions import questionnaire_of
 from .league import Entry, League, league
@@ -44,27 +44,61 @@ def last_months(today_month: str, count: int = MONTHS) -> list[str]:
     return months
 
 
-def rated_surveys(session: Session, member: StaffMember) -> list[Survey]:
-    """The reportable surveys whose responses name the member and give a staff score."""
-    ids = set(
-        session.scalars(
-            select(Response.survey_id)
-            .where(attribute("staff_id") == member.staff_number)
-            .distinct()
+@dataclass(frozen=True)
+class Series:
+    """One questionnaire's waves that rated the member: the survey of each month."""
+
+    title_survey: Survey  # the newest wave, whose title heads the section
+    by_month: dict  # YYYY-MM → Survey
+
+
+def rated_series(session: Session, member: StaffMember) -> list[Series]:
+    """The member's ratings grouped by questionnaire (a wave a month is one series)."""
+    dialect = session.get_bind().dialect.name
+    month = month_of(Response.completed_at, dialect)
+    counts = session.execute(
+        select(Response.survey_id, month, func.count())
+        .where(
+            attribute("staff_id") == member.staff_number,
+            Response.status == ResponseStatus.COMPLETE,
         )
-    )
-    surveys = session.scalars(
-        select(Survey).where(Survey.id.in_(ids), Survey.status.in_(REPORTABLE)).order_by(Survey.id)
+        .group_by(Response.survey_id, month)
     ).all()
-    return [s for s in surveys if questionnaire_of(s.questionnaire_version).staff_score]
+    surveys = {
+        s.id: s
+        for s in session.scalars(
+            select(Survey).where(
+                Survey.id.in_({c[0] for c in counts}), Survey.status.in_(REPORTABLE)
+            )
+        )
+        if questionnaire_of(s.questionnaire_version).staff_score
+    }
+    grouped: dict[int, dict] = {}
+    best: dict[tuple, int] = {}
+    for survey_id, when, count in counts:
+        survey = surveys.get(survey_id)
+        if survey is None:
+            continue
+        key = survey.questionnaire_version.questionnaire_id
+        if count > best.get((key, when), 0):
+            best[(key, when)] = count
+            grouped.setdefault(key, {})[when] = survey
+    return [
+        Series(max(months.values(), key=lambda s: s.id), months)
+        for _, months in sorted(grouped.items())
+    ]
 
 
 def history(
-    session: Session, survey: Survey, member: StaffMember, months: list[str], min_responses: int
+    session: Session, series: Series, member: StaffMember, months: list[str], min_responses: int
 ) -> list[Month]:
     """The member's league entry in each month (within their branch or team)."""
     found = []
     for month in months:
+        survey = series.by_month.get(month)
+        if survey is None:
+            found.append(Month(month, None, 0, 0))
+            continue
         result: League = league(
             session, survey, month, branch=member.unit or None, min_responses=min_responses
         )
@@ -74,9 +108,9 @@ def history(
     return found
 
 
-def comments(session: Session, survey: Survey, member: StaffMember) -> list[tuple[str, str]]:
+def comments(session: Session, series: Series, member: StaffMember) -> list[tuple[str, str]]:
     """Customers' comments naming the member, newest first, with their month only."""
-    questionnaire = questionnaire_of(survey.questionnaire_version)
+    questionnaire = questionnaire_of(series.title_survey.questionnaire_version)
     ids = list(questionnaire.analysis.comments)
     if not ids:
         return []
@@ -84,7 +118,7 @@ def comments(session: Session, survey: Survey, member: StaffMember) -> list[tupl
         select(Response.completed_at, Answer.value_text)
         .join(Answer, Answer.response_id == Response.id)
         .where(
-            Response.survey_id == survey.id,
+            Response.survey_id.in_([s.id for s in series.by_month.values()]),
             Response.status == ResponseStatus.COMPLETE,
             attribute("staff_id") == member.staff_number,
             Answer.question_id.in_(ids),

@@ -234,3 +234,14 @@ def import_staff(
         save_member(session, MemberDetails(**record), members.get(record["staff_number"]))
     report.imported = len(records)
     return report
+
+
+def check_known(session: Session, number: str | None) -> None:
+    """RegistryError when a kept registry does not have this staff number (a link or card
+    for a teller the league could not rank)."""
+    known = known_numbers(session)
+    if number and known is not None and number not in known:
+        raise RegistryError(
+            "staff",
+            f"The staff number {number!r} is not in the staff registry; add it there first.",
+        )
