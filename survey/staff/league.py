@@ -5,11 +5,12 @@ The composite (docs/staff.md has the method and its check by simulation):
 
 - **customers** (40 % by default): the design-weighted mean of the 0–100 score each of the
   month's complete responses naming the staff member gives (the questionnaire's
-  ``staff_score``: five items × 20 points on the counter card). Its variance is the
-  design's (linearisation, the survey's strata, weights and fpc), with the member's
-  responses minus one as degrees of freedom; it is never taken below the month's pooled
-  spread of scores over the member's responses, so ten customers who all gave full marks do
-  not make an interval of zero width.
+  ``staff_score``: five items × 20 points on the counter card). Its variance is moderated:
+  the design's own (linearisation with the survey's strata, weights and fpc; n − 1 degrees
+  of freedom) combined with the league's pooled within-member spread over n (times the
+  member's weighting effect) as if that were 10 more degrees of freedom. A handful of
+  responses then neither gives an interval of zero width (ten customers who all gave full
+  marks) nor one that covers the truth too seldom.
 - **peers** (30 %): the mean of the month's peer ratings, a sample of the branch's other
   tellers: variance s²/m × (1 − m/M), s² the within-teller variance of peer ratings pooled
   over the league, m the ratings, M the colleagues who could have rated.
@@ -56,6 +57,9 @@ DEFAULT_WEIGHTS = {
     StaffRole.AGENT: {"customer": 100, "peer": 0, "ops": 0, "lobby": 0},
 }
 RANKED_ROLES = (StaffRole.TELLER, StaffRole.AGENT)
+# Degrees of freedom the league's pooled spread counts for in a member's customer variance:
+# chosen by simulation (docs/staff.md) for coverage near 95 % from 10 responses up.
+PRIOR_DF = 10
 
 
 class LeagueError(ValueError):
@@ -261,15 +265,36 @@ def _customer_parts(session: Session, survey: Survey, rows) -> dict[str, tuple[i
         design = SampleDesign.build(len(rows))
     numbers = np.array([r[0] for r in rows], dtype=object)
     scores = np.array([r[2] for r in rows], dtype=float)
-    pooled, _ = _pooled(scores[numbers == number] for number in set(numbers.tolist()))
+    return customer_parts(design, scores, numbers)
+
+
+def customer_parts(design: SampleDesign, scores: np.ndarray, numbers: np.ndarray) -> dict:
+    """Each staff number's (n, customer Part): the domain's design-weighted mean with a
+    moderated variance — its design variance (n − 1 degrees of freedom) combined with the
+    league's pooled spread over n, times the member's weighting effect, counted as
+    ``PRIOR_DF`` more degrees of freedom (Smyth 2004)."""
+    pooled, _ = pooled_variance(scores[numbers == number] for number in set(numbers.tolist()))
     parts = {}
     for number in sorted(set(numbers.tolist())):
         domain = numbers == number
         n = int(domain.sum())
         estimate = mean(design, scores, domain)
-        floor = pooled / n if n else 0.0
-        parts[number] = (n, Part(estimate.estimate, max(estimate.variance, floor), max(n - 1, 1)))
+        weights = design.weights[domain]
+        kish = n * float(np.sum(weights**2)) / float(np.sum(weights)) ** 2
+        own = n - 1
+        variance = (PRIOR_DF * pooled * kish / n + own * estimate.variance) / (PRIOR_DF + own)
+        parts[number] = (n, Part(estimate.estimate, variance, own + PRIOR_DF))
     return parts
+
+
+def peer_part(values, pooled: float, df: float, possible: int) -> Internal:
+    """The mean of ``values`` (peer ratings) as a sample of the ``possible`` colleagues who
+    could have rated, with the pooled within-teller variance and the finite-population
+    correction (everyone rated: no sampling error)."""
+    count = len(values)
+    possible = max(possible, count)
+    variance = pooled / count * (1 - count / possible) if pooled else 0.0
+    return Internal(float(np.mean(values)), count, variance, df)
 
 
 def internal_parts(session: Session, members: list[StaffMember], month: str, first, last):
@@ -282,21 +307,19 @@ def internal_parts(session: Session, members: list[StaffMember], month: str, fir
         )
     ):
         scores[(ratee_id, source)].append(score)
-    pooled, df = _pooled(v for k, v in scores.items() if k[1] == RatingSource.PEER)
+    pooled, df = pooled_variance(v for k, v in scores.items() if k[1] == RatingSource.PEER)
     colleagues = _colleague_counts(session, first, last)
     found: dict[int, dict] = defaultdict(dict)
     for (ratee_id, source), values in scores.items():
-        count, average = len(values), float(np.mean(values))
         if source == RatingSource.PEER:
-            possible = max(colleagues.get(ids[ratee_id].branch, 1) - 1, count)
-            variance = pooled / count * (1 - count / possible) if pooled else 0.0
-            found[ratee_id]["peer"] = Internal(average, count, variance, df)
+            possible = colleagues.get(ids[ratee_id].branch, 1) - 1
+            found[ratee_id]["peer"] = peer_part(values, pooled, df, possible)
         else:
-            found[ratee_id][source] = Internal(average, count)
+            found[ratee_id][source] = Internal(float(np.mean(values)), len(values))
     return found
 
 
-def _pooled(groups) -> tuple[float, float]:
+def pooled_variance(groups) -> tuple[float, float]:
     """The within-group variance pooled over groups (one-way analysis of variance) and its
     degrees of freedom."""
     total, df = 0.0, 0

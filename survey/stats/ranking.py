@@ -8,9 +8,10 @@ rating) adds to the estimate and nothing to the variance.
 
 Rank groups: sorted from the highest, a group's first member leads it; each next member
 joins the group unless it is significantly below the leader, when it leads a new group. The
-tests are two-sided at the confidence level, Bonferroni-adjusted over the k − 1 comparisons a
-league of k can make, so the chance that a board separates anyone who is truly level stays
-below 1 − the confidence level.
+tests are two-sided at the confidence level, Bonferroni-adjusted over the k(k − 1)/2 pairs of
+a league of k (the leader is the top of a sorted list, so the comparisons made are chosen
+from all pairs), so the chance that a board separates anyone who is truly level stays below
+1 − the confidence level.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def rank_groups(entries: Sequence[Composite], confidence_level: float = 0.95) ->
     """Each entry's rank group (1 = the top), the entries taken in any order."""
     order = sorted(range(len(entries)), key=lambda i: -entries[i].estimate)
     groups = [0] * len(entries)
-    comparisons = max(len(entries) - 1, 1)
+    comparisons = max(len(entries) * (len(entries) - 1) // 2, 1)
     level = 1 - (1 - confidence_level) / comparisons
     group, leader = 0, None
     for index in order:
