@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from survey.staff.league import customer_parts, peer_part, pooled_variance
 from survey.stats import SampleDesign
 from survey.stats.ranking import Composite, Part, compose, rank_groups, satterthwaite
 from survey.stats.regression import simple_regression
-from survey.staff.league import customer_parts, peer_part, pooled_variance
 
 # A counter card's scores (0–100 in steps of 10) as customers give them: mostly high.
 VALUES = np.arange(0, 101, 10, dtype=float)
