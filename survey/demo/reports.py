@@ -96,7 +96,7 @@ def _attributes(stratum_attribute, stratum, rng) -> dict:
         "branch": branch,
         "channel": "counter",
         "tier": tier,
-        "staff_id": str(rng.choice(TELLERS_OF[branch])),
+        "staff_id": str(rng.choice(TELLERS_OF.get(branch) or list(STAFF_EFFECT)[:23])),
     }
 
 

@@ -39,9 +39,11 @@ bp = Blueprint("mypage", __name__, url_prefix="/me")
 protect(bp, list(Role))
 
 
-def _member() -> StaffMember:
+def _member() -> StaffMember | None:
+    """The signed-in person's registry entry; without one an admin (who may open every page)
+    is told how to link it, anyone else is refused."""
     member = member_of(db_session(), g.user.id)
-    if member is None:
+    if member is None and g.user.role != Role.ADMIN:
         abort(403)
     return member
 
@@ -56,6 +58,8 @@ def index():
     """Their scores month by month, customers' comments, and whom they may rate."""
     session = db_session()
     member = _member()
+    if member is None:
+        return render_template("mypage/unlinked.html")
     month = _month()
     months = own_page.last_months(month)
     minimum = current_app.config["STAR_MIN_RESPONSES"]
@@ -91,6 +95,8 @@ def rate(number: str):
     """Rate one colleague on the internal questionnaire, once this month."""
     session = db_session()
     member, ratee, month = _member(), _colleague(number), _month()
+    if member is None:
+        return redirect(url_for("mypage.index"))
     mine = {c.member.id: c for c in colleagues(session, member, month, current_app.secret_key)}
     if ratee.id not in mine:
         abort(403)

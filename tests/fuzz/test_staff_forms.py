@@ -68,7 +68,8 @@ FIELD_NAMES = [
     "username", "password", "role", "display_name", "branches", "name", "size", "method",
     "minimum", "seed", "replicates", "replicate", "rate", "queue_rate", "min_talk",
     "due_hours", "mode", "interviewer", "target", "cell", "attribute", "value", "limit",
-    "language", "code", "note", "action", "file", "after_days",
+    "language", "code", "note", "action", "file", "after_days", "staff_number", "team",
+    "active_from", "active_to", "unit", "customer", "peer", "ops", "lobby", "valid_only",
 ]  # fmt: skip
 
 

@@ -4,20 +4,25 @@ customer's link and an API token; and clients signed in as each role."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from survey.accounts.api_tokens import issue_token
-from survey.models import CatiCase, User
-from tests.conftest import PASSWORD, csrf_token_from
+from survey.models import CatiCase, StaffMember, User
+from survey.questionnaire import load_file
+from survey.surveys.versions import store
+from tests.conftest import PASSWORD, QUESTIONNAIRES, csrf_token_from
 
-ROLES = ("admin", "manager", "supervisor", "interviewer")
+ROLES = ("admin", "manager", "supervisor", "interviewer", "staff")
 HOMES = {
     "admin": "/admin/",
     "manager": "/reports/",
     "supervisor": "/fieldwork/",
     "interviewer": "/cati/",
+    "staff": "/me/",
 }
 
 
@@ -43,6 +48,7 @@ def world(app, db, make_user, cati_survey, fielded) -> World:
     token, record = issue_token(db, "dashboard", created_by=user_ids["admin"])
     db.commit()
     user_ids["target"] = make_user("target", "interviewer")
+    _teller_and_colleague(db, user_ids["staff"])
     return World(
         slug=survey.slug,
         survey_id=survey.id,
@@ -53,6 +59,24 @@ def world(app, db, make_user, cati_survey, fielded) -> World:
         version_id=survey.questionnaire_version_id,
         user_ids=user_ids,
     )
+
+
+def _teller_and_colleague(db, user_id: int) -> None:
+    """The staff account is teller T1 of branch B1, with a colleague T2 to rate."""
+    path = Path(QUESTIONNAIRES) / "teller-internal-rating.yaml"
+    store(db, load_file(path), path.read_text(encoding="utf-8"))
+    for number, linked in (("T1", user_id), ("T2", None)):
+        db.add(
+            StaffMember(
+                staff_number=number,
+                name=number,
+                role="teller",
+                branch="B1",
+                active_from=date(2000, 1, 1),
+                user_id=linked,
+            )
+        )
+    db.commit()
 
 
 class Visitor:

@@ -18,6 +18,7 @@ AREA_ROLES = {
     "cati": {"interviewer"},
     "fieldwork": {"supervisor"},
     "inbox": {"manager", "supervisor"},
+    "mypage": {"staff"},
     "reports": {"manager"},
     "admin": {"admin"},
     "api": {"manager"},
@@ -95,6 +96,7 @@ def _address(rule: str, endpoint: str, world) -> str:
         "filename": "css/app.css",
         "key": "branch-counter",
         "step": "contact",
+        "number": "T2",
     }
     address = rule
     for name, value in values.items():
