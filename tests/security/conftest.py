@@ -62,7 +62,8 @@ def world(app, db, make_user, cati_survey, fielded) -> World:
 
 
 def _teller_and_colleague(db, user_id: int) -> None:
-    """The staff account is teller T1 of branch B1, with a colleague T2 to rate."""
+    """The staff account is teller T1 of branch B1, with a colleague T2 to rate; A7 is the
+    hotline agent the call files name."""
     path = Path(QUESTIONNAIRES) / "teller-internal-rating.yaml"
     store(db, load_file(path), path.read_text(encoding="utf-8"))
     for number, linked in (("T1", user_id), ("T2", None)):
@@ -76,6 +77,11 @@ def _teller_and_colleague(db, user_id: int) -> None:
                 user_id=linked,
             )
         )
+    db.add(
+        StaffMember(
+            staff_number="A7", name="A7", role="agent", team="hotline", active_from=date(2000, 1, 1)
+        )
+    )
     db.commit()
 
 
