@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from ..sample.frame_import import ImportReport, Problem, check_rows, column_key, read_rows
+from ..sample.frame_import import ImportReport, Problem, check_rows, columns_of, read_rows
 
 ALIASES = {
     "call_id": {"call_id", "呼叫编号", "呼叫編號", "通话编号", "通話編號"},
@@ -144,16 +144,8 @@ def call_fields(line: int, cells: dict, problems: list, zone: str, agents: set[s
 
 
 def columns(header: list[str], aliases: dict, required, name: str) -> dict[str, int]:
-    """Which column holds each field (English or Chinese titles); a missing required one
-    is a CallFileError."""
-    mapping = {}
-    for index, title in enumerate(header):
-        if key := column_key(title, aliases):
-            mapping[key] = index
-    missing = [key for key in required if key not in mapping]
-    if missing:
-        raise CallFileError(f"{name}: no column for {', '.join(missing)}")
-    return mapping
+    """Which column holds each field; a missing required one is a CallFileError."""
+    return columns_of(header, aliases, required, name, CallFileError)
 
 
 def read_calls(

@@ -102,6 +102,19 @@ def column_key(title: str, aliases: dict[str, set[str]]) -> str | None:
     return next((key for key, names in aliases.items() if title.lower() in names), None)
 
 
+def columns_of(header: list[str], aliases: dict, required, name: str, error=ValueError):
+    """Which column holds each field (English or Chinese titles, any case); a required
+    field without a column raises ``error`` naming the file and the fields."""
+    mapping = {}
+    for index, title in enumerate(header):
+        if key := column_key(title, aliases):
+            mapping[key] = index
+    missing = [key for key in required if key not in mapping]
+    if missing:
+        raise error(f"{name}: no column for {', '.join(missing)}")
+    return mapping
+
+
 def phone_cell(line: int, key: str, cells: dict, region: str, problems: list) -> str | None:
     """A phone column's number in E.164 (None when empty); a bad one is a located problem."""
     value = cells.get(key, "").strip()

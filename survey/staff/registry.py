@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import StaffMember, StaffRole, User
-from ..sample.frame_import import ImportReport, Problem, check_rows, column_key, read_rows
+from ..sample.frame_import import ImportReport, Problem, check_rows, columns_of, read_rows
 
 ALIASES = {
     "staff_number": {"staff_number", "staff_id", "staff", "工号", "工號", "员工号", "員工號"},
@@ -196,13 +196,7 @@ def import_staff(
     """Check every row; add new staff numbers and update known ones — all rows, or
     (``accept_valid``) only the valid ones."""
     header, rows = read_rows(raw, name)
-    mapping = {}
-    for index, title in enumerate(header):
-        if key := column_key(title, ALIASES):
-            mapping[key] = index
-    missing = [key for key in REQUIRED if key not in mapping]
-    if missing:
-        raise StaffFileError(f"{name}: no column for {', '.join(missing)}")
+    mapping = columns_of(header, ALIASES, REQUIRED, name, StaffFileError)
     users = dict(session.execute(select(User.username, User.id)).all())
     links = dict(
         session.execute(
