@@ -270,3 +270,27 @@ def test_who_may_rate_whom(db, counter):
     assert source_of(agent, t1) is None and source_of(t1, ops) is None
     with pytest.raises(RatingError):
         record_rating(db, t1, t1, "2026-11", {}, "secret")
+
+
+def test_a_card_for_a_teller_the_registry_lacks_is_refused(runner, db, counter, client, make_user):
+    member(db, "T1", "teller")
+    db.commit()
+    refused = runner.invoke(args=["links", "open", "counter-2026-11", "--staff", "T9"])
+    assert refused.exit_code == 1
+    assert "'T9' is not in the staff registry" in refused.output
+    db.rollback()
+    assert not db.get(Survey, counter.id).open_link  # nothing changed
+    made = runner.invoke(args=["links", "open", "counter-2026-11", "--staff", "T1"])
+    assert made.exit_code == 0, made.output
+    assert "/o/counter-2026-11?at=" in made.output
+
+
+def test_a_sample_frame_naming_an_unknown_teller_is_located(db, counter):
+    from survey.sample.frame_import import import_sample
+
+    member(db, "T1", "teller")
+    db.flush()
+    raw = b"customer_ref,phone,staff_id\nC1,13800138000,T1\nC2,13800138001,T9\n"
+    report = import_sample(db, counter, raw, "frame.csv")
+    assert [(p.line, p.column, p.value) for p in report.problems] == [(3, "staff_id", "T9")]
+    assert report.imported == 0
