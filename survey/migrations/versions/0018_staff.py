@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("rater_key", sa.String(length=64), nullable=False),
         sa.Column("questionnaire_version_id", sa.Integer(), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("score", sa.Double(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["ratee_id"], ["staff_members.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["questionnaire_version_id"], ["questionnaire_versions.id"]),
