@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import (
     Blueprint,
     abort,
@@ -25,6 +22,7 @@ from ..i18n import current_language
 from ..models import Role, StaffMember
 from ..questionnaire.presentation import question_view
 from ..staff import own_page
+from ..staff.league import current_month
 from ..staff.ratings import (
     RatingError,
     colleagues,
@@ -49,8 +47,7 @@ def _member() -> StaffMember | None:
 
 
 def _month() -> str:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return f"{datetime.now(zone):%Y-%m}"
+    return current_month(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 @bp.get("/")

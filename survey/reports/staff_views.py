@@ -3,9 +3,6 @@ board, and the hotline's KPIs against target with what waiting does to satisfact
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import abort, current_app, render_template, request
 from sqlalchemy import select
 
@@ -14,7 +11,7 @@ from ..database import db_session
 from ..hotline import kpis as hotline_kpis
 from ..hotline.satisfaction import wait_effect
 from ..models import REPORTABLE, QuestionnaireVersion, StaffMember, Survey
-from ..staff.league import LeagueError, league
+from ..staff.league import LeagueError, current_month, league
 from ..surveys.listing import survey_or_404
 from ..surveys.versions import questionnaire_of
 from .context import allowed_branches
@@ -25,10 +22,6 @@ def _zone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def _this_month() -> str:
-    return f"{datetime.now(ZoneInfo(_zone())):%Y-%m}"
-
-
 def _league_of(slug: str):
     survey = survey_or_404(slug, REPORTABLE)
     if questionnaire_of(survey.questionnaire_version).staff_score is None:
@@ -37,7 +30,7 @@ def _league_of(slug: str):
     branch = (request.args.get("branch") or "").strip() or None
     if branches is not None and branch is not None and branch not in branches:
         abort(403)
-    month = (request.args.get("month") or "").strip() or _this_month()
+    month = (request.args.get("month") or "").strip() or current_month(_zone())
     try:
         result = league(
             db_session(),

@@ -28,7 +28,8 @@ import calendar
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import select
@@ -64,6 +65,11 @@ PRIOR_DF = 10
 
 class LeagueError(ValueError):
     """A league that cannot be computed (and why)."""
+
+
+def current_month(zone: str) -> str:
+    """This month (YYYY-MM) in the bank's time zone: ratings and leagues follow its calendar."""
+    return f"{datetime.now(ZoneInfo(zone)):%Y-%m}"
 
 
 def month_days(month: str) -> tuple[date, date]:
@@ -118,13 +124,6 @@ class Entry:
             return self.customer.estimate if self.customer else None
         found = self.internal.get(part)
         return found.mean if found else None
-
-    def customer_ci(self, confidence_level: float) -> tuple[float, float] | None:
-        if self.customer is None or self.n < 2:
-            return None
-        ci = Composite(self.customer.estimate, self.customer.variance, self.customer.df)
-        interval = ci.confidence_interval(confidence_level)
-        return interval.low, interval.high
 
     def as_json(self) -> dict:
         """The entry as `survey staff league --json` prints it (DESIGN.md)."""

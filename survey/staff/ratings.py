@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -130,7 +129,3 @@ def record_rating(
 
 def member_of(session: Session, user_id: int) -> StaffMember | None:
     return session.scalar(select(StaffMember).where(StaffMember.user_id == user_id))
-
-
-def this_month(today: date) -> str:
-    return f"{today:%Y-%m}"
