@@ -40,9 +40,10 @@ def proportion_interval(
         centre, half = math.log(p / (1 - p)), q * se / (p * (1 - p))
         return ConfidenceInterval(_expit(centre - half), _expit(centre + half))
     if method == "asin":
+        # As R: sin² of the bounds on the arcsine scale, unclamped, so a bound past 0 or π/2
+        # reflects back into [0, 1] rather than stopping at the edge.
         centre, half = math.asin(math.sqrt(p)), q * se / (2 * math.sqrt(p * (1 - p)))
-        low, high = max(centre - half, 0.0), min(centre + half, math.pi / 2)
-        return ConfidenceInterval(math.sin(low) ** 2, math.sin(high) ** 2)
+        return ConfidenceInterval(math.sin(centre - half) ** 2, math.sin(centre + half) ** 2)
     if method == "beta":
         alpha = 1 - confidence_level
         n_eff = p * (1 - p) / variance

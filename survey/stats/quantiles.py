@@ -27,12 +27,16 @@ QUANTILE_METHODS = ("mean", "xlogit", "asin", "beta")
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, p: float) -> float:
-    """R's ``qrule_math``: the first value whose cumulative weight share is at least p."""
+    """R's ``qrule_math``: the first value whose cumulative weight share is at least p.
+
+    The weights are summed as R sums them, in long double and rounded to double once, so a
+    share that lands exactly on p (100 weights of 0.1 out of 200) is exactly p here too."""
     keep = w != 0
     x, w = x[keep], w[keep]
     order = np.argsort(x, kind="stable")
-    x, cumulative = x[order], np.cumsum(w[order])
-    total = cumulative[-1]
+    x = x[order]
+    cumulative = np.cumsum(w[order], dtype=np.longdouble).astype(float)
+    total = float(np.sum(w, dtype=np.longdouble))
     below = np.flatnonzero(cumulative <= p * total)
     position = below[-1] if len(below) else 0
     following = min(position + 1, len(x) - 1)

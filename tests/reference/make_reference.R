@@ -38,6 +38,7 @@ apistrat <- read.csv(file.path(here, "apistrat.csv"), stringsAsFactors = FALSE)
 apiclus1 <- read.csv(file.path(here, "apiclus1.csv"), stringsAsFactors = FALSE)
 apistrat$yes <- as.integer(apistrat$sch.wide == "Yes")
 apiclus1$yes <- as.integer(apiclus1$sch.wide == "Yes")
+apiclus1$high_api <- as.integer(apiclus1$api00 >= 850)  # one school: asin's lower bound reflects
 
 bank$overall_filled <- ifelse(is.na(bank$q_overall), 3, bank$q_overall)
 designs <- list(
@@ -119,6 +120,7 @@ mean_case("api_strat", "api00", "mean", by = "stype")
 mean_case("api_clus1", "enroll", "total")
 mean_case("api_clus1", "api00", "mean", by = "stype")
 for (method in c("logit", "beta", "mean", "xlogit", "asin")) prop_case("api_strat", "yes", method)
+prop_case("api_clus1", "high_api", "asin")
 
 # Lonely PSUs: the bank design with one stratum cut down to a single PSU -----------------
 lonely_rows <- bank[!(bank$region == "north" & bank$tier == "wealth" & bank$cluster != "north-wealth-01"), ]
@@ -198,6 +200,13 @@ for (design in c("bank_strat", "bank_cluster")) {
   plain <- 3 / 2 * (1 - sum(apply(complete, 2, var)) / var(rowSums(complete)))
   extra <- c(extra, sprintf('{"kind": "alpha", "design": "%s", "items": ["q_overall", "q_nps", "wait"], "survey": %s, "plain": %s}',
                             design, num(a), num(plain)))
+}
+# Ties: the cumulative weight share lands exactly on p only when summed as R sums (long double).
+ties <- data.frame(y = c(rep(3, 100), rep(4, 100)), w = 0.1)
+tied <- svyquantile(~y, svydesign(ids = ~1, weights = ~w, data = ties), quantiles = c(0.25, 0.5, 0.75), ci = TRUE)[[1]]
+for (i in seq_len(nrow(tied))) {
+  extra <- c(extra, sprintf('{"kind": "quantile_ties", "values": [3, 4], "each": 100, "weight": 0.1, "p": %s, "estimate": %s, "ci_low": %s, "ci_high": %s}',
+                            num(c(0.25, 0.5, 0.75)[i]), num(tied[i, 1]), num(tied[i, 2]), num(tied[i, 3])))
 }
 p <- c(0.001, 0.04, 0.03, 0.2, 0.011, 0.5)
 extra <- c(extra, sprintf('{"kind": "p_adjust", "p": [%s], "holm": [%s], "bh": [%s]}', paste(sapply(p, num), collapse = ", "),

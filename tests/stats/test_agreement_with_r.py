@@ -40,6 +40,8 @@ def values_of(case) -> np.ndarray:
         return data.numbers("q_nps")
     if case["var"] == "yes":
         return np.array([1.0 if v == "Yes" else 0.0 for v in data.text("sch.wide")])
+    if case["var"] == "high_api":
+        return (data.numbers("api00") >= 850).astype(float)
     return data.numbers(case["var"])
 
 

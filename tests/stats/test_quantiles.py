@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from survey.stats import SampleDesign
 from survey.stats.quantiles import quantile, weighted_quantile
 from tests.stats.test_agreement_with_r import CASES, design_of, table
 
@@ -53,3 +54,20 @@ def test_bad_quantile_requests():
         quantile(design, y, 1.5)
     with pytest.raises(ValueError, match="choose one of mean, xlogit, asin, beta"):
         quantile(design, y, 0.5, method="wilson")
+
+
+TIES = [c for c in EXTRA if c["kind"] == "quantile_ties"]
+
+
+@pytest.mark.parametrize("case", TIES, ids=lambda c: f"p{c['p']}")
+def test_a_cumulative_share_landing_exactly_on_p_takes_the_lower_value_as_r(case):
+    # 100 answers of 3 and 100 of 4, every weight 0.1: summed in doubles the share after
+    # the threes is 0.5000000000000001, not 0.5; R sums in long double and gets 0.5.
+    y = np.repeat(np.array(case["values"], dtype=float), case["each"])
+    design = SampleDesign.build(len(y), weights=np.full(len(y), case["weight"]))
+    result = quantile(design, y, case["p"])
+    assert (result.estimate, result.ci_low, result.ci_high) == (
+        case["estimate"],
+        case["ci_low"],
+        case["ci_high"],
+    )
