@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval, critical_value
-from .proportions import proportion_interval
+from .proportions import exact_at_bound, proportion_interval
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Estimate:
             raise ValueError(
                 f"unknown interval method {method!r}; the methods for a {self.kind} are {', '.join(valid)}"
             )
+        if self.kind == "proportion" and self.estimate in (0.0, 1.0) and self.rows:
+            return exact_at_bound(self.estimate, self.rows, confidence_level)
         if method in MEAN_METHODS or method == "mean":
             q = critical_value(confidence_level, self.df, "normal" if method == "normal" else "t")
             half = q * self.se

@@ -128,3 +128,14 @@ def test_independent_periods_add_variances():
     assert result.difference == 0.0
     assert result.se == pytest.approx(first.se * np.sqrt(2))
     assert result.p_value == 1.0
+
+
+@pytest.mark.parametrize("method", ["logit", "beta", "mean", "xlogit", "asin", "wilson"])
+def test_no_zero_width_interval_when_every_answer_is_the_same(method):
+    # 20 answers, none (or all) in the top box: Clopper–Pearson on the 20 rows, whatever
+    # the method, instead of "0 % (0–0)".
+    design = SampleDesign.build(20, weights=np.full(20, 3.0))
+    none = proportion(design, np.zeros(20)).confidence_interval(0.95, method)
+    every = proportion(design, np.ones(20)).confidence_interval(0.95, method)
+    assert (none.low, none.high) == pytest.approx((0.0, 1 - 0.025 ** (1 / 20)))
+    assert (every.low, every.high) == pytest.approx((0.025 ** (1 / 20), 1.0))
