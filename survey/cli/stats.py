@@ -9,6 +9,7 @@ import click
 
 from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, SampleDesign, by
 from ..stats.errors import DesignError, EstimationError
+from ..stats.estimate import own_df
 from .table import Table, TableError
 
 SMALL_BASE = 30
@@ -68,6 +69,14 @@ def _table(entries: list[dict], by_column: str | None) -> str:
 )
 @click.option("--lonely-psu", type=click.Choice(LONELY_PSU), default="fail", show_default=True)
 @click.option(
+    "--domain-df",
+    type=click.Choice(["design", "domain"]),
+    default="design",
+    show_default=True,
+    help="A --by domain's degrees of freedom: the whole design's (R's svyby) or the domain's "
+    "own (R on subset(design, …)), wider for a small domain cutting across strata.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True
 )
 def stats_command(
@@ -82,6 +91,7 @@ def stats_command(
     confidence_level,
     ci_method,
     lonely_psu,
+    domain_df,
     fmt,
 ):
     """Design-based estimates (mean, total, proportion, NPS) with intervals, as R's survey package."""
@@ -114,6 +124,8 @@ def stats_command(
             if by_column
             else [(None, estimator(design, y))]
         )
+        if domain_df == "domain":
+            results = [(domain, own_df(e)) for domain, e in results]
         entries = [
             e.entry(var, stat, domain, by_column, confidence_level, method) for domain, e in results
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval, critical_value
 from .proportions import exact_at_bound, proportion_interval
@@ -112,3 +112,11 @@ def design_effects(
         else None
     )
     return without, variance / (srs / nobs)
+
+
+def own_df(estimate: Estimate) -> Estimate:
+    """The estimate with its domain's own degrees of freedom (R's estimate on
+    ``subset(design, …)``) in place of the whole design's (R's ``svyby``)."""
+    if estimate.domain_df is None:
+        return estimate
+    return replace(estimate, df=estimate.domain_df)

@@ -201,6 +201,24 @@ for (design in c("bank_strat", "bank_cluster")) {
   extra <- c(extra, sprintf('{"kind": "alpha", "design": "%s", "items": ["q_overall", "q_nps", "wait"], "survey": %s, "plain": %s}',
                             design, num(a), num(plain)))
 }
+# A domain's own degrees of freedom (survey stats --domain-df domain): R's estimate on
+# subset(design, …) with confint(df = degf(subset)), and svyciprop, whose default df is the
+# subset's degf().
+for (design in c("bank_strat", "bank_cluster")) {
+  des <- designs[[design]]$make()
+  for (b in sort(unique(bank$branch))) {
+    sub <- subset(des, branch == b & !is.na(q_overall))
+    m <- svymean(~q_overall, sub)
+    ci <- confint(m, df = degf(sub))
+    extra <- c(extra, sprintf('{"kind": "domain_df", "design": "%s", "var": "q_overall", "stat": "mean", "method": "t", "domain": "%s", "estimate": %s, "ci_low": %s, "ci_high": %s, "df": %s}',
+                              design, b, num(coef(m)), num(ci[1]), num(ci[2]), num(degf(sub))))
+    sub <- subset(des, branch == b & !is.na(top2))
+    p <- svyciprop(~top2, sub, method = "logit")
+    ci <- attr(p, "ci")
+    extra <- c(extra, sprintf('{"kind": "domain_df", "design": "%s", "var": "top2", "stat": "prop", "method": "logit", "domain": "%s", "estimate": %s, "ci_low": %s, "ci_high": %s, "df": %s}',
+                              design, b, num(coef(p)), num(ci[1]), num(ci[2]), num(degf(sub))))
+  }
+}
 # Ties: the cumulative weight share lands exactly on p only when summed as R sums (long double).
 ties <- data.frame(y = c(rep(3, 100), rep(4, 100)), w = 0.1)
 tied <- svyquantile(~y, svydesign(ids = ~1, weights = ~w, data = ties), quantiles = c(0.25, 0.5, 0.75), ci = TRUE)[[1]]

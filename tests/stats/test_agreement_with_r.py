@@ -90,3 +90,28 @@ def test_reference_covers_the_design_features():
     assert {"lonely_remove", "lonely_certainty", "lonely_adjust", "lonely_average"} <= designs
     methods = {case["ci_method"] for case in CASES if case["stat"] == "prop"}
     assert methods == {"logit", "beta", "mean", "xlogit", "asin"}
+
+
+DOMAIN_DF = [
+    c
+    for c in json.loads((REFERENCE / "reference_extra.json").read_text())
+    if c["kind"] == "domain_df"
+]
+
+
+@pytest.mark.parametrize("case", DOMAIN_DF, ids=lambda c: f"{c['design']}-{c['var']}-{c['domain']}")
+def test_a_domains_own_degrees_of_freedom_agree_with_r_on_a_subset(case):
+    from survey.stats.estimate import own_df
+
+    reference = next(c for c in CASES if c["design"] == case["design"])
+    data = table(reference["data"])
+    y = data.numbers(case["var"])
+    estimator = ESTIMATORS[case["stat"]]
+    estimate = own_df(
+        dict(by(design_of(reference), y, data.text("branch"), estimator))[case["domain"]]
+    )
+    assert estimate.df == case["df"]
+    assert estimate.estimate == pytest.approx(case["estimate"], rel=1e-9)  # R fits the logit by glm
+    ci = estimate.confidence_interval(0.95, case["method"])
+    tolerance = 1e-6 if case["method"] == "logit" else 1e-9
+    assert (ci.low, ci.high) == pytest.approx((case["ci_low"], case["ci_high"]), rel=tolerance)

@@ -175,3 +175,16 @@ def test_na_cells_are_missing_like_empty_ones(runner, tmp_path):
     ]
     assert entry["n"] == 2
     assert entry["estimate"] == 2.0
+
+
+def test_a_domains_own_degrees_of_freedom_on_request(runner):
+    reference = Path(__file__).parent.parent / "reference" / "bank_survey.csv"
+    common = [str(reference), "--var", "q_overall", "--strata", "region,tier", "--weights",
+              "weight", "--fpc", "population", "--by", "branch"]  # fmt: skip
+    design = json.loads(run(runner, *common).output)["estimates"]
+    own = json.loads(run(runner, *common, "--domain-df", "domain").output)["estimates"]
+    assert len({e["df"] for e in design}) == 1  # svyby: the design's df for every branch
+    for whole, domain in zip(design, own, strict=True):
+        assert domain["estimate"] == whole["estimate"] and domain["se"] == whole["se"]
+        assert domain["df"] < whole["df"]
+        assert domain["ci_high"] - domain["ci_low"] > whole["ci_high"] - whole["ci_low"]
