@@ -1,4 +1,5 @@
-"""Cronbach's alpha of a multi-item scale, plain and survey-weighted (R's svycralpha).
+"""Cronbach's alpha of a multi-item scale, plain and survey-weighted (R's svycralpha), raw
+and standardised (from the mean inter-item correlation, for items on different scales).
 
 References
 ----------
@@ -54,3 +55,26 @@ def survey_alpha(design: SampleDesign, items: Sequence) -> float:
 
     items_variance = np.array([weighted_variance(data[:, j]) for j in range(data.shape[1])])
     return _alpha(items_variance, weighted_variance(data.sum(axis=1)))
+
+
+def _standardised(correlation: np.ndarray) -> float:
+    k = correlation.shape[0]
+    mean_r = float(correlation[np.triu_indices(k, 1)].mean())
+    return k * mean_r / (1 + (k - 1) * mean_r)
+
+
+def standardised_alpha(items: Sequence, design: SampleDesign | None = None) -> float:
+    """Standardised alpha, k·r̄ / (1 + (k − 1)·r̄), r̄ the mean inter-item correlation on the
+    complete cases: design-weighted with a design (R: cov2cor of svyvar), plain without."""
+    matrix = _complete(items)
+    weights = np.ones(len(matrix)) if design is None else design.weights
+    rows = ~np.isnan(matrix).any(axis=1) & (weights != 0)
+    if int(rows.sum()) < 2:
+        raise EstimationError("fewer than two respondents answered every item")
+    data, w = matrix[rows], weights[rows]
+    centred = data - (w @ data) / w.sum()
+    covariance = (centred * w[:, None]).T @ centred
+    spread = np.sqrt(np.diag(covariance))
+    if (spread == 0).any():
+        raise EstimationError("an item does not vary, so its correlations are undefined")
+    return _standardised(covariance / np.outer(spread, spread))

@@ -198,8 +198,15 @@ for (design in c("bank_strat", "bank_cluster")) {
   a <- svycralpha(~q_overall + q_nps + wait, des, na.rm = TRUE)
   complete <- na.omit(bank[, c("q_overall", "q_nps", "wait")])
   plain <- 3 / 2 * (1 - sum(apply(complete, 2, var)) / var(rowSums(complete)))
-  extra <- c(extra, sprintf('{"kind": "alpha", "design": "%s", "items": ["q_overall", "q_nps", "wait"], "survey": %s, "plain": %s}',
-                            design, num(a), num(plain)))
+  # Standardised alpha, k·r̄ / (1 + (k − 1)·r̄), from the mean inter-item correlation: the
+  # design-weighted one (svyvar on the complete cases) and the plain one.
+  answered <- subset(des, !is.na(q_overall) & !is.na(q_nps) & !is.na(wait))
+  r <- cov2cor(as.matrix(svyvar(~q_overall + q_nps + wait, answered)))
+  rbar <- mean(r[upper.tri(r)])
+  plain_r <- cor(complete)
+  plain_rbar <- mean(plain_r[upper.tri(plain_r)])
+  extra <- c(extra, sprintf('{"kind": "alpha", "design": "%s", "items": ["q_overall", "q_nps", "wait"], "survey": %s, "plain": %s, "survey_standardised": %s, "plain_standardised": %s}',
+                            design, num(a), num(plain), num(3 * rbar / (1 + 2 * rbar)), num(3 * plain_rbar / (1 + 2 * plain_rbar))))
 }
 # A domain's own degrees of freedom (survey stats --domain-df domain): R's estimate on
 # subset(design, …) with confint(df = degf(subset)), and svyciprop, whose default df is the

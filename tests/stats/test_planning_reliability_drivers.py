@@ -21,7 +21,7 @@ from survey.stats.planning import (
     sample_size_nps,
     sample_size_proportion,
 )
-from survey.stats.reliability import cronbach_alpha, survey_alpha
+from survey.stats.reliability import cronbach_alpha, standardised_alpha, survey_alpha
 from tests.stats.test_agreement_with_r import CASES, design_of, table
 
 EXTRA = json.loads(
@@ -93,6 +93,8 @@ def test_alpha_agrees_with_r(case):
     design = design_of(next(c for c in CASES if c["design"] == case["design"]))
     assert survey_alpha(design, items) == pytest.approx(case["survey"], rel=1e-9)
     assert cronbach_alpha(items) == pytest.approx(case["plain"], rel=1e-9)
+    assert standardised_alpha(items, design) == pytest.approx(case["survey_standardised"], rel=1e-9)
+    assert standardised_alpha(items) == pytest.approx(case["plain_standardised"], rel=1e-9)
 
 
 def _data(seed=3, n=600):
