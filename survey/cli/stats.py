@@ -6,10 +6,12 @@ import json
 import math
 
 import click
+import numpy as np
 
 from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, SampleDesign, by
 from ..stats.errors import DesignError, EstimationError
 from ..stats.estimate import own_df
+from ..stats.quantiles import QUANTILE_METHODS, quantile
 from .table import Table, TableError
 
 SMALL_BASE = 30
@@ -19,15 +21,48 @@ def _columns(value: str | None) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()] if value else []
 
 
+def _quantiles(design, y, groups, p, var, by_column, level, method, domain_df) -> list[dict]:
+    """The quantile overall or in each domain (sorted), as svyquantile / svyby; a bound R
+    gives as NaN (the CDF's interval reaching 0 or 1) is null."""
+    present = ~np.isnan(y)
+    domains = [(None, None)]
+    if groups is not None:
+        names = sorted({g for g, here in zip(groups, present, strict=True) if here})
+        labels = np.asarray(groups, dtype=object)
+        domains = [(name, labels == name) for name in names]
+    entries = []
+    for name, mask in domains:
+        rows = present if (mask is None or domain_df == "design") else present & mask
+        q = quantile(design, y, p, mask, level, method, df_rows=rows)
+        entries.append(
+            {
+                "by": None if by_column is None else {by_column: name},
+                "var": var,
+                "stat": "quantile",
+                "p": p,
+                "estimate": q.estimate,
+                "se": None if math.isnan(q.se) else q.se,
+                "ci_low": None if math.isnan(q.ci_low) else q.ci_low,
+                "ci_high": None if math.isnan(q.ci_high) else q.ci_high,
+                "confidence_level": level,
+                "ci_method": method,
+                "df": q.df,
+                "deff": None,
+                "n": q.n,
+            }
+        )
+    return entries
+
+
 def _table(entries: list[dict], by_column: str | None) -> str:
     head = [by_column or "", "estimate", "se", "ci_low", "ci_high", "n", "deff"]
     rows = [
         [
             ("" if e["by"] is None else str(next(iter(e["by"].values())))),
-            f"{e['estimate']:.4f}",
-            f"{e['se']:.4f}",
-            f"{e['ci_low']:.4f}",
-            f"{e['ci_high']:.4f}",
+            *(
+                "—" if e[key] is None else f"{e[key]:.4f}"
+                for key in ("estimate", "se", "ci_low", "ci_high")
+            ),
             str(e["n"]),
             "" if e["deff"] is None else f"{e['deff']:.3f}",
         ]
@@ -56,7 +91,15 @@ def _table(entries: list[dict], by_column: str | None) -> str:
 @click.command("stats")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--var", required=True, help="The column to estimate.")
-@click.option("--stat", type=click.Choice(sorted(ESTIMATORS)), default="mean", show_default=True)
+@click.option(
+    "--stat",
+    type=click.Choice([*sorted(ESTIMATORS), "quantile"]),
+    default="mean",
+    show_default=True,
+)
+@click.option(
+    "--p", "quantile_p", type=float, help="With --stat quantile: which quantile (0.5 the median)."
+)
 @click.option("--strata", help="Stratum column(s), comma-separated; several are crossed.")
 @click.option("--ids", help="PSU (cluster) column; none: each row is its own PSU.")
 @click.option("--weights", help="Sampling weight column; none: equal weights (or N/n from --fpc).")
@@ -83,6 +126,7 @@ def stats_command(
     file,
     var,
     stat,
+    quantile_p,
     strata,
     ids,
     weights,
@@ -94,8 +138,13 @@ def stats_command(
     domain_df,
     fmt,
 ):
-    """Design-based estimates (mean, total, proportion, NPS) with intervals, as R's survey package."""
-    valid = PROPORTION_METHODS if stat == "prop" else MEAN_METHODS
+    """Design-based estimates (mean, total, proportion, NPS, quantile) with intervals, as R's
+    survey package."""
+    valid = {"prop": PROPORTION_METHODS, "quantile": QUANTILE_METHODS}.get(stat, MEAN_METHODS)
+    if (stat == "quantile") != (quantile_p is not None):
+        raise click.ClickException("--p goes with --stat quantile, and --stat quantile needs --p")
+    if quantile_p is not None and not 0 < quantile_p < 1:
+        raise click.ClickException(f"--p must be between 0 and 1, not {quantile_p}")
     method = ci_method or valid[0]
     if method not in valid:
         raise click.ClickException(
@@ -118,6 +167,15 @@ def stats_command(
             lonely_psu=lonely_psu,
         )
         y = values[var]
+        if stat == "quantile":
+            entries = _quantiles(design, y, texts.get(by_column), quantile_p, var, by_column,
+                                 confidence_level, method, domain_df)  # fmt: skip
+            click.echo(
+                json.dumps({"estimates": entries}, ensure_ascii=False)
+                if fmt == "json"
+                else _table(entries, by_column)
+            )
+            return
         estimator = ESTIMATORS[stat]
         results = (
             by(design, y, texts[by_column], estimator)

@@ -188,3 +188,44 @@ def test_a_domains_own_degrees_of_freedom_on_request(runner):
         assert domain["estimate"] == whole["estimate"] and domain["se"] == whole["se"]
         assert domain["df"] < whole["df"]
         assert domain["ci_high"] - domain["ci_low"] > whole["ci_high"] - whole["ci_low"]
+
+
+QUANTILE_CASES = [
+    c
+    for c in json.loads(
+        (Path(__file__).parent.parent / "reference" / "reference_extra.json").read_text()
+    )
+    if c["kind"] == "quantile" and c["design"] in ("api_strat", "bank_strat")
+]
+
+
+@pytest.mark.parametrize(
+    "case", QUANTILE_CASES, ids=lambda c: f"{c['design']}-{c['var']}-{c['p']}-{c['method']}"
+)
+def test_quantiles_by_the_command_equal_svyquantile(runner, case):
+    design = next(c for c in CASES if c["design"] == case["design"])
+    options = [
+        str(Path(__file__).parent.parent / "reference" / design["data"]),
+        "--var", case["var"], "--stat", "quantile", "--p", str(case["p"]),
+        "--ci-method", case["method"], "--strata", ",".join(design["strata"]),
+        "--weights", design["weights"], "--fpc", design["fpc"],
+    ]  # fmt: skip
+    result = run(runner, *options)
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.output)["estimates"]
+    assert entry["stat"] == "quantile" and entry["p"] == case["p"]
+    assert entry["estimate"] == pytest.approx(case["estimate"], rel=1e-12)
+    for ours, theirs in ((entry["ci_low"], case["ci_low"]), (entry["ci_high"], case["ci_high"])):
+        if theirs is not None:
+            assert ours == pytest.approx(theirs, rel=1e-12)
+
+
+def test_a_quantile_needs_its_p(runner):
+    reference = str(Path(__file__).parent.parent / "reference" / "apistrat.csv")
+    missing = run(runner, reference, "--var", "api00", "--stat", "quantile")
+    assert missing.exit_code == 1 and "--stat quantile needs --p" in missing.output
+    wrong = run(runner, reference, "--var", "api00", "--stat", "quantile", "--p", "1.5")
+    assert wrong.exit_code == 1 and "--p must be between 0 and 1" in wrong.output
+    by_branch = run(runner, reference, "--var", "api00", "--stat", "quantile", "--p", "0.5",
+                    "--by", "stype", "--format", "table")  # fmt: skip
+    assert by_branch.exit_code == 0, by_branch.output
