@@ -173,14 +173,15 @@ adjusted <- list(
   post = function(d) postStratify(d, ~branch, branch_pop),
   rake = function(d) rake(d, list(~tier, ~branch), list(tier_pop, branch_pop)),
   rake_tight = function(d) rake(d, list(~tier, ~branch), list(tier_pop, branch_pop), control = list(maxit = 100, epsilon = 1e-12)),
-  linear = function(d) calibrate(d, ~tier + wait, c(`(Intercept)` = 192900, tiermass = 160000, tierwealth = 4900, wait = 1774680))
+  linear = function(d) calibrate(d, ~tier + wait, c(`(Intercept)` = 192900, tiermass = 160000, tierwealth = 4900, wait = 1774680)),
+  raking = function(d) calibrate(d, ~tier + wait, c(`(Intercept)` = 192900, tiermass = 160000, tierwealth = 4900, wait = 1774680), calfun = "raking")
 )
 # R's linear calibration cannot take missing values (qr.resid fails), so that case uses
 # q_overall with its gaps filled with 3 (overall_filled); the tests derive it the same way.
 bank$overall_filled <- ifelse(is.na(bank$q_overall), 3, bank$q_overall)
 for (design in c("bank_strat", "bank_cluster")) {
   for (name in names(adjusted)) {
-    variable <- if (name == "linear") "overall_filled" else "q_overall"
+    variable <- if (name %in% c("linear", "raking")) "overall_filled" else "q_overall"
     des <- adjusted[[name]](designs[[design]]$make())
     present <- subset(des, !is.na(des$variables[[variable]]))
     m <- svymean(as.formula(paste0("~", variable)), present, na.rm = TRUE)

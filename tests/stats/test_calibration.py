@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from survey.stats import mean
-from survey.stats.calibration import calibrate_linear, post_stratify, rake
+from survey.stats.calibration import calibrate_linear, calibrate_raking, post_stratify, rake
 from survey.stats.design import DesignError
 from tests.stats.test_agreement_with_r import CASES, design_of, table
 
@@ -36,7 +36,8 @@ def adjust(design_name, adjustment):
     x = np.column_stack(
         [np.ones(len(tiers)), tiers == "mass", tiers == "wealth", BANK.numbers("wait")]
     )
-    return calibrate_linear(design, x, [192900, 160000, 4900, 1774680])
+    calibrate = calibrate_raking if adjustment == "raking" else calibrate_linear
+    return calibrate(design, x, [192900, 160000, 4900, 1774680])
 
 
 @pytest.mark.parametrize(
@@ -88,3 +89,14 @@ def test_post_stratum_without_population_is_an_error():
         post_stratify(
             design, BANK.text("branch"), {k: v for k, v in BRANCH_POP.items() if k != "B06"}
         )
+
+
+def test_raking_calibration_hits_its_totals_or_says_it_did_not_converge():
+    design = design_of(next(c for c in CASES if c["design"] == "bank_strat"))
+    tiers = np.array(BANK.text("tier"))
+    x = np.column_stack([np.ones(len(tiers)), tiers == "mass", tiers == "wealth"])
+    raked = calibrate_raking(design, x, [192900, 160000, 4900])
+    assert x.T @ raked.weights == pytest.approx([192900, 160000, 4900], rel=1e-7)
+    assert (raked.weights > 0).all()  # exp(xᵀη): never a negative weight, unlike linear
+    with pytest.raises(DesignError, match="did not converge in 1 iterations"):
+        calibrate_raking(design, x, [192900, 160000, 4900], max_iterations=1)
