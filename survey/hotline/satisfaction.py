@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..analysis.scope import attribute, period_bounds
 from ..models import Answer, Response, ResponseStatus, Survey
-from ..responses.export import design_columns
-from ..stats import EstimationError, SampleDesign, mean
+from ..responses.export import design_over
+from ..stats import EstimationError, mean
 from ..stats.regression import simple_regression
 from ..surveys.versions import questionnaire_of
 
@@ -79,21 +79,10 @@ def wait_effect(
     if question is None:
         return None
     rows = _rows(session, survey, question, period)
-    design_of = design_columns(session, survey)
-    if design_of:
-        rows = [r for r in rows if r[0] in design_of]
-    if not rows:
+    design, inside = design_over(session, survey, [r[0] for r in rows])
+    if design is None:
         return None
-    if design_of:
-        design = SampleDesign.build(
-            len(rows),
-            strata=[[r[0] for r in rows]],
-            weights=[design_of[r[0]]["_weight"] for r in rows],
-            fpc=[design_of[r[0]]["_fpc"] for r in rows],
-            lonely_psu="adjust",
-        )
-    else:
-        design = SampleDesign.build(len(rows))
+    rows = [r for r, keep in zip(rows, inside, strict=True) if keep]
     waits = np.array([r[1] for r in rows])
     scores = np.array([r[2] for r in rows])
     bands, low = [], -math.inf

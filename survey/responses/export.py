@@ -22,6 +22,7 @@ from ..models import Answer, Response, ResponseStatus, StratumPopulation, Survey
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import SPECIAL_LABELS
 from ..questionnaire.types import kind_of
+from ..stats import SampleDesign
 from ..surveys.versions import questionnaire_of
 
 META = [
@@ -169,6 +170,27 @@ def design_columns(session: Session, survey: Survey) -> dict[str, dict]:
         for stratum, population in populations.items()
         if completes.get(stratum)
     }
+
+
+def design_over(session: Session, survey: Survey, strata: list[str]):
+    """The export's design (weights N_h/n_h, fpc N_h) over responses in these strata ("" for
+    none), and which of them are inside it; without frame counts every response weighs 1.
+    Returns (design or None when none is inside, inside flags)."""
+    columns = design_columns(session, survey)
+    inside = [not columns or stratum in columns for stratum in strata]
+    kept = [stratum for stratum, keep in zip(strata, inside, strict=True) if keep]
+    if not kept:
+        return None, inside
+    if not columns:
+        return SampleDesign.build(len(kept)), inside
+    design = SampleDesign.build(
+        len(kept),
+        strata=[kept],
+        weights=[columns[stratum]["_weight"] for stratum in kept],
+        fpc=[columns[stratum]["_fpc"] for stratum in kept],
+        lonely_psu="adjust",
+    )
+    return design, inside
 
 
 def export_rows(

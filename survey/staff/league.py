@@ -47,7 +47,7 @@ from ..models import (
     StarWeights,
     Survey,
 )
-from ..responses.export import design_columns
+from ..responses.export import design_over
 from ..stats import SampleDesign, mean
 from ..stats.ranking import Composite, Part, compose, rank_groups
 from ..surveys.versions import questionnaire_of
@@ -249,19 +249,10 @@ def customer_scores(session: Session, survey: Survey, month: str):
 
 def _customer_parts(session: Session, survey: Survey, rows) -> dict[str, tuple[int, Part]]:
     """Each staff number's customer part (n, Part) under the survey's design."""
-    if not rows:
+    design, inside = design_over(session, survey, [r[1] or "" for r in rows])
+    if design is None:
         return {}
-    design_of = design_columns(session, survey)
-    if design_of:
-        rows = [r for r in rows if (r[1] or "") in design_of]
-        weights = [design_of[r[1] or ""]["_weight"] for r in rows]
-        fpc = [design_of[r[1] or ""]["_fpc"] for r in rows]
-        design = SampleDesign.build(
-            len(rows), strata=[[r[1] or "" for r in rows]], weights=weights, fpc=fpc,
-            lonely_psu="adjust",
-        )  # fmt: skip
-    else:
-        design = SampleDesign.build(len(rows))
+    rows = [r for r, keep in zip(rows, inside, strict=True) if keep]
     numbers = np.array([r[0] for r in rows], dtype=object)
     scores = np.array([r[2] for r in rows], dtype=float)
     return customer_parts(design, scores, numbers)
