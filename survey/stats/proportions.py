@@ -21,7 +21,11 @@ def _expit(x: float) -> float:
 
 
 def exact_at_bound(p: float, rows: int, confidence_level: float) -> ConfidenceInterval:
-    """Clopper–Pearson for 0 (or all) of ``rows`` answers: [0, 1 − (α/2)^(1/n)] or its mirror."""
+    """Clopper–Pearson for 0 (or all) of ``rows`` answers: [0, 1 − (α/2)^(1/n)] or its mirror.
+
+    At p̂ = 0 or 1 no method has a spread to work with, and a zero-width "100 % (100–100)"
+    would claim certainty from a handful of answers; the design effect is taken as 1, as
+    Korn and Graubard (1998) do when it cannot be estimated."""
     alpha = 1 - confidence_level
     if p == 0.0:
         return ConfidenceInterval(0.0, float(special.betaincinv(1, rows, 1 - alpha / 2)))
@@ -36,16 +40,10 @@ def proportion_interval(
     domain_df: int | None,
     confidence_level: float,
     method: str,
-    exact_at_bounds: bool = True,
 ) -> ConfidenceInterval:
-    """The interval for a proportion ``p`` with design variance ``variance``.
-
-    At p̂ = 0 or 1 no method has a spread to work with, and a zero-width "100 % (100–100)"
-    would claim certainty from a handful of answers: there (with ``exact_at_bounds``) the
-    interval is Clopper–Pearson's on the observed rows, the design effect taken as 1 as
-    Korn and Graubard (1998) do when it cannot be estimated."""
-    if p in (0.0, 1.0) and exact_at_bounds and rows:
-        return exact_at_bound(p, rows, confidence_level)
+    """The interval for a proportion ``p`` with design variance ``variance`` (a proportion
+    of 0 or 1 gets ``exact_at_bound`` from ``Estimate``; a quantile's CDF there, as R's
+    Woodruff, gets the point)."""
     if variance == 0 or p in (0.0, 1.0):
         return ConfidenceInterval(p, p)  # no spread observed: the interval is the point
     se = math.sqrt(variance)

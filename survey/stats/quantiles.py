@@ -110,7 +110,6 @@ def quantile(
             cdf.domain_df,
             confidence_level,
             "logit" if method == "xlogit" else method,
-            exact_at_bounds=False,  # as R's Woodruff: a CDF of 0 or 1 has no interval to invert
         )
         bounds = (interval.low, interval.high)
     low = weighted_quantile(values, weights, bounds[0]) if bounds[0] >= 0 else math.nan
