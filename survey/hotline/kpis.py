@@ -162,8 +162,8 @@ def _cell(value) -> str:
     return str(value)
 
 
-def stored_calls(session: Session, survey_ids, start=None, end=None):
-    """The surveys' imported call records (optionally between two instants), streamed."""
+def stored_calls(session: Session, survey_ids):
+    """The surveys' imported call records, streamed."""
     columns = (
         HotlineCall.call_id,
         HotlineCall.queue,
@@ -177,8 +177,6 @@ def stored_calls(session: Session, survey_ids, start=None, end=None):
         HotlineCall.talk_seconds,
     )
     query = select(*columns).where(HotlineCall.survey_id.in_(survey_ids))
-    if start is not None:
-        query = query.where(HotlineCall.started_at >= start, HotlineCall.started_at < end)
     for row in session.execute(query.execution_options(yield_per=5000)):
         started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
         yield CallRecord(

@@ -123,13 +123,21 @@ def hotline(slug):
     threshold = current_app.config["HOTLINE_THRESHOLD_SECONDS"]
     targets = current_app.config["HOTLINE_TARGETS"]
     start, end = hotline_kpis.month_bounds(month, zone)
-    calls = list(hotline_kpis.stored_calls(session, series, start, end))
-    overall = hotline_kpis.tally(calls, None, threshold, zone)[None].figures()
-    rows = hotline_kpis.kpi_rows(hotline_kpis.tally(calls, by, threshold, zone), by)
-    trend = hotline_kpis.kpi_rows(
-        hotline_kpis.tally(hotline_kpis.stored_calls(session, series), "month", threshold, zone),
-        "month",
-    )[-12:]
+    in_month = []
+
+    def keeping_the_month(calls):
+        """One read of the calls: every month for the trend, the chosen one kept for its table."""
+        for call in calls:
+            if start <= call.started_at < end:
+                in_month.append(call)
+            yield call
+
+    by_month = hotline_kpis.tally(
+        keeping_the_month(hotline_kpis.stored_calls(session, series)), "month", threshold, zone
+    )
+    overall = by_month.get(month, hotline_kpis.Tally()).figures()
+    rows = hotline_kpis.kpi_rows(hotline_kpis.tally(in_month, by, threshold, zone), by)
+    trend = hotline_kpis.kpi_rows(by_month, "month")[-12:]
     effect = wait_effect(session, survey)
     agents = None
     if questionnaire_of(survey.questionnaire_version).staff_score is not None:
