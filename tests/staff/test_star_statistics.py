@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from survey.staff.league import customer_parts, peer_part, pooled_variance
+from survey.staff.parts import customer_parts, peer_part, pooled_variance
 from survey.stats import SampleDesign
 from survey.stats.ranking import Composite, Part, compose, rank_groups, satterthwaite
 from survey.stats.regression import simple_regression
