@@ -34,7 +34,7 @@ from ..responses.invitations import invite
 from ..sample import draws as sampling
 from ..surveys.versions import questionnaire_of
 from .places import BRANCHES, QUEUES, TIERS
-from .staff import STAFF_EFFECT, TELLERS_OF, WAIT_EFFECT, WAIT_MEAN
+from .staff import STAFF_EFFECT, TELLERS, TELLERS_OF, WAIT_EFFECT, WAIT_MEAN
 from .surveys import monthly_survey
 from .synthetic import answer_all
 
@@ -96,7 +96,7 @@ def _attributes(stratum_attribute, stratum, rng) -> dict:
         "branch": branch,
         "channel": "counter",
         "tier": tier,
-        "staff_id": str(rng.choice(TELLERS_OF.get(branch) or list(STAFF_EFFECT)[:23])),
+        "staff_id": str(rng.choice(TELLERS_OF.get(branch) or list(TELLERS))),
     }
 
 

@@ -130,13 +130,6 @@ def known_numbers(session: Session) -> set[str] | None:
     return numbers or None
 
 
-def unknown_number_problem(line: int, column: str, value: str, known: set[str] | None):
-    """A located problem when a staff number is not in a kept registry."""
-    if known is None or not value or value in known:
-        return None
-    return Problem(line, column, value, "is not a staff number in the staff registry")
-
-
 def _date(line: int, key: str, cells: dict, problems: list) -> date | None:
     value = cells.get(key, "").strip()
     if not value:
