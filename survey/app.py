@@ -16,6 +16,7 @@ from .api import bp as api_bp
 from .auth import bp as auth_bp
 from .cati import bp as cati_bp
 from .cli import commands
+from .comments.readings import follow_comments
 from .database import Database
 from .errors import register_error_handlers
 from .extensions import csrf
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     Database().init_app(app)
     follow_completes()
     follow_complaints()
+    follow_comments()
     background.follow_submissions()
     queue.bind(app)
     csrf.init_app(app)

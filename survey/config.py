@@ -89,6 +89,15 @@ def from_environment(instance_path: str) -> dict:
             "first_line_rate": float(os.environ.get("SURVEY_TARGET_FIRST_LINE", "0.95")),
             "recording_rate": float(os.environ.get("SURVEY_TARGET_RECORDING", "0.95")),
         },
+        # Comments: the text as typed (before masking phone, ID, card numbers and e-mail)
+        # is kept for admins only when the bank's policy allows it.
+        "KEEP_RAW_COMMENTS": _flag("SURVEY_KEEP_RAW_COMMENTS", False),
+        # Alerts: no e-mail or SMS between these hours (bank time; held until the end),
+        # at most this many immediate messages an hour to one person (the rest wait for the
+        # digest), and the hour the daily digest goes out.
+        "ALERT_QUIET_HOURS": os.environ.get("SURVEY_ALERT_QUIET_HOURS", "22-8"),
+        "ALERT_HOURLY_LIMIT": int(os.environ.get("SURVEY_ALERT_HOURLY_LIMIT", "10")),
+        "ALERT_DIGEST_HOUR": int(os.environ.get("SURVEY_ALERT_DIGEST_HOUR", "8")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SURVEY_TIME_ZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

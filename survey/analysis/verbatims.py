@@ -1,14 +1,16 @@
-"""Open comments with their score and segment: searched, paged, never with an identity."""
+"""Open comments with their score, segment, topics and sentiment: searched (in either
+Chinese script), filtered by topic, paged, never with an identity."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Answer, Response, ResponseStatus
+from ..comments.text import to_simplified, to_traditional
+from ..models import Answer, CommentReading, Response, ResponseStatus
 from .scope import FILTERS, ReportScope, attribute
 
 PAGE_SIZE = 50
@@ -21,6 +23,20 @@ class Verbatim:
     score: float | None
     segments: dict
     completed_at: datetime | None
+    topics: tuple[str, ...] = ()
+    sentiment: float | None = None
+    status: str | None = None  # how the analysis read it (analysed, empty, unsupported, …)
+    language: str = ""
+
+
+def _like(column, text: str):
+    """``column`` contains ``text`` as typed, in Simplified or in Traditional characters."""
+    variants = {text.lower(), to_simplified(text).lower(), to_traditional(text).lower()}
+    patterns = [
+        "%" + v.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        for v in sorted(variants)
+    ]
+    return or_(*(func.lower(column).like(p, escape="\\") for p in patterns))
 
 
 def verbatims(
@@ -30,8 +46,10 @@ def verbatims(
     scope: ReportScope,
     search: str = "",
     page: int = 1,
+    topic: str | None = None,
 ) -> tuple[list[Verbatim], int]:
-    """One page of comments (newest first) and how many match."""
+    """One page of comments (newest first) and how many match; ``topic`` keeps those the
+    analysis put under that topic."""
     ids = list(questionnaire.analysis.comments)
     if not ids:
         return [], 0
@@ -40,6 +58,12 @@ def verbatims(
     query_from = Response.__table__.join(
         comment,
         and_(comment.response_id == Response.id, comment.question_id.in_(ids)),
+    ).outerjoin(
+        CommentReading,
+        and_(
+            CommentReading.response_id == Response.id,
+            CommentReading.question_id == comment.question_id,
+        ),
     )
     score = None
     if questionnaire.analysis.overall:
@@ -60,8 +84,9 @@ def verbatims(
         *scope.conditions(),
     ]
     if search.strip():
-        pattern = "%" + search.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
-        where.append(func.lower(comment.value_text).like(pattern, escape="\\"))
+        where.append(_like(comment.value_text, search.strip()))
+    if topic:
+        where.append(cast(CommentReading.topics, String).like(f'%"{topic}"%'))
     total = session.scalar(select(func.count()).select_from(query_from).where(*where))
     rows = session.execute(
         select(
@@ -70,6 +95,10 @@ def verbatims(
             score if score is not None else func.null(),
             *[attribute(name) for name in FILTERS],
             Response.completed_at,
+            CommentReading.topics,
+            CommentReading.sentiment,
+            CommentReading.status,
+            CommentReading.language,
         )
         .select_from(query_from)
         .where(*where)
@@ -84,6 +113,10 @@ def verbatims(
             row[2],
             {name: value for name, value in zip(FILTERS, row[3:6], strict=True) if value},
             row[6],
+            tuple(row[7] or ()),
+            row[8],
+            row[9],
+            row[10] or "",
         )
         for row in rows
     ], int(total or 0)

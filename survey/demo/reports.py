@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..aapor.dispositions import DispositionCode
 from ..analysis.attributes import attribute_ids
 from ..analysis.facts import refresh_facts
+from ..comments.readings import read_unread
 from ..models import (
     Answer,
     CaseStatus,
@@ -336,5 +337,6 @@ def build(session: Session, today: date | None = None) -> int:
             added += answer_survey(session, survey, strata, attribute, month, count, rng, now)
     for each in session.scalars(select(Survey)).all():  # bulk-loaded: prepare their reports
         refresh_facts(session, each, commit=False)
+        read_unread(session, each.id)
     session.commit()
     return added

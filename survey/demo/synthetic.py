@@ -19,29 +19,42 @@ from ..questionnaire.interview import END, step_at, submit_step
 from ..questionnaire.model import Question
 from ..questionnaire.types import kind_of
 
+# What a customer writes, by how they feel (unhappy, in between, happy); now and then one
+# leaves a phone number, which is masked when it is stored.
 COMMENTS = {
-    "zh-Hans": [
-        "排队时间太长",
-        "柜员很耐心，解释清楚",
-        "希望增加周末营业窗口",
-        "手机银行转账很方便",
-        "电话等了很久才接通",
-    ],
-    "zh-Hant": [
-        "排隊時間太長",
-        "櫃員很有耐性，解釋清楚",
-        "希望增加週末營業櫃位",
-        "手機銀行轉賬很方便",
-        "電話等了很久才接通",
-    ],
-    "en": [
-        "The queue was too long",
-        "The teller was patient and clear",
-        "More counters at weekends, please",
-        "Mobile transfers are easy",
-        "Waited long for the hotline",
-    ],
-}
+    "zh-Hans": (
+        [
+            "排队时间太长，只开了两个窗口", "柜员态度不耐烦，问两句就不理人", "手续费太贵了，还收管理费",
+            "手机银行经常闪退，登录很麻烦", "网点太远了，附近没有停车位", "客服电话打不通，转人工要等很久",
+            "ATM吞卡了，到现在没人处理", "缴纳水电费很不方便", "转账出错多扣了钱，投诉了也没解决",
+            "排队一个多小时，请尽快回电 13812345678",
+        ],
+        ["希望增加周末营业窗口", "服务一般，等候区座位有点少", "办理速度还可以", "理财经理推销有点多"],
+        [
+            "柜员很耐心，解释清楚", "大堂经理很热情，环境干净整洁", "办理速度很快，非常满意",
+            "手机银行转账很方便", "工作人员很专业，谢谢",
+        ],
+    ),
+    "zh-Hant": (
+        [
+            "排隊時間太長，櫃員態度很差", "等咗好耐都未到我，得兩個窗口", "手續費太貴了，還要收管理費",
+            "手機銀行經常閃退，登錄很麻煩", "熱線轉人工要等好耐", "自助櫃員機壞了好幾天",
+            "網點太遠了，停車不方便", "繳納水電費很不方便",
+        ],
+        ["希望增加週末營業櫃位", "服務一般", "等候區座位太少"],
+        ["櫃員很有耐性，解釋清楚", "職員好有禮貌，唔該晒", "辦理速度很快，服務周到", "網點環境很舒服"],
+    ),
+    "en": (
+        [
+            "The queue was too long, only two counters open", "Staff were rude and impatient",
+            "Fees are far too high", "The mobile app keeps crashing when I log in",
+            "Waited long for the hotline", "The ATM swallowed my card",
+            "Paying my utility bills here is inconvenient",
+        ],
+        ["More counters at weekends, please", "It was ok", "Nothing special"],
+        ["The teller was patient and clear", "Mobile transfers are easy", "Quick and professional service"],
+    ),
+}  # fmt: skip
 ATTEMPTS_PER_SCREEN = 20
 SCREENED_OUT = 0.05
 
@@ -50,7 +63,9 @@ def _value(question: Question, latent: float, language: str, rng, today: date) -
     """Form values for one answer id of the question."""
 
     def comment() -> str:
-        return str(rng.choice(COMMENTS.get(language, COMMENTS["en"])))
+        unhappy, between, happy = COMMENTS.get(language, COMMENTS["en"])
+        mood = unhappy if latent < 0.45 else happy if latent > 0.7 else between
+        return str(rng.choice(mood))
 
     return kind_of(question).sample_values(question, latent, rng, today, comment)
 

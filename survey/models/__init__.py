@@ -1,8 +1,18 @@
 """SQLAlchemy models, one module per aggregate (DESIGN.md)."""
 
+from .alerts import (
+    Alert,
+    AlertKind,
+    AlertSubscription,
+    Delivery,
+    ReportFrequency,
+    ReportSubscription,
+    SentReport,
+)
 from .base import Base, utcnow
 from .calls import HotlineCall
 from .cases import Appointment, CallAttempt, CatiCase
+from .comments import CommentReading, RawComment, TopicDictionaryVersion
 from .contacts import (
     Contact,
     DoNotContact,
@@ -40,6 +50,16 @@ from .statuses import (
 from .users import ApiToken, AuditEvent, FailedLookup, PracticeState, Role, StaffSession, User
 
 __all__ = [
+    "Alert",
+    "AlertKind",
+    "AlertSubscription",
+    "CommentReading",
+    "Delivery",
+    "RawComment",
+    "ReportFrequency",
+    "ReportSubscription",
+    "SentReport",
+    "TopicDictionaryVersion",
     "RatingSource",
     "StaffMember",
     "StaffRating",

@@ -41,6 +41,8 @@ class JobKind(StrEnum):
     INVITATIONS = "invitations"  # inviting the released customers not yet invited
     REMINDERS = "reminders"  # reminding those invited who have not answered
     REPORTS = "reports"  # copying bulk-loaded completes into the reports' table
+    COMMENTS = "comments"  # reading every comment again with a new topic dictionary
+    REPORT_PDF = "report_pdf"  # rendering, archiving and sending a subscriber's report
 
 
 class JobStatus(StrEnum):

@@ -17,8 +17,10 @@ from ..analysis.facts import ReportNotReady
 from ..analysis.measures import headline_measures, servqual_axis
 from ..analysis.scope import ReportScope
 from ..analysis.segments import segment_choices
+from ..analysis.topics import topic_table
 from ..analysis.verbatims import PAGE_SIZE, verbatims
 from ..analysis.views import headline_and_counts, measure_named, segment_figures, trend
+from ..comments.readings import current_dictionary
 from ..database import db_session
 from ..models import REPORTABLE, Role
 from ..surveys.listing import list_surveys
@@ -161,16 +163,29 @@ def crosstab(slug):
 
 @bp.get("/<slug>/comments")
 def comments(slug):
-    """Open comments with their score and segment; searched and paged."""
+    """What comments are about (topic shares with intervals, by a segment) and the
+    comments themselves with their topics and sentiment; searched, filtered, paged."""
     report = load_report(slug)
+    session = db_session()
+    dictionary, _version = current_dictionary(session)
     search = (request.args.get("q") or "")[:100]
+    topic = request.args.get("topic") or None
+    if topic is not None and topic not in dictionary.keys:
+        abort(404)
+    by = request.args.get("by") or None
+    if by is not None and by not in (*report.attributes, "month"):
+        abort(404)
     page = page_number(request.args.get("page"))
     found, total = verbatims(
-        db_session(), report.questionnaire, report.survey.id, report.scope, search, page
+        session, report.questionnaire, report.survey.id, report.scope, search, page, topic
     )
     return render_template(
         "reports/comments.html",
         report=report,
+        dictionary=dictionary,
+        table=topic_table(session, report.design, report.scope, dictionary.keys, by),
+        by=by,
+        topic=topic,
         verbatims=found,
         total=total,
         search=search,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..models import Answer, Response, utcnow
+from ..comments.masking import mask
+from ..models import Answer, RawComment, Response, utcnow
 from ..questionnaire import Questionnaire
 from ..questionnaire.types import kind_of
 
@@ -27,7 +29,18 @@ def _number(value) -> float | None:
 def answer_rows(
     questionnaire: Questionnaire, answer_id: str, value, other_text: str | None
 ) -> list[dict]:
-    """The rows that store one answer (a multiple choice: one 0/1 row per option)."""
+    """The rows that store one answer (a multiple choice: one 0/1 row per option); typed
+    text is stored with personal data masked (``comments.masking``), whatever the path."""
+    rows = _rows(questionnaire, answer_id, value, other_text)
+    for row in rows:
+        if row["value_text"]:
+            row["value_text"] = mask(row["value_text"]).text
+    return rows
+
+
+def _rows(
+    questionnaire: Questionnaire, answer_id: str, value, other_text: str | None
+) -> list[dict]:
     question = questionnaire.question_of_answer(answer_id)
     special = isinstance(value, str) and questionnaire.special_kind(value)
     if special:
@@ -96,14 +109,18 @@ def save_answers(
     answers: Mapping,
     other_texts: Mapping,
 ) -> None:
-    """Replace the rows of ``replaced`` answer ids with the given answers (in the caller's transaction)."""
+    """Replace the rows of ``replaced`` answer ids with the given answers (in the caller's
+    transaction). Typed text is stored masked; the text as typed is kept apart only where
+    the bank allows it (SURVEY_KEEP_RAW_COMMENTS)."""
     replaced = set(replaced)
     if replaced:
-        session.execute(
-            delete(Answer).where(
-                Answer.response_id == response.id, Answer.question_id.in_(replaced)
+        for table in (Answer, RawComment):
+            session.execute(
+                delete(table).where(
+                    table.response_id == response.id, table.question_id.in_(replaced)
+                )
             )
-        )
+    keep_raw = has_app_context() and current_app.config.get("KEEP_RAW_COMMENTS", False)
     now = utcnow()
     for answer_id in sorted(replaced):
         if answer_id not in answers:
@@ -111,6 +128,9 @@ def save_answers(
         for row in answer_rows(
             questionnaire, answer_id, answers[answer_id], other_texts.get(answer_id)
         ):
+            typed = other_texts.get(answer_id) or str(answers[answer_id])
+            if keep_raw and row["value_text"] and not row["item"] and typed != row["value_text"]:
+                session.add(RawComment(response_id=response.id, question_id=answer_id, text=typed))
             session.add(
                 Answer(
                     response_id=response.id,

@@ -18,7 +18,15 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Answer, Response, ResponseStatus, StratumPopulation, Survey
+from ..comments.readings import current_dictionary
+from ..models import (
+    Answer,
+    CommentReading,
+    Response,
+    ResponseStatus,
+    StratumPopulation,
+    Survey,
+)
 from ..questionnaire import Questionnaire
 from ..questionnaire.messages import SPECIAL_LABELS
 from ..questionnaire.types import kind_of
@@ -104,6 +112,49 @@ def question_variables(questionnaire: Questionnaire) -> list[Variable]:
                 Variable(f"{question.id}_other", f"{text}: other (specified)", None, kind="text")
             )
     return variables
+
+
+def comment_variables(session: Session, questionnaire: Questionnaire) -> list[Variable]:
+    """What the comments say, after the questions: the sentiment and one 0/1 column per
+    topic of the current dictionary; empty where the response has no comment that was read
+    (so ``survey stats --stat prop`` estimates a topic's share among comments)."""
+    if not questionnaire.analysis.comments:
+        return []
+    dictionary, _ = current_dictionary(session)
+    flags = (("1", "mentioned"), ("0", "not mentioned"))
+    return [
+        Variable(
+            "_sentiment",
+            "Comment sentiment from -1 (negative) to +1 (positive); empty: no comment read",
+            None,
+            kind="sentiment",
+        ),
+        *(
+            Variable(
+                f"_topic_{key}",
+                "Comment topic: "
+                + (dictionary.topic(key).name("en") if key != "other" else "other"),
+                None,
+                values=flags,
+                kind="flag",
+            )
+            for key in dictionary.keys
+        ),
+    ]
+
+
+def _comment_cells(variables: list[Variable], readings: list[CommentReading]) -> dict:
+    counted = [r for r in readings if r.status in ("analysed", "truncated")]
+    if not variables or not counted:
+        return {v.name: None for v in variables}
+    topics = {t for r in counted for t in r.topics}
+    if len(topics) > 1:
+        topics.discard("other")  # one comment named a topic: the response is not "other"
+    scores = [r.sentiment for r in counted if r.sentiment is not None]
+    cells = {"_sentiment": sum(scores) / len(scores) if scores else 0.0}
+    for variable in variables[1:]:
+        cells[variable.name] = int(variable.name.removeprefix("_topic_") in topics)
+    return cells
 
 
 def _attribute_names(session: Session, survey: Survey) -> list[str]:
@@ -204,7 +255,8 @@ def export_rows(
     questionnaire = questionnaire_of(survey.questionnaire_version)
     attributes = _attribute_names(session, survey)
     variables = question_variables(questionnaire)
-    header = META + attributes + DESIGN + [v.name for v in variables]
+    comments = comment_variables(session, questionnaire)
+    header = META + attributes + DESIGN + [v.name for v in variables + comments]
     version_number = survey.questionnaire_version.number
 
     design = design_columns(session, survey)
@@ -225,11 +277,15 @@ def export_rows(
             ).all()
             if not batch:
                 return
-            answers = {}
-            for answer in session.scalars(
-                select(Answer).where(Answer.response_id.in_([r.id for r in batch]))
-            ):
+            answers, readings = {}, {}
+            ids = [r.id for r in batch]
+            for answer in session.scalars(select(Answer).where(Answer.response_id.in_(ids))):
                 answers.setdefault(answer.response_id, []).append(answer)
+            if comments:
+                for reading in session.scalars(
+                    select(CommentReading).where(CommentReading.response_id.in_(ids))
+                ):
+                    readings.setdefault(reading.response_id, []).append(reading)
             for response in batch:
                 row = {
                     "response_id": response.id,
@@ -252,10 +308,11 @@ def export_rows(
                     ),
                 }
                 row.update(_cells(variables, answers.get(response.id, [])))
+                row.update(_comment_cells(comments, readings.get(response.id, [])))
                 yield {key: neutralise(value) for key, value in row.items()}
             last_id = batch[-1].id
 
-    return header, variables, rows()
+    return header, variables + comments, rows()
 
 
 def codebook_rows(header: list[str], variables: list[Variable]) -> list[dict]:

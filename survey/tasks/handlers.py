@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..analysis.facts import refresh_facts
+from ..comments.readings import read_unread, reread_survey
 from ..database import begin_write
 from ..models import Job, JobKind, JobStatus, MessageStatus, OutboxMessage, Survey
 from ..sample import messaging
@@ -117,6 +118,16 @@ def run_messages(session: Session, job: Job) -> None:
 
 
 def run_reports(session: Session, job: Job) -> None:
-    """Copy a survey's bulk-loaded completes into the reports' table."""
+    """Copy a survey's bulk-loaded completes into the reports' table, and read their comments."""
     job.imported = refresh_facts(session, session.get(Survey, job.survey_id))
+    read_unread(session, job.survey_id)
+    session.commit()
+
+
+def run_comments(session: Session, job: Job) -> None:
+    """Read every comment of the survey again with the bank's newest topic dictionary."""
+    begin_write(session)
+    job.imported = reread_survey(
+        session, job.survey_id, progress=lambda rows: jobs.heartbeat(session, job, rows)
+    )
     session.commit()

@@ -53,6 +53,7 @@ def _handlers() -> dict:
         JobKind.INVITATIONS: handlers.run_messages,
         JobKind.REMINDERS: handlers.run_messages,
         JobKind.REPORTS: handlers.run_reports,
+        JobKind.COMMENTS: handlers.run_comments,
     }
 
 
