@@ -7,10 +7,11 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import alerts, i18n, labels, security
 from . import config as configuration
-from . import i18n, labels, security
 from .accounts.sessions import load_signed_in_user
 from .admin import bp as admin_bp
+from .alerts.sources import follow_alerts
 from .analysis.facts import follow_completes
 from .api import bp as api_bp
 from .auth import bp as auth_bp
@@ -25,6 +26,7 @@ from .followups.opening import follow_complaints
 from .health import bp as health_bp
 from .inbox import bp as inbox_bp
 from .mypage import bp as mypage_bp
+from .notifications import bp as notifications_bp
 from .reports import bp as reports_bp
 from .tasks import jobs as background
 from .tasks import queue, work  # noqa: F401 (work declares the tasks on the queue)
@@ -57,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     follow_completes()
     follow_complaints()
     follow_comments()
+    follow_alerts(alerts.policy, alerts.base_url)  # after the cases: an alert links its case
     background.follow_submissions()
     queue.bind(app)
     csrf.init_app(app)
@@ -74,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
         fieldwork_bp,
         inbox_bp,
         mypage_bp,
+        notifications_bp,
         reports_bp,
         web_bp,
     ):

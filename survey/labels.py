@@ -228,6 +228,12 @@ STAR_MISSING = {
     "ops": _l("no operations manager's rating"),
     "lobby": _l("no lobby manager's rating"),
 }
+ALERT_KIND = {
+    "low_score": _l("Low score or detractor"),
+    "change": _l("Significant change in a branch's index"),
+    "hotline": _l("Hotline KPI below target"),
+    "overdue": _l("Follow-up overdue"),
+}
 STAFF_ROLE = {
     StaffRole.TELLER: _l("Teller"),
     StaffRole.AGENT: _l("Hotline agent"),
@@ -259,3 +265,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["attribute_name"] = attribute_name
     app.jinja_env.globals.update(JobKind=JobKind, Mode=Mode, Role=Role)
     app.jinja_env.globals["attribute_value"] = attribute_value
+    app.jinja_env.globals["alert_kind"] = lambda kind: str(ALERT_KIND.get(kind, kind))

@@ -11,6 +11,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional, Regexp
 
@@ -151,4 +152,14 @@ class StarWeightsForm(FlaskForm):
     )
     lobby = IntegerField(
         _l("Lobby manager (%)"), validators=[required_number(), NumberRange(0, 100)]
+    )
+
+
+class TopicDictionaryForm(FlaskForm):
+    """The comments' topic dictionary, as YAML."""
+
+    text = TextAreaField(
+        _l("Topics and their keywords (YAML)"),
+        validators=[required(), length(max=200_000)],
+        render_kw={"rows": 24, "spellcheck": "false"},
     )

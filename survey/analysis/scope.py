@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import String, and_, func, literal
 from sqlalchemy.ext.compiler import compiles
@@ -19,6 +19,7 @@ from ..models import Answer, ReportRow, Response
 
 FILTERS = ("branch", "channel", "tier")
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
 # Years a report period may name: the calendar's own limit (year 1 to 9999) leaves no room
 # for the "next month" bound of December 9999, and no bank surveyed before 1900.
 FIRST_YEAR, LAST_YEAR = 1900, 9998
@@ -86,10 +87,21 @@ def quarter_of(month: str) -> str:
 
 def period_bounds(period: str) -> tuple[datetime, datetime]:
     """The first instant of a month (YYYY-MM) or quarter (YYYY-Qn) and of the next one, in
-    UTC as the database and the export keep times."""
+    UTC as the database and the export keep times; an ISO week (2026-W47) runs Monday to
+    Monday."""
+    week = WEEK.match(period or "")
+    if week:
+        try:
+            monday = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+        except ValueError as error:
+            raise ScopeError(f"period {period!r}: {error}") from error
+        start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+        return start, start + timedelta(days=7)
     match = PERIOD.match(period)
     if not match:
-        raise ScopeError(f"period {period!r} is neither a month (2026-10) nor a quarter (2026-Q4)")
+        raise ScopeError(
+            f"period {period!r} is neither a month (2026-10), a quarter (2026-Q4) nor a week (2026-W47)"
+        )
     year = int(match.group(1))
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ScopeError(f"period {period!r} is outside the years {FIRST_YEAR}–{LAST_YEAR}")

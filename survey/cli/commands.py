@@ -35,6 +35,7 @@ from ..responses import export
 from ..responses.invitations import invite_many, personal_link
 from . import backup, schema
 from .followups import followups
+from .publishing import alerts, comments, reports
 from .questionnaires import questionnaires
 from .sample import calls, find_survey, invitations, sample
 from .staff import hotline, staff
@@ -343,5 +344,8 @@ def init_app(app) -> None:
         followups,
         staff,
         hotline,
+        reports,
+        comments,
+        alerts,
     ):
         app.cli.add_command(command)

@@ -164,3 +164,13 @@ def _read_pending(session: Session) -> None:
 
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+def save_dictionary(session: Session, text: str, user_id: int | None) -> TopicDictionaryVersion:
+    """Check and store a new dictionary (TopicError, with every located problem, if it has
+    any: the one in use stays); the caller submits the jobs that read comments again."""
+    parse(text, "dictionary")
+    version = TopicDictionaryVersion(text=text, created_by=user_id)
+    session.add(version)
+    session.flush()
+    return version

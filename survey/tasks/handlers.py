@@ -22,6 +22,7 @@ from ..analysis.facts import refresh_facts
 from ..comments.readings import read_unread, reread_survey
 from ..database import begin_write
 from ..models import Job, JobKind, JobStatus, MessageStatus, OutboxMessage, Survey
+from ..publishing.schedule import send_report
 from ..sample import messaging
 from ..sample.frame_import import import_sample
 from ..sample.post_call import import_calls
@@ -131,3 +132,13 @@ def run_comments(session: Session, job: Job) -> None:
         session, job.survey_id, progress=lambda rows: jobs.heartbeat(session, job, rows)
     )
     session.commit()
+
+
+def run_report_pdf(session: Session, job: Job) -> None:
+    """Make, archive and send one subscriber's scheduled report, then deliver its message."""
+    begin_write(session)
+    report = send_report(session, job)
+    job.imported = 1 if report is not None else 0
+    session.commit()
+    config = current_app.config
+    messaging.deliver(session, messaging.adapter_from_config(config, current_app.instance_path))

@@ -54,6 +54,7 @@ def _handlers() -> dict:
         JobKind.REMINDERS: handlers.run_messages,
         JobKind.REPORTS: handlers.run_reports,
         JobKind.COMMENTS: handlers.run_comments,
+        JobKind.REPORT_PDF: handlers.run_report_pdf,
     }
 
 
@@ -172,6 +173,63 @@ def escalate_followups() -> None:
             config = current_app.config
             adapter = messaging.adapter_from_config(config, current_app.instance_path)
             messaging.deliver(session, adapter)
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def sweep_alerts() -> None:
+    """Overdue follow-ups alerted; alerts held over quiet hours sent; the daily digest at its
+    hour; the messages delivered through the outbox."""
+    from .. import alerts  # noqa: PLC0415 (the alerts import the reports' numbers)
+    from ..alerts import delivery, sources  # noqa: PLC0415
+
+    with app().app_context():
+        session, policy = db_session(), alerts.policy()
+        begin_write(session)
+        sources.overdue_followups(session, policy, alerts.base_url())
+        delivery.release_held(session, policy)
+        delivery.send_digests(session, policy, alerts.base_url())
+        session.commit()
+        _deliver(session)
+
+
+@huey.periodic_task(in_bank_time(crontab(minute="0", hour="7")))
+def daily_alerts() -> None:
+    """Every morning: branches whose index moved beyond sampling error, and yesterday's
+    hotline KPIs below target."""
+    from .. import alerts  # noqa: PLC0415
+    from ..alerts import sources  # noqa: PLC0415
+
+    with app().app_context():
+        config, session, policy = app().config, db_session(), alerts.policy()
+        begin_write(session)
+        sources.significant_changes(session, policy, alerts.base_url())
+        sources.hotline_misses(
+            session, policy, alerts.base_url(), config["HOTLINE_TARGETS"],
+            config["HOTLINE_THRESHOLD_SECONDS"],
+        )  # fmt: skip
+        session.commit()
+        _deliver(session)
+
+
+@huey.periodic_task(in_bank_time(crontab(minute="0", hour="6")))
+def schedule_reports() -> None:
+    """Monthly reports on the 1st, weekly ones on Monday: a job each (made once)."""
+    from ..publishing.schedule import due_today  # noqa: PLC0415
+
+    with app().app_context():
+        session = db_session()
+        for subscription, period in due_today(session):
+            jobs.submit(
+                session, JobKind.REPORT_PDF, key=f"report:{subscription.id}:{period}",
+                survey_id=subscription.survey_id, user_id=subscription.user_id,
+                parameters={"subscription_id": subscription.id, "period": period},
+            )  # fmt: skip
+        session.commit()
+
+
+def _deliver(session: Session) -> None:
+    config = current_app.config
+    messaging.deliver(session, messaging.adapter_from_config(config, current_app.instance_path))
 
 
 @huey.periodic_task(crontab(minute="*/5"))
