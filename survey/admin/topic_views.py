@@ -4,7 +4,7 @@ again with it, in the background."""
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from .. import audit
 from ..comments.readings import current_dictionary, save_dictionary
 from ..comments.topics import TopicError
 from ..database import db_session
-from ..models import JobKind, Survey, TopicDictionaryVersion, User
+from ..models import JobKind, RawComment, Survey, TopicDictionaryVersion, User
 from ..surveys.versions import questionnaire_of
 from ..tasks import jobs
 from .forms import TopicDictionaryForm
@@ -69,3 +69,20 @@ def topics():
         "success",
     )
     return redirect(url_for(".topics"))
+
+
+@bp.get("/responses/<int:response_id>/typed")
+def typed_comments(response_id: int):
+    """A response's comments as the customer typed them, before masking: kept only where
+    the bank allows it (SURVEY_KEEP_RAW_COMMENTS); every reading audited."""
+    session = db_session()
+    typed = session.scalars(
+        select(RawComment)
+        .where(RawComment.response_id == response_id)
+        .order_by(RawComment.question_id)
+    ).all()
+    if not typed:
+        abort(404)
+    audit.record("typed_comments_read", "response", response_id, questions=len(typed))
+    session.commit()
+    return render_template("admin/typed_comments.html", response_id=response_id, typed=typed)

@@ -73,7 +73,10 @@ def low_score(session: Session, response: Response, policy: Policy, base_url: st
         ).all()
     )
     case = session.scalar(
-        select(FollowupCase.id).where(FollowupCase.response_id == response.id).limit(1)
+        select(FollowupCase.id)
+        .where(FollowupCase.response_id == response.id)
+        .order_by(FollowupCase.id)
+        .limit(1)
     )
     link = (
         f"{base_url}/followups/{case}"

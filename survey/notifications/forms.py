@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..labels import ALERT_KIND
 from ..validators import length
@@ -34,8 +35,11 @@ class AlertSubscriptionForm(FlaskForm):
         _l("By"),
         choices=[SelectChoice("email", _l("E-mail")), SelectChoice("sms", _l("SMS"))],
         default=["email"],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
-    role = SelectField(_l("For"), choices=[])
+    # Shown to admins only (a role's subscription); anyone else subscribes themselves.
+    role = SelectField(_l("For"), choices=[], validate_choice=False)
 
 
 class ReportSubscriptionForm(FlaskForm):

@@ -46,7 +46,7 @@ def _forms(alert_form=None, report_form=None):
         if g.user.role == Role.ADMIN
         else []
     )
-    report_form = report_form or ReportSubscriptionForm(formdata=None)
+    report_form = report_form or ReportSubscriptionForm(formdata=None, prefix="report")
     report_form.survey.choices = surveys[1:]
     return alert_form, report_form
 
@@ -163,7 +163,7 @@ def remove_subscription(subscription_id: int):
 @bp.post("/reports")
 def add_report():
     """Ask for a survey's (or one branch's) PDF report every month or week."""
-    _alert, form = _forms(report_form=ReportSubscriptionForm())
+    _alert, form = _forms(report_form=ReportSubscriptionForm(prefix="report"))
     if not form.validate_on_submit():
         return _page(report_form=form, status=422)
     session = db_session()

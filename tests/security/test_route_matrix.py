@@ -19,6 +19,7 @@ AREA_ROLES = {
     "fieldwork": {"supervisor"},
     "inbox": {"manager", "supervisor"},
     "mypage": {"staff"},
+    "notifications": {"manager", "supervisor"},
     "reports": {"manager"},
     "admin": {"admin"},
     "api": {"manager"},
@@ -97,6 +98,10 @@ def _address(rule: str, endpoint: str, world) -> str:
         "key": "branch-counter",
         "step": "contact",
         "number": "T2",
+        "alert_id": 1,
+        "subscription_id": 1,
+        "report_id": 1,
+        "response_id": 1,
     }
     address = rule
     for name, value in values.items():
