@@ -32,7 +32,7 @@ class AlertSubscriptionForm(FlaskForm):
         ],
     )
     channels = SelectMultipleField(
-        _l("By"),
+        _l("Send by"),
         choices=[SelectChoice("email", _l("E-mail")), SelectChoice("sms", _l("SMS"))],
         default=["email"],
         widget=ListWidget(prefix_label=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from .. import audit
 from ..accounts.sessions import protect
@@ -27,6 +27,14 @@ from .forms import ActionForm, AlertSubscriptionForm, ReportSubscriptionForm
 bp = Blueprint("notifications", __name__, url_prefix="/alerts")
 protect(bp, [Role.MANAGER, Role.SUPERVISOR, Role.ADMIN])
 ROLE_CHOICES = (Role.MANAGER, Role.SUPERVISOR)
+
+
+@bp.app_template_global()
+def unread_alerts() -> int:
+    """The signed-in person's unread alerts, for the menu."""
+    return db_session().scalar(
+        select(func.count()).where(Alert.user_id == g.user.id, Alert.read_at.is_(None))
+    )
 
 
 def _surveys() -> list[Survey]:

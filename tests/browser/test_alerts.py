@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from survey.models import Alert, Answer, CommentReading, FollowupCase, OutboxMessage
+from survey.models import Alert, Answer, CommentReading, FollowupCase, OutboxMessage, SentReport
+from survey.tasks.work import schedule_reports
 from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot
 from tests.conftest import PASSWORD
 
@@ -93,3 +94,57 @@ def test_a_low_score_reaches_the_branch_head_once_and_its_comment_is_masked_and_
     export = head.request.get(f"{live_server}/reports/branch-counter-test/responses.csv").text()
     assert "[phone]" in export and "13812345678" not in export
     head.context.close()
+
+
+def test_the_bank_edits_its_topics_and_every_comment_is_read_again(
+    browser, live_server, app, reported, make_user, db
+):
+    slug = reported()
+    make_user("boss", "admin")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    _sign_in(page, live_server, "boss")
+    page.goto(f"{live_server}/admin/topics")
+    text = page.input_value("#text")
+    assert "key: queue" in text
+    clashing = text.replace("keywords: [排队,", "keywords: [排隊, 排队,", 1)
+    page.fill("#text", clashing)
+    click_and_wait(page, "text=Save and read the comments again")
+    problems = page.inner_text("#topic-problems")
+    assert "was not saved" in problems and "line 10" in problems and "already a keyword of this topic" in problems
+    assert page.input_value("#text") == clashing  # what was typed is kept to correct
+    page.fill("#text", text.replace("keywords: [排队,", "keywords: [排队, 长龙,", 1))
+    click_and_wait(page, "text=Save and read the comments again")
+    assert "being read again" in page.inner_text("body")
+    assert "version 1" in page.inner_text("section.card h2")
+    screenshot(page, "journey-topic-dictionary")
+    db.rollback()
+    readings = db.scalars(select(CommentReading)).all()
+    assert readings and all(r.dictionary_id is not None for r in readings)  # read with the new one
+    page.goto(f"{live_server}/reports/{slug}/comments?topic=queue")
+    assert "Queues and waiting" in page.inner_text(".verbatims")
+    page.context.close()
+
+
+def test_a_manager_subscribes_to_a_monthly_report_and_reopens_it_as_sent(
+    browser, live_server, app, reported, make_user, db, time_machine
+):
+    slug = reported()
+    make_user("head", "manager", branches=["SZ-001"], email="head@bank.example")
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    _sign_in(page, live_server, "head")
+    page.goto(f"{live_server}/alerts/")
+    page.select_option("#report-survey", slug)
+    page.fill("#report-branch", "SZ-001")
+    page.select_option("#report-language", "zh-Hans")
+    click_and_wait(page, "#reports button[type=submit]")
+    time_machine.move_to(datetime(2026, 10, 31, 22, 0, tzinfo=UTC), tick=False)  # 1 Nov, 06:00
+    schedule_reports()
+    page.goto(f"{live_server}/alerts/")
+    screenshot(page, "journey-report-archive")
+    link = page.locator("#sent-reports a").first
+    assert link.inner_text() == "2026-10"
+    pdf = page.request.get(live_server + link.get_attribute("href"))
+    db.rollback()
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body() == db.scalars(select(SentReport)).one().pdf
+    page.context.close()
