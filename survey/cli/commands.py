@@ -24,6 +24,7 @@ from ..accounts.staff import (
 )
 from ..analysis.facts import refresh_facts
 from ..database import begin_write, db_session, get_db
+from ..demo import alerts as demo_alerts
 from ..demo import fieldwork as demo_fieldwork
 from ..demo import followups as demo_followups
 from ..demo import reports as demo_reports
@@ -148,6 +149,7 @@ def demo_command():
     demo_staff.build_after_reports(session, date.today(), current_app.secret_key)
     demo_waves.build(session, date.today())
     demo_followups.build(session)
+    demo_alerts.build(session, current_app.config, current_app.instance_path)
     base_url = current_app.config["SURVEY_BASE_URL"]
     click.echo(f"Demo ready at {base_url}/login — sign in as:")
     for username, role, password in credentials:
@@ -163,6 +165,9 @@ def demo_command():
         session, current_app.config["SECRET_KEY"], base_url
     ):
         click.echo(f"  {what:<30} {address}")
+    click.echo("Results that reach people (alerts, report archive; manager and branchhead):")
+    for what, path in demo_alerts.links(session):
+        click.echo(f"  {what:<30} {base_url}{path}")
 
 
 @click.command("invite")

@@ -21,6 +21,7 @@ from ..surveys.versions import store
 DEMO_STAFF = [  # username, role, display name, staff number (工号)
     ("admin", Role.ADMIN, "系统管理员 Admin", "A0001"),
     ("manager", Role.MANAGER, "王经理 Manager Wang", "M0107"),
+    ("branchhead", Role.MANAGER, "深圳一支行行长 Branch head SZ-001", "M0211"),
     ("supervisor", Role.SUPERVISOR, "李督导 Supervisor Li", "S0215"),
     ("interviewer", Role.INTERVIEWER, "张晓梅", "C1024"),
     ("interviewer2", Role.INTERVIEWER, "陈志强", "C1031"),

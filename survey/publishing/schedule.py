@@ -22,7 +22,6 @@ from ..analysis.scope import ReportScope
 from ..analysis.views import related_surveys
 from ..models import (
     REPORTABLE,
-    Job,
     ReportFrequency,
     ReportSubscription,
     Response,
@@ -126,10 +125,12 @@ def survey_for_period(session: Session, survey: Survey, period: str) -> Survey:
     return best
 
 
-def send_report(session: Session, job: Job) -> SentReport | None:
+def send_report(
+    session: Session, subscription_id: int, period: str, now: datetime | None = None
+) -> SentReport | None:
     """Make, archive and send one subscriber's report (once per subscription and period)."""
-    plan = job.parameters
-    subscription = session.get(ReportSubscription, plan["subscription_id"])
+    plan = {"subscription_id": subscription_id, "period": period}
+    subscription = session.get(ReportSubscription, subscription_id)
     if subscription is None:
         return None  # unsubscribed since
     existing = session.scalar(
@@ -147,6 +148,7 @@ def send_report(session: Session, job: Job) -> SentReport | None:
         subscription_id=subscription.id, user_id=person.id, survey_id=survey.id,
         branch=subscription.branch, period=plan["period"], language=subscription.language,
         pdf=pdf, sha256=digest(pdf), headline=content.headline_values(),
+        created_at=now or utcnow(),
     )  # fmt: skip
     session.add(report)
     session.flush()

@@ -137,7 +137,7 @@ def run_comments(session: Session, job: Job) -> None:
 def run_report_pdf(session: Session, job: Job) -> None:
     """Make, archive and send one subscriber's scheduled report, then deliver its message."""
     begin_write(session)
-    report = send_report(session, job)
+    report = send_report(session, job.parameters["subscription_id"], job.parameters["period"])
     job.imported = 1 if report is not None else 0
     session.commit()
     config = current_app.config

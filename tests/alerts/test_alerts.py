@@ -73,7 +73,9 @@ def test_a_role_reaches_only_those_who_may_see_the_branch(session, people):
 def test_quiet_hours_hold_the_message_not_the_inbox(session, people):
     survey, users = people
     subscribe(session, Rule("low_score", channels=("sms",)), user=users["hq"])
-    raise_alert(session, _notice(survey), matching(session, "low_score", survey.id, "SZ-001"), POLICY, LATE)
+    raise_alert(
+        session, _notice(survey), matching(session, "low_score", survey.id, "SZ-001"), POLICY, LATE
+    )
     assert session.scalars(select(Alert)).one().sent_at is None and not _messages(session)
     assert release_held(session, POLICY, LATE + timedelta(hours=1)) == 0  # still quiet
     assert release_held(session, POLICY, MORNING) == 1
@@ -101,13 +103,23 @@ def test_beyond_the_hourly_limit_alerts_wait_for_the_digest(session, people):
         (Rule("everything"), "kind", "unknown alert kind"),
         (Rule("low_score", branch="XX-404"), "branch", "branch 'XX-404' is not known"),
         (Rule("low_score", survey_slug="nope"), "survey", "no survey is called 'nope'"),
-        (Rule("low_score", survey_slug="branch-counter-test", question_id="q_secret"), "question", "no scored question 'q_secret'"),
+        (
+            Rule("low_score", survey_slug="branch-counter-test", question_id="q_secret"),
+            "question",
+            "no scored question 'q_secret'",
+        ),
         (Rule("low_score", question_id="q_nps"), "question", "name the survey"),
-        (Rule("change", survey_slug="branch-counter-test", question_id="q_nps"), "question", "only a low-score alert"),
+        (
+            Rule("change", survey_slug="branch-counter-test", question_id="q_nps"),
+            "question",
+            "only a low-score alert",
+        ),
         (Rule("low_score", channels=("fax",)), "channels", "unknown channel 'fax'"),
     ],
 )
-def test_a_rule_that_cannot_work_is_refused_and_nothing_stored(session, people, rule, field, message):
+def test_a_rule_that_cannot_work_is_refused_and_nothing_stored(
+    session, people, rule, field, message
+):
     _survey, users = people
     with pytest.raises(SubscriptionError) as caught:
         subscribe(session, rule, user=users["head"])
@@ -144,7 +156,12 @@ def test_yesterdays_hotline_kpis_below_target_are_alerted(session, people):
             agent_id="A1", started_at=yesterday + timedelta(minutes=n), talk_seconds=60,
             wait_seconds=40 if n % 2 else 5, abandoned=False, first_line=True, recorded=True,
         ))  # fmt: skip
-    targets = {"service_level": 0.85, "abandonment_rate": 0.05, "first_line_rate": 0.95, "recording_rate": 0.95}
+    targets = {
+        "service_level": 0.85,
+        "abandonment_rate": 0.05,
+        "first_line_rate": 0.95,
+        "recording_rate": 0.95,
+    }
     assert hotline_misses(session, POLICY, "", targets, 15, NOON) == 1  # service level 50 %
     (alert,) = session.scalars(select(Alert)).all()
     assert "service_level" in alert.subject and "50.0%" in alert.body and "2026-11-24" in alert.key

@@ -67,7 +67,9 @@ def test_the_monthly_report_is_made_once_archived_and_reopened_as_sent(
         assert (sent.period, sent.branch, sent.language) == ("2026-10", "SZ-001", "zh-Hant")
         assert sent.pdf.startswith(b"%PDF") and sent.sha256 == hashlib.sha256(sent.pdf).hexdigest()
         assert {h["measure"] for h in sent.headline} >= {"csat", "nps"}
-        (message,) = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "head@bank.example")).all()
+        (message,) = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == "head@bank.example")
+        ).all()
         assert f"/alerts/sent/{sent.id}.pdf" in message.body and message.status == "sent"
         assert session.scalars(select(Job).where(Job.kind == "report_pdf")).one().status == "done"
         pdf, report_id = sent.pdf, sent.id
@@ -80,5 +82,10 @@ def test_the_monthly_report_is_made_once_archived_and_reopened_as_sent(
     auth.login("gz")
     assert client.get(f"/alerts/sent/{report_id}.pdf").status_code == 404
     with app.app_context():
-        audited = get_db(app).session().scalars(select(AuditEvent).where(AuditEvent.action == "sent_report_opened")).all()
+        audited = (
+            get_db(app)
+            .session()
+            .scalars(select(AuditEvent).where(AuditEvent.action == "sent_report_opened"))
+            .all()
+        )
         assert len(audited) == 1

@@ -110,7 +110,11 @@ def test_the_bank_edits_its_topics_and_every_comment_is_read_again(
     page.fill("#text", clashing)
     click_and_wait(page, "text=Save and read the comments again")
     problems = page.inner_text("#topic-problems")
-    assert "was not saved" in problems and "line 10" in problems and "already a keyword of this topic" in problems
+    assert (
+        "was not saved" in problems
+        and "line 10" in problems
+        and "already a keyword of this topic" in problems
+    )
     assert page.input_value("#text") == clashing  # what was typed is kept to correct
     page.fill("#text", text.replace("keywords: [排队,", "keywords: [排队, 长龙,", 1))
     click_and_wait(page, "text=Save and read the comments again")

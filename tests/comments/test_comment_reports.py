@@ -31,8 +31,12 @@ def commented(app, reported):
     return slug
 
 
-@pytest.mark.parametrize(("topic", "branch"), [("queue", None), ("attitude", None), ("queue", "SZ-001")])
-def test_a_topic_share_equals_survey_stats_on_the_export(app, client, auth, runner, tmp_path, commented, topic, branch):
+@pytest.mark.parametrize(
+    ("topic", "branch"), [("queue", None), ("attitude", None), ("queue", "SZ-001")]
+)
+def test_a_topic_share_equals_survey_stats_on_the_export(
+    app, client, auth, runner, tmp_path, commented, topic, branch
+):
     auth.login_as("manager")
     path, rows = exported(client, commented, tmp_path)
     column = f"_topic_{topic}"
@@ -46,7 +50,9 @@ def test_a_topic_share_equals_survey_stats_on_the_export(app, client, auth, runn
     with app.app_context():
         session = get_db(app).session()
         survey = session.scalar(select(Survey).where(Survey.slug == commented))
-        table = topic_table(session, survey_design(session, survey), ReportScope(), shipped().keys, "branch")
+        table = topic_table(
+            session, survey_design(session, survey), ReportScope(), shipped().keys, "branch"
+        )
     figure = table.by_domain[branch][topic] if branch else table.overall[topic]
     assert figure.n == expected["n"]
     assert figure.estimate == pytest.approx(100 * expected["estimate"], rel=1e-9)
@@ -56,7 +62,9 @@ def test_a_topic_share_equals_survey_stats_on_the_export(app, client, auth, runn
 
 
 def test_the_page_shows_shares_and_finds_either_script(client, auth, db, commented):
-    first = db.scalars(select(Answer).where(Answer.question_id == "q_comment").order_by(Answer.id)).first()
+    first = db.scalars(
+        select(Answer).where(Answer.question_id == "q_comment").order_by(Answer.id)
+    ).first()
     first.value_text = "櫃員態度很差，排隊太久"
     db.commit()
     auth.login_as("manager")
@@ -77,7 +85,9 @@ def _pdf_text(path) -> str:
 
 
 @pytest.mark.parametrize("branch", [None, "SZ-001"])
-def test_the_pdf_headline_equals_the_estimates_api(client, auth, runner, tmp_path, commented, branch):
+def test_the_pdf_headline_equals_the_estimates_api(
+    client, auth, runner, tmp_path, commented, branch
+):
     output = tmp_path / "report.pdf"
     options = ["--period", "2026-10", "--language", "en", "--output", str(output)]
     if branch:
@@ -97,7 +107,10 @@ def test_the_pdf_headline_equals_the_estimates_api(client, auth, runner, tmp_pat
         numbers = re.findall(r"-?\d+\.\d+", line.removeprefix(label).split(")", 1)[-1])
         printed, low, high = (float(n) for n in numbers[:3])
         assert printed == round(scale * estimate["estimate"], places), line
-        assert (low, high) == (round(scale * estimate["ci_low"], places), round(scale * estimate["ci_high"], places))
+        assert (low, high) == (
+            round(scale * estimate["ci_low"], places),
+            round(scale * estimate["ci_high"], places),
+        )
         assert str(estimate["n"]) in line
     assert ("Branch SZ-001" if branch else "Every branch") in text and "Method" in text
 
