@@ -96,7 +96,7 @@ def low_score(session: Session, response: Response, policy: Policy, base_url: st
             AlertKind.LOW_SCORE, f"low:{response.id}:{question}", response.survey_id, branch,
             f"低分提醒 Low score · {branch or '—'} · {question} = {scores[question]:g}",
             f"{response.survey.name}: “{text}” {scores[question]:g} (≤ {cut:g})"
-            + (f"; follow-up case {case} opened" if case else ""),
+            + (f"；已开跟进案件 follow-up case {case} opened" if case else ""),
             link,
         )  # fmt: skip
         raised += len(raise_alert(session, notice, [(subscription, person)], policy))

@@ -11,6 +11,7 @@ from .. import audit
 from ..accounts.sessions import protect
 from ..alerts.subscriptions import Rule, SubscriptionError, subscribe
 from ..database import db_session
+from ..i18n import NATIVE_NAMES
 from ..models import (
     REPORTABLE,
     Alert,
@@ -98,6 +99,7 @@ def _page(alert_form=None, report_form=None, status=200):
         report_form=report_form,
         action=ActionForm(),
         current_user_is_admin=user.role == Role.ADMIN,
+        language_names=NATIVE_NAMES,
     ), status
 
 
