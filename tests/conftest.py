@@ -350,10 +350,12 @@ def reported(app, fielded):
     return make
 
 
-def complete_as_customer(client, db, address: str, questionnaire, language="zh-Hans"):
+def complete_as_customer(
+    client, db, address: str, questionnaire, language="zh-Hans", typed: dict | None = None
+):
     """Answer a web link page by page as a customer would (synthetic answers that keep the
-    customer in the survey), starting it first where it has not been started; returns the
-    reply that showed the end page."""
+    customer in the survey, with the ``typed`` answers where their questions come), starting it
+    first where it has not been started; returns the reply that showed the end page."""
     html = client.get(address).text
     if 'value="start"' in html:
         client.post(address, data={"action": "start", "language": language,
@@ -372,6 +374,8 @@ def complete_as_customer(client, db, address: str, questionnaire, language="zh-H
         step = step_at(Interview(questionnaire, answers, {}, position, None, language, "web"))
         form = screen_form(step, 0.8, language, rng)
         form.update({k: v for k, v in keep_in.items() if k in form})
+        on_screen = {a for q in step.questions for a in q.answer_ids}
+        form.update({k: [v] for k, v in (typed or {}).items() if k in on_screen})
         form.update(csrf_token=csrf_token_from(html), action="next")
         assert client.post(address, data=form).status_code == 302
     raise AssertionError(f"{address}: still not finished after 40 pages")
