@@ -13,14 +13,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..analysis.measures import headline_measures, scale_of
 from ..analysis.scope import ReportScope, attribute
 from ..analysis.views import trend
 from ..hotline.kpis import AT_MOST, KPIS, meets, stored_calls, tally
-from ..logs import failure
 from ..models import (
     AlertKind,
     AlertSubscription,
@@ -31,7 +30,7 @@ from ..models import (
     ResponseStatus,
     Survey,
     SurveyStatus,
-    completed_in_flush,
+    follow_completions,
     utcnow,
 )
 from ..stats.comparisons import adjust_p_values
@@ -40,7 +39,6 @@ from .delivery import Notice, Policy, raise_alert
 from .subscriptions import matching
 
 log = logging.getLogger(__name__)
-_PENDING = "survey.alert_responses"
 LOW_SHARE = 0.25  # by default a score in the bottom quarter of its scale is low (1–2 of 5)
 DETRACTOR = 6  # a 0–10 recommendation of 6 or less
 
@@ -106,39 +104,10 @@ def low_score(session: Session, response: Response, policy: Policy, base_url: st
 def follow_alerts(policy_of, base_url_of) -> None:
     """Raise low-score alerts in the transaction that completes a response (idempotent;
     registered after the follow-up cases' listener, so the case exists)."""
-    if event.contains(Session, "after_flush", _note_completed):
-        return
-    _settings.update(policy=policy_of, base_url=base_url_of)
-    event.listen(Session, "after_flush", _note_completed)
-    event.listen(Session, "before_commit", _raise_pending)
-    event.listen(Session, "after_rollback", _forget)
-
-
-_settings: dict = {}
-
-
-def _note_completed(session: Session, _context) -> None:
-    for response in completed_in_flush(session):
-        session.info.setdefault(_PENDING, set()).add(response.id)
-
-
-def _raise_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    session.flush()
-    for response_id in sorted(pending):
-        try:
-            with session.begin_nested():  # an alert must never cost a customer's answers
-                response = session.get(Response, response_id)
-                if response is not None and response.status == ResponseStatus.COMPLETE:
-                    low_score(session, response, _settings["policy"](), _settings["base_url"]())
-        except Exception as error:  # logged for the operators; the answers are kept
-            log.error("alerts of response %s not raised: %s", response_id, failure(error))
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    follow_completions(
+        "low-score alerts",
+        lambda session, response: low_score(session, response, policy_of(), base_url_of()),
+    )
 
 
 def _subscribed_surveys(session: Session, kind: str) -> list[Survey]:

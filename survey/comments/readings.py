@@ -11,17 +11,16 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..logs import failure
 from ..models import (
     Answer,
     CommentReading,
     Response,
     ResponseStatus,
     TopicDictionaryVersion,
-    completed_in_flush,
+    follow_completions,
     utcnow,
 )
 from ..surveys.versions import questionnaire_of
@@ -29,7 +28,6 @@ from .analysis import Analyser
 from .topics import TopicDictionary, parse, shipped
 
 log = logging.getLogger(__name__)
-_PENDING = "survey.comment_responses"
 
 
 def current_dictionary(session: Session) -> tuple[TopicDictionary, int | None]:
@@ -136,34 +134,9 @@ def reread_survey(session: Session, survey_id: int, progress=None) -> int:
 def follow_comments() -> None:
     """Read each completed response's comments in the transaction that completes it, on
     every session (idempotent: called when the app is made)."""
-    if not event.contains(Session, "after_flush", _note_completed):
-        event.listen(Session, "after_flush", _note_completed)
-        event.listen(Session, "before_commit", _read_pending)
-        event.listen(Session, "after_rollback", _forget)
-
-
-def _note_completed(session: Session, _context) -> None:
-    for response in completed_in_flush(session):
-        session.info.setdefault(_PENDING, set()).add(response.id)
-
-
-def _read_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    session.flush()
-    for response_id in sorted(pending):
-        try:
-            with session.begin_nested():  # a reading must never cost a customer's answers
-                response = session.get(Response, response_id)
-                if response is not None:
-                    read_response(session, response)
-        except Exception as error:  # logged for the operators; the answers are kept
-            log.error("comments of response %s not read: %s", response_id, failure(error))
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    follow_completions(
+        "comment readings", lambda session, response: read_response(session, response)
+    )
 
 
 def save_dictionary(session: Session, text: str, user_id: int | None) -> TopicDictionaryVersion:

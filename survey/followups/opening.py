@@ -12,17 +12,16 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..logs import failure
 from ..models import (
     FollowupCase,
     FollowupEvent,
     FollowupStatus,
     Response,
     ResponseStatus,
-    completed_in_flush,
+    follow_completions,
     utcnow,
 )
 from ..questionnaire.routing import scope_for
@@ -34,7 +33,6 @@ log = logging.getLogger(__name__)
 ORDINARY_DAYS = 3
 COMPLEX_DAYS = 7  # a survey may set 7 to 10 (settings: complex_working_days)
 FALLBACK_TEAM = "team:service-quality"  # where a case goes when the response has no branch
-_PENDING = "survey.followup_responses"
 
 
 def calendar_for(region: str, weekdays_beyond_data: bool = False) -> WorkingCalendar:
@@ -139,30 +137,9 @@ def attach_return(session: Session, response: Response) -> FollowupCase | None:
 def follow_complaints() -> None:
     """Open each completed response's follow-up cases in the transaction that completes it,
     on every session (idempotent: called when the app is made)."""
-    if not event.contains(Session, "after_flush", _note_completed):
-        event.listen(Session, "after_flush", _note_completed)
-        event.listen(Session, "before_commit", _open_pending)
-        event.listen(Session, "after_rollback", _forget)
+    follow_completions("follow-up cases", _open)
 
 
-def _note_completed(session: Session, _context) -> None:
-    for response in completed_in_flush(session):
-        session.info.setdefault(_PENDING, set()).add(response.id)
-
-
-def _open_pending(session: Session) -> None:
-    session.flush()
-    pending = session.info.pop(_PENDING, None)
-    for response_id in sorted(pending or ()):
-        try:
-            with session.begin_nested():  # a follow-up must never cost a customer's answers
-                response = session.get(Response, response_id)
-                if response is not None:
-                    open_cases(session, response)
-                    attach_return(session, response)
-        except Exception as error:  # logged for the operators; the answers are kept
-            log.error("follow-up cases of response %s not opened: %s", response_id, failure(error))
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _open(session: Session, response: Response) -> None:
+    open_cases(session, response)
+    attach_return(session, response)

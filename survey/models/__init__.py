@@ -31,6 +31,7 @@ from .responses import (
     ReportRow,
     Response,
     completed_in_flush,
+    follow_completions,
     holds_an_answer,
 )
 from .staff import RatingSource, StaffMember, StaffRating, StaffRole, StarWeights
@@ -106,6 +107,7 @@ __all__ = [
     "StaffSession",
     "User",
     "completed_in_flush",
+    "follow_completions",
     "holds_an_answer",
     "utcnow",
 ]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, inspect, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..logs import failure
 from .base import Base, utcnow
 from .statuses import ResponseStatus
+
+log = logging.getLogger(__name__)
 
 
 class Response(Base):
@@ -136,3 +150,38 @@ def completed_in_flush(session) -> list[Response]:
         and response.status == ResponseStatus.COMPLETE
         and inspect(response).attrs.status.history.added
     ]
+
+
+def follow_completions(name: str, handle) -> None:
+    """Run ``handle(session, response)`` for each response a transaction completes, just
+    before it commits, on every session (idempotent per ``name``). Each runs in a savepoint:
+    a failure is logged and never costs the customer's answers."""
+    if name in _FOLLOWERS:
+        return
+    _FOLLOWERS[name] = handle
+    key = f"survey.completed.{name}"
+
+    def note(session, _context) -> None:
+        for response in completed_in_flush(session):
+            session.info.setdefault(key, set()).add(response.id)
+
+    def run(session) -> None:
+        pending = session.info.pop(key, None)
+        if not pending:
+            return
+        session.flush()
+        for response_id in sorted(pending):
+            try:
+                with session.begin_nested():
+                    response = session.get(Response, response_id)
+                    if response is not None and response.status == ResponseStatus.COMPLETE:
+                        handle(session, response)
+            except Exception as error:  # logged for the operators; the answers are kept
+                log.error("%s after response %s failed: %s", name, response_id, failure(error))
+
+    event.listen(Session, "after_flush", note)
+    event.listen(Session, "before_commit", run)
+    event.listen(Session, "after_rollback", lambda session: session.info.pop(key, None))
+
+
+_FOLLOWERS: dict = {}
