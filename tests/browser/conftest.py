@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 # Flags that keep Chromium from reaching for the network on a closed machine.
 CHROMIUM_ARGS = [
@@ -110,3 +112,12 @@ def serious_accessibility_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def sign_in_as(page, base: str, username: str) -> None:
+    """Sign in on the login page with the test password, as a member of staff would."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")

@@ -10,19 +10,10 @@ from sqlalchemy import select
 
 from survey.models import Alert, Answer, CommentReading, FollowupCase, OutboxMessage, SentReport
 from survey.tasks.work import schedule_reports
-from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot, sign_in_as
 
 WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai: not quiet
 COMPLAINT = "排隊等了一個鐘，櫃員態度很差。請回電 13812345678"
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
 
 
 def _answer_low_with_a_comment(browser, base, token):
@@ -50,7 +41,7 @@ def test_a_low_score_reaches_the_branch_head_once_and_its_comment_is_masked_and_
     make_user("other", "manager", branches=["GZ-001"], email="other@bank.example")
 
     head = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    _sign_in(head, live_server, "head")
+    sign_in_as(head, live_server, "head")
     head.goto(f"{live_server}/alerts/")
     head.select_option("#kind", "low_score")
     head.fill("#branch", "SZ-999")
@@ -102,7 +93,7 @@ def test_the_bank_edits_its_topics_and_every_comment_is_read_again(
     slug = reported()
     make_user("boss", "admin")
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    _sign_in(page, live_server, "boss")
+    sign_in_as(page, live_server, "boss")
     page.goto(f"{live_server}/admin/topics")
     text = page.input_value("#text")
     assert "key: queue" in text
@@ -136,7 +127,7 @@ def test_a_manager_subscribes_to_a_monthly_report_and_reopens_it_as_sent(
     slug = reported()
     make_user("head", "manager", branches=["SZ-001"], email="head@bank.example")
     page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
-    _sign_in(page, live_server, "head")
+    sign_in_as(page, live_server, "head")
     page.goto(f"{live_server}/alerts/")
     page.select_option("#report-survey", slug)
     page.fill("#report-branch", "SZ-001")

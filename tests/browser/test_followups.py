@@ -11,19 +11,10 @@ from sqlalchemy import select
 from survey.followups.calendar import WorkingCalendar
 from survey.models import AuditEvent, FollowupCase, OutboxMessage, User
 from survey.tasks.work import escalate_followups
-from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot
+from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot, sign_in_as
 from tests.browser.test_cati import interview, press_the_focused_button
-from tests.conftest import PASSWORD
 
 FRIDAY_MORNING = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
 
 
 def _score_low(browser, base, token):
@@ -60,7 +51,7 @@ def test_a_low_score_is_called_back_closed_and_a_late_one_escalated(
     assert expected_due == datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # Wednesday 17:00 Shanghai
 
     owner = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    _sign_in(owner, live_server, "owner")
+    sign_in_as(owner, live_server, "owner")
     click_and_wait(owner, "nav.site-nav >> text=Follow-ups")
     row = owner.locator(f"#later tr:has(a[href$='/followups/{first.id}'])").inner_text()
     assert "Service · attitude" in row and "3 working days left" in row
@@ -72,7 +63,7 @@ def test_a_low_score_is_called_back_closed_and_a_late_one_escalated(
     assert "first in the phone queue" in owner.inner_text("body")
 
     caller = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    _sign_in(caller, live_server, "caller")
+    sign_in_as(caller, live_server, "caller")
     press_the_focused_button(caller)  # next case: the return call
     press_the_focused_button(caller)  # the customer agrees: start
     interview(caller)
@@ -94,7 +85,7 @@ def test_a_low_score_is_called_back_closed_and_a_late_one_escalated(
     _score_low(browser, live_server, tokens[1])
     time_machine.move_to(datetime(2026, 12, 3, 2, 0, tzinfo=UTC), tick=True)  # Thursday
     escalate_followups()
-    _sign_in(owner, live_server, "owner")  # a week on, the session has timed out
+    sign_in_as(owner, live_server, "owner")  # a week on, the session has timed out
     owner.goto(f"{live_server}/followups/")
     overdue = owner.inner_text("#overdue")
     assert "Branch head" in overdue and "1 working day late" in overdue

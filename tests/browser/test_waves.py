@@ -11,18 +11,10 @@ from sqlalchemy import select
 
 from survey.models import AuditEvent, QuestionnaireVersion, Response, Survey
 from survey.surveys import links
-from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot
-from tests.conftest import PASSWORD, QUESTIONNAIRES
+from tests.browser.conftest import FILL, KEEP_IN, click_and_wait, screenshot, sign_in_as
+from tests.conftest import QUESTIONNAIRES
 
 COUNTER = Path(QUESTIONNAIRES) / "branch-counter.yaml"
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
 
 
 def _answer_to_the_end(page):
@@ -46,7 +38,7 @@ def test_a_wave_from_upload_to_the_managers_report(
 
     # The admin uploads the questionnaire: first with an error, then fixed.
     admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    _sign_in(admin, live_server, "admin")
+    sign_in_as(admin, live_server, "admin")
     admin.goto(f"{live_server}/admin/questionnaires/")
     click_and_wait(admin, "text=Upload a questionnaire")
     text = COUNTER.read_text(encoding="utf-8")
@@ -72,7 +64,7 @@ def test_a_wave_from_upload_to_the_managers_report(
     supervisor = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB"
     ).new_page()
-    _sign_in(supervisor, live_server, "supervisor")
+    sign_in_as(supervisor, live_server, "supervisor")
     click_and_wait(supervisor, "text=New survey")
     supervisor.fill("input[name=slug]", "counter-2026-12")
     supervisor.uncheck("input[name=modes][value=cati]")
@@ -153,7 +145,7 @@ def test_a_wave_from_upload_to_the_managers_report(
     manager = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB"
     ).new_page()
-    _sign_in(manager, live_server, "manager")
+    sign_in_as(manager, live_server, "manager")
     manager.goto(f"{live_server}/reports/counter-2026-12/segments?by=branch")
     table = manager.inner_text("main")
     assert "SH001" in table and "SH002" in table
