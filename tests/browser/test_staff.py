@@ -11,8 +11,8 @@ from survey.models import Response, StaffMember, StaffRating, Survey, User
 from survey.questionnaire import load_file
 from survey.surveys import links
 from survey.surveys.versions import store
-from tests.browser.conftest import FILL, click_and_wait, screenshot
-from tests.browser.test_waves import _answer_to_the_end, _sign_in
+from tests.browser.conftest import FILL, click_and_wait, screenshot, sign_in_as
+from tests.browser.test_waves import _answer_to_the_end
 from tests.conftest import QUESTIONNAIRES
 
 PEOPLE = [  # username, staff number, role
@@ -45,7 +45,7 @@ def _staff(app, db, make_user):
 
 def _rate(browser, base, username, ratees):
     page = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB").new_page()
-    _sign_in(page, base, username)
+    sign_in_as(page, base, username)
     assert page.url.endswith("/me/")
     for number in ratees:
         click_and_wait(page, f"#to-rate a[href$='/rate/{number}']")
@@ -88,7 +88,7 @@ def test_the_service_star_from_the_counter_to_the_honour_board(
     manager = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB"
     ).new_page()
-    _sign_in(manager, live_server, "manager")
+    sign_in_as(manager, live_server, "manager")
     manager.goto(f"{live_server}/reports/counter-2026-11/league?month=2026-11")
     row = manager.locator("#league tr[data-staff=T1]").inner_text()
     assert row.split("\t")[0].strip() == "1"  # ranked, in the first group
@@ -103,7 +103,7 @@ def test_the_service_star_from_the_counter_to_the_honour_board(
 
     # The teller opens their own page: their scores and what customers wrote, not who rated.
     teller = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB").new_page()
-    _sign_in(teller, live_server, "zhou")
+    sign_in_as(teller, live_server, "zhou")
     november = teller.locator("tr[data-month='2026-11']").inner_text()
     assert "fewer than 3" in november  # two peers: their average is not shown
     assert "服务很好，谢谢。" in teller.inner_text("#my-comments")

@@ -5,8 +5,7 @@ service star's weights must add up to 100 — then what was stored."""
 from sqlalchemy import select
 
 from survey.models import StaffMember, StarWeights
-from tests.browser.conftest import click_and_wait, screenshot
-from tests.browser.test_waves import _sign_in
+from tests.browser.conftest import click_and_wait, screenshot, sign_in_as
 
 HEADER = "工号,姓名,岗位,网点,团队,入职日期"
 
@@ -14,7 +13,7 @@ HEADER = "工号,姓名,岗位,网点,团队,入职日期"
 def test_the_admin_keeps_the_registry(browser, live_server, make_user, db, tmp_path):
     make_user("admin", "admin")
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    _sign_in(page, live_server, "admin")
+    sign_in_as(page, live_server, "admin")
     click_and_wait(page, "text=Staff registry and service-star weights")
 
     bad = tmp_path / "hr.csv"
