@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from survey.alerts.delivery import Notice, Policy, raise_alert, release_held, send_digests
 from survey.alerts.sources import hotline_misses, overdue_followups, significant_changes
@@ -31,8 +32,10 @@ MORNING = datetime(2026, 11, 26, 0, 5, tzinfo=UTC)  # 08:05: quiet hours over, d
 
 @pytest.fixture
 def session(app):
-    with app.app_context():
-        yield get_db(app).session()
+    """A session of the test's own: the fixtures' app contexts end the scoped one."""
+    with Session(get_db(app).engine, expire_on_commit=False) as own, app.app_context():
+        yield own
+        own.rollback()
 
 
 @pytest.fixture
