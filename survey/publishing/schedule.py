@@ -26,6 +26,7 @@ from ..models import (
     ReportSubscription,
     Response,
     ResponseStatus,
+    Role,
     SentReport,
     Survey,
     User,
@@ -51,7 +52,10 @@ def plan_report(
     frequency: str,
     language: str,
 ) -> ReportSubscription:
-    """Check and store a report subscription (ReportPlanError names the field at fault)."""
+    """Check and store a report subscription (ReportPlanError names the field at fault).
+    Reports go only to those who may read them on the report pages: managers and admins."""
+    if user.role not in (Role.MANAGER, Role.ADMIN):
+        raise ReportPlanError("survey", "reports go to managers and administrators only")
     survey = session.scalar(
         select(Survey).where(Survey.slug == survey_slug, Survey.status.in_(REPORTABLE))
     )

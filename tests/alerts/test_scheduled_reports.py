@@ -32,9 +32,13 @@ def test_a_report_is_due_on_its_day(frequency, day, period):
 def test_a_subscription_that_cannot_work_is_refused(app, reported, make_user):
     slug = reported()
     make_user("gz", "manager", branches=["GZ-001"])
+    make_user("sup", "supervisor")
     with app.app_context():
         session = get_db(app).session()
         gz = session.scalar(select(User).where(User.username == "gz"))
+        supervisor = session.scalar(select(User).where(User.username == "sup"))
+        with pytest.raises(ReportPlanError, match="managers and administrators only"):
+            plan_report(session, supervisor, slug, "GZ-001", "monthly", "en")
         for args, field in (
             (("nope", None, "monthly", "en"), "survey"),
             ((slug, "XX-404", "monthly", "en"), "branch"),
