@@ -12,6 +12,7 @@ from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, Sa
 from ..stats.errors import DesignError, EstimationError
 from ..stats.estimate import own_df
 from ..stats.quantiles import QUANTILE_METHODS, quantile
+from ..stats.standards import floor_flag
 from .table import Table, TableError
 
 SMALL_BASE = 30
@@ -49,13 +50,16 @@ def _quantiles(design, y, groups, p, var, by_column, level, method, domain_df) -
                 "df": q.df,
                 "deff": None,
                 "n": q.n,
+                # svyquantile gives no design effect: the effective size is n itself.
+                "n_eff": float(q.n),
+                "flag": floor_flag(float(q.n), q.df),
             }
         )
     return entries
 
 
 def _table(entries: list[dict], by_column: str | None) -> str:
-    head = [by_column or "", "estimate", "se", "ci_low", "ci_high", "n", "deff"]
+    head = [by_column or "", "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "flag"]
     rows = [
         [
             ("" if e["by"] is None else str(next(iter(e["by"].values())))),
@@ -64,7 +68,9 @@ def _table(entries: list[dict], by_column: str | None) -> str:
                 for key in ("estimate", "se", "ci_low", "ci_high")
             ),
             str(e["n"]),
+            "" if e["n_eff"] is None else f"{e['n_eff']:.1f}",
             "" if e["deff"] is None else f"{e['deff']:.3f}",
+            e["flag"] or "",
         ]
         for e in entries
     ]
@@ -80,10 +86,12 @@ def _table(entries: list[dict], by_column: str | None) -> str:
     lines.append(
         f"{first['stat']} of {first['var']}: {first['confidence_level']:.0%} intervals ({first['ci_method']}), design df {first['df']}"
     )
-    small = [row[0] or "all" for row, e in zip(rows, entries, strict=True) if e["n"] < SMALL_BASE]
-    if small:
+    flagged = [row[0] or "all" for row, e in zip(rows, entries, strict=True) if e["flag"]]
+    if flagged:
         lines.append(
-            f"caution: fewer than {SMALL_BASE} responses in {', '.join(small)}; those estimates are unstable"
+            f"caution: {', '.join(flagged)} flagged by the presentation standard (NCHS): "
+            "suppress = too few effective responses or too wide an interval; review = few "
+            "degrees of freedom, an estimate of 0 or 100 %, or a large relative error"
         )
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval, critical_value
 from .proportions import exact_at_bound, proportion_interval
+from .standards import effective_n, reliability
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,9 @@ class Estimate:
 
     @property
     def effective_n(self) -> float:
-        """The sample size a simple random sample would need for the same precision."""
-        if self.kind == "proportion":
-            p = self.estimate
-            return p * (1 - p) / self.variance if self.variance > 0 else math.inf
-        return self.n / self.deff if self.deff else math.nan
+        """The sample size a simple random sample would need for the same precision (one
+        definition everywhere: ``standards.effective_n``)."""
+        return effective_n(self)
 
     def default_method(self) -> str:
         return "logit" if self.kind == "proportion" else "t"
@@ -79,8 +78,10 @@ class Estimate:
         return max(point - ci.low, ci.high - point)
 
     def entry(self, var, stat, domain, by_column, confidence_level, method) -> dict:
-        """The estimate as one entry of the JSON that `survey stats` prints (DESIGN.md)."""
+        """The estimate as one entry of the JSON that `survey stats` prints (DESIGN.md), with
+        its effective sample size and the presentation standard's flag."""
         ci = self.confidence_interval(confidence_level, method)
+        verdict = reliability(self)
         return {
             "by": None if by_column is None else {by_column: domain},
             "var": var,
@@ -94,6 +95,8 @@ class Estimate:
             "df": self.df,
             "deff": self.deff,
             "n": self.n,
+            "n_eff": verdict.n_eff,
+            "flag": verdict.flag,
         }
 
 

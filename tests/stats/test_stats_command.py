@@ -23,6 +23,8 @@ KEYS = {
     "df",
     "deff",
     "n",
+    "n_eff",
+    "flag",
 }
 
 
@@ -90,7 +92,8 @@ def test_table_format_for_people_with_a_small_base_caution(runner, tmp_path):
     result = run(runner, str(small), "--var", "q_overall", "--by", "branch", "--format", "table")
     assert result.exit_code == 0, result.output
     assert "estimate" in result.output.splitlines()[0]
-    assert "caution: fewer than 30 responses" in result.output
+    assert "flagged by the presentation standard (NCHS)" in result.output
+    assert "suppress" in result.output.splitlines()[1] + result.output.splitlines()[2]
 
 
 @pytest.mark.parametrize(
