@@ -181,11 +181,7 @@ def hotline_misses(
     start, end = today - timedelta(days=1), today
     raised = 0
     for survey in _subscribed_surveys(session, AlertKind.HOTLINE):
-        calls = [
-            c
-            for c in stored_calls(session, [survey.id])
-            if start <= c.started_at.astimezone(zone) < end
-        ]
+        calls = list(stored_calls(session, [survey.id], start, end))  # yesterday's only
         if not calls:
             continue
         figures = tally(calls, None, threshold, policy.zone)[None].figures()

@@ -162,8 +162,10 @@ def _cell(value) -> str:
     return str(value)
 
 
-def stored_calls(session: Session, survey_ids):
-    """The surveys' imported call records, streamed."""
+def stored_calls(
+    session: Session, survey_ids, since: datetime | None = None, until: datetime | None = None
+):
+    """The surveys' imported call records (started in [since, until) when given), streamed."""
     columns = (
         HotlineCall.call_id,
         HotlineCall.queue,
@@ -177,6 +179,10 @@ def stored_calls(session: Session, survey_ids):
         HotlineCall.talk_seconds,
     )
     query = select(*columns).where(HotlineCall.survey_id.in_(survey_ids))
+    if since is not None:
+        query = query.where(HotlineCall.started_at >= since)
+    if until is not None:
+        query = query.where(HotlineCall.started_at < until)
     for row in session.execute(query.execution_options(yield_per=5000)):
         started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
         yield CallRecord(
