@@ -159,6 +159,12 @@ def test_yesterdays_hotline_kpis_below_target_are_alerted(session, people):
             agent_id="A1", started_at=yesterday + timedelta(minutes=n), talk_seconds=60,
             wait_seconds=40 if n % 2 else 5, abandoned=False, first_line=True, recorded=True,
         ))  # fmt: skip
+    for n in range(20):  # the day before: all answered at once, and not yesterday's
+        session.add(HotlineCall(
+            survey_id=survey.id, call_id=f"d{n}", customer_ref=f"d{n}", queue="cards",
+            agent_id="A1", started_at=yesterday - timedelta(days=1, minutes=n), talk_seconds=60,
+            wait_seconds=2, abandoned=False, first_line=True, recorded=True,
+        ))  # fmt: skip
     targets = {
         "service_level": 0.85,
         "abandonment_rate": 0.05,
