@@ -86,7 +86,8 @@ def raise_alert(
         alert = Alert(
             user_id=person.id, kind=notice.kind, key=notice.key[:160],
             survey_id=notice.survey_id, branch=notice.branch, subject=notice.subject[:200],
-            body=notice.body, link=notice.link, delivery=subscription.delivery,
+            body=notice.body, link=notice.link,
+            delivery=subscription.delivery if subscription.channels else Delivery.INBOX,
             channels=list(subscription.channels or []), created_at=now,
         )  # fmt: skip
         try:
@@ -95,7 +96,7 @@ def raise_alert(
         except IntegrityError:  # told already
             continue
         made.append(alert)
-        if alert.delivery == Delivery.IMMEDIATE and alert.channels and not policy.quiet(now):
+        if alert.delivery == Delivery.IMMEDIATE and not policy.quiet(now):
             if _sent_last_hour(session, person.id, now) < policy.hourly_limit:
                 _send(session, alert, person, now)
             else:
@@ -147,8 +148,6 @@ def release_held(session: Session, policy: Policy, now: datetime | None = None) 
         .where(Alert.delivery == Delivery.IMMEDIATE, Alert.sent_at.is_(None))
         .order_by(Alert.created_at)
     ):
-        if not alert.channels:
-            continue
         person = session.get(User, alert.user_id)
         if _sent_last_hour(session, person.id, now) >= policy.hourly_limit:
             alert.delivery = Delivery.DIGEST
@@ -174,17 +173,12 @@ def send_digests(
     ):
         waiting.setdefault(alert.user_id, []).append(alert)
     sent = 0
-    for user_id, every in waiting.items():
-        for alert in every:
-            alert.sent_at = alert.sent_at if alert.channels else now  # inbox only: no message
-        alerts = [a for a in every if a.channels]
-        if not alerts:
-            continue
+    for user_id, alerts in waiting.items():
         person = session.get(User, user_id)
         lines = [f"· {a.subject}" + (f" {a.link}" if a.link else "") for a in alerts]
         subject = f"每日提醒 Daily alerts {policy.local(now):%Y-%m-%d} ({len(alerts)})"
         body = "\n".join([*lines, f"{base_url}/alerts/"])
-        channels = sorted({c for a in alerts for c in a.channels}) or ["email"]
+        channels = sorted({c for a in alerts for c in a.channels})
         _queue(session, alerts[0].survey_id, person, channels, subject, body)
         for alert in alerts:
             alert.sent_at = now

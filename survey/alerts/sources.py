@@ -8,7 +8,6 @@ alert links to the case. The others are found by sweeps the task queue runs.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,7 +37,6 @@ from ..surveys.versions import questionnaire_of
 from .delivery import Notice, Policy, raise_alert
 from .subscriptions import matching
 
-log = logging.getLogger(__name__)
 LOW_SHARE = 0.25  # by default a score in the bottom quarter of its scale is low (1–2 of 5)
 DETRACTOR = 6  # a 0–10 recommendation of 6 or less
 

@@ -66,7 +66,7 @@ def _check(session: Session, rule: Rule) -> Survey | None:
         raise SubscriptionError(
             "kind", f"unknown alert kind {rule.kind!r}; the kinds are {', '.join(AlertKind)}"
         )
-    if rule.delivery not in set(Delivery):
+    if rule.delivery not in (Delivery.IMMEDIATE, Delivery.DIGEST):
         raise SubscriptionError(
             "delivery", f"unknown delivery {rule.delivery!r}; use immediate or digest"
         )

@@ -15,13 +15,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..comments.analysis import COUNTED, of_response
 from ..models import CommentReading, Response
 from ..stats.aggregates import StratumSums, mean_from_sums
 from .figures import Figure, figure
 from .scope import ReportScope, attribute, month_of
 from .sums import LONELY_PSU, SurveyDesign
-
-COUNTED = ("analysed", "truncated")
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,9 @@ def _responses(session: Session, design: SurveyDesign, scope: ReportScope, by: s
     found: dict = {}
     for response_id, stratum, key, topics, sentiment in session.execute(query):
         h = index[stratum] if design.weighted else 0
-        entry = found.setdefault(response_id, [h, key if domain is not None else None, set(), []])
-        entry[2].update(topics or ())
-        if sentiment is not None:
-            entry[3].append(sentiment)
-    rows = []
-    for h, key, topics, scores in found.values():
-        if len(topics) > 1:
-            topics.discard("other")
-        rows.append((h, key, topics, sum(scores) / len(scores) if scores else 0.0))
-    return rows
+        entry = found.setdefault(response_id, (h, key if domain is not None else None, []))
+        entry[2].append((topics, sentiment))
+    return [(h, key, *of_response(readings)) for h, key, readings in found.values()]
 
 
 def _share(design: SurveyDesign, every: np.ndarray, count: np.ndarray, hits: np.ndarray) -> Figure:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .sentiment import lexicon, score
 from .text import Status, prepare, tokenizer_with
-from .topics import TopicDictionary
+from .topics import OTHER, TopicDictionary
+
+COUNTED = (Status.ANALYSED, Status.TRUNCATED)  # the readings the topic shares count
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,21 @@ class Reading:
     @property
     def counted(self) -> bool:
         """A comment the topic shares count (analysed, perhaps on its beginning only)."""
-        return self.status in (Status.ANALYSED, Status.TRUNCATED)
+        return self.status in COUNTED
+
+
+def of_response(readings: Iterable[tuple[Iterable[str], float | None]]) -> tuple[set, float]:
+    """A response's topics and sentiment from its counted comments' (topics, score): every
+    topic any comment named ("other" only when none named one) and the mean score (0,
+    neutral, when none scored). The export and the topic shares read responses this way."""
+    topics, scores = set(), []
+    for named, value in readings:
+        topics.update(named or ())
+        if value is not None:
+            scores.append(value)
+    if len(topics) > 1:
+        topics.discard(OTHER)
+    return topics, (sum(scores) / len(scores) if scores else 0.0)
 
 
 class Analyser:

@@ -8,7 +8,6 @@ failure to read is logged and never costs the customer's answers.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 from sqlalchemy import delete, select
@@ -26,8 +25,6 @@ from ..models import (
 from ..surveys.versions import questionnaire_of
 from .analysis import Analyser
 from .topics import TopicDictionary, parse, shipped
-
-log = logging.getLogger(__name__)
 
 
 def current_dictionary(session: Session) -> tuple[TopicDictionary, int | None]:
@@ -47,7 +44,7 @@ def _saved(text: str) -> TopicDictionary:
 
 @lru_cache(maxsize=4)
 def _analyser(text: str) -> Analyser:
-    return Analyser(parse(text))
+    return Analyser(_saved(text))
 
 
 def analyser(session: Session) -> tuple[Analyser, int | None]:
@@ -134,9 +131,7 @@ def reread_survey(session: Session, survey_id: int, progress=None) -> int:
 def follow_comments() -> None:
     """Read each completed response's comments in the transaction that completes it, on
     every session (idempotent: called when the app is made)."""
-    follow_completions(
-        "comment readings", lambda session, response: read_response(session, response)
-    )
+    follow_completions("comment readings", read_response)
 
 
 def save_dictionary(session: Session, text: str, user_id: int | None) -> TopicDictionaryVersion:

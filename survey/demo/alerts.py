@@ -87,17 +87,22 @@ def _reports(session: Session, users: dict, counter: Survey) -> None:
             send_report(session, subscription.id, period, now=now)
 
 
+def _counter(session: Session) -> Survey | None:
+    """The open counter survey (the newest wave) the demo's alerts and reports follow."""
+    return session.scalar(
+        select(Survey)
+        .where(Survey.status == SurveyStatus.OPEN, Survey.slug.like("branch-counter-%"))
+        .order_by(Survey.id.desc())
+    )
+
+
 def build(session: Session, config: dict, instance_path: str) -> None:
     users = {u.username: u for u in session.scalars(select(User))}
     for name in ("admin", "manager", "supervisor", "branchhead"):
         users[name].email = users[name].email or f"{name}@bank.example"
     users["branchhead"].branches = ["SZ-001"]
     users["branchhead"].phone = users["branchhead"].phone or "+8613800000211"
-    counter = session.scalar(
-        select(Survey)
-        .where(Survey.status == SurveyStatus.OPEN, Survey.slug.like("branch-counter-%"))
-        .order_by(Survey.id.desc())
-    )
+    counter = _counter(session)
     if counter is None:
         return
     _subscriptions(session, users, counter)
@@ -109,12 +114,8 @@ def build(session: Session, config: dict, instance_path: str) -> None:
 
 def links(session: Session) -> list[tuple[str, str]]:
     """Where a visitor sees the alerts, the archive and the comments' topics."""
-    counter = session.scalar(
-        select(Survey.slug)
-        .where(Survey.status == SurveyStatus.OPEN, Survey.slug.like("branch-counter-%"))
-        .order_by(Survey.id.desc())
-    )
+    counter = _counter(session)
     found = [("alerts and sent reports", "/alerts/")]
     if counter:
-        found.append(("comments by topic", f"/reports/{counter}/comments?by=branch"))
+        found.append(("comments by topic", f"/reports/{counter.slug}/comments?by=branch"))
     return found + [("topic dictionary (admin)", "/admin/topics")]

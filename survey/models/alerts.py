@@ -31,6 +31,7 @@ class AlertKind(enum.StrEnum):
 class Delivery(enum.StrEnum):
     IMMEDIATE = "immediate"
     DIGEST = "digest"  # once a day, in one message
+    INBOX = "inbox"  # an alert whose subscription chose no channel: nothing to send
 
 
 class AlertSubscription(Base):

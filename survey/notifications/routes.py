@@ -46,8 +46,8 @@ def _surveys() -> list[Survey]:
     )
 
 
-def _forms(alert_form=None, report_form=None):
-    surveys = [("", _("Every survey"))] + [(s.slug, s.name) for s in _surveys()]
+def _forms(alert_form=None, report_form=None, surveys=None):
+    surveys = [("", _("Every survey"))] + [(s.slug, s.name) for s in surveys or _surveys()]
     alert_form = alert_form or AlertSubscriptionForm(formdata=None)
     alert_form.survey.choices = surveys
     alert_form.role.choices = [("", _("Me"))] + (
@@ -63,7 +63,8 @@ def _forms(alert_form=None, report_form=None):
 def _page(alert_form=None, report_form=None, status=200):
     session = db_session()
     user = g.user
-    alert_form, report_form = _forms(alert_form, report_form)
+    surveys = _surveys()
+    alert_form, report_form = _forms(alert_form, report_form, surveys)
     mine = or_(AlertSubscription.user_id == user.id, AlertSubscription.role == user.role)
     if user.role == Role.ADMIN:
         mine = or_(mine, AlertSubscription.role.is_not(None))
@@ -94,7 +95,7 @@ def _page(alert_form=None, report_form=None, status=200):
             .order_by(SentReport.created_at.desc())
             .limit(100)
         ).all(),
-        surveys={s.id: s for s in _surveys()},
+        surveys={s.id: s for s in surveys},
         alert_form=alert_form,
         report_form=report_form,
         action=ActionForm(),

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..comments.analysis import COUNTED, of_response
 from ..comments.readings import current_dictionary
 from ..models import (
     Answer,
@@ -144,14 +145,11 @@ def comment_variables(session: Session, questionnaire: Questionnaire) -> list[Va
 
 
 def _comment_cells(variables: list[Variable], readings: list[CommentReading]) -> dict:
-    counted = [r for r in readings if r.status in ("analysed", "truncated")]
+    counted = [(r.topics, r.sentiment) for r in readings if r.status in COUNTED]
     if not variables or not counted:
         return {v.name: None for v in variables}
-    topics = {t for r in counted for t in r.topics}
-    if len(topics) > 1:
-        topics.discard("other")  # one comment named a topic: the response is not "other"
-    scores = [r.sentiment for r in counted if r.sentiment is not None]
-    cells = {"_sentiment": sum(scores) / len(scores) if scores else 0.0}
+    topics, sentiment = of_response(counted)
+    cells = {"_sentiment": sentiment}
     for variable in variables[1:]:
         cells[variable.name] = int(variable.name.removeprefix("_topic_") in topics)
     return cells

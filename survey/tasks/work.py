@@ -170,9 +170,7 @@ def escalate_followups() -> None:
         counts = escalation.sweep(session)
         session.commit()
         if counts["messages"]:
-            config = current_app.config
-            adapter = messaging.adapter_from_config(config, current_app.instance_path)
-            messaging.deliver(session, adapter)
+            _deliver(session)
 
 
 @huey.periodic_task(crontab(minute="*/15"))
