@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import click
 import numpy as np
@@ -12,6 +13,7 @@ from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, Sa
 from ..stats.errors import DesignError, EstimationError
 from ..stats.estimate import own_df
 from ..stats.quantiles import QUANTILE_METHODS, quantile
+from ..stats.replicates import REPLICATE_TYPES, as_replicate, replicate_design
 from ..stats.standards import floor_flag
 from .table import Table, TableError
 
@@ -20,6 +22,43 @@ SMALL_BASE = 30
 
 def _columns(value: str | None) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()] if value else []
+
+
+def _replicate_columns(file, pattern, rep_type, strata, ids, fpc) -> list[str]:
+    """The columns of replicate weights --repweights matches, in the file's order."""
+    if not pattern:
+        return []
+    if not rep_type:
+        raise click.ClickException(
+            "--repweights needs --rep-type (JK1, JKn, BRR, Fay, bootstrap or other)"
+        )
+    if strata or ids or fpc:
+        raise click.ClickException(
+            "--repweights replaces --strata, --ids and --fpc: the replicate weights carry the design"
+        )
+    try:
+        matcher = re.compile(pattern)
+    except re.error as error:
+        raise click.ClickException(
+            f"--repweights {pattern!r} is not a regular expression: {error}"
+        ) from None
+    columns = [name for name in Table.header_of(file) if matcher.search(name)]
+    if len(columns) < 2:
+        raise click.ClickException(
+            f"--repweights {pattern!r} matches {len(columns)} column(s) of {file}; replicate weights need two or more"
+        )
+    return columns
+
+
+def _rscales(text: str | None):
+    if not text:
+        return None
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise click.ClickException(
+            f"--rep-rscales {text!r}: give numbers separated by commas"
+        ) from None
 
 
 def _quantiles(design, y, groups, p, var, by_column, level, method, domain_df) -> list[dict]:
@@ -128,6 +167,32 @@ def _table(entries: list[dict], by_column: str | None) -> str:
     "own (R on subset(design, …)), wider for a small domain cutting across strata.",
 )
 @click.option(
+    "--repweights",
+    help="Replicate weights: a regular expression matching their columns (R's svrepdesign "
+    "repweights=); they replace --strata, --ids and --fpc.",
+)
+@click.option(
+    "--rep-type",
+    type=click.Choice(REPLICATE_TYPES),
+    help="The replicates' kind. Without --repweights, replicates of this kind are made from "
+    "--strata/--ids/--fpc (R's as.svrepdesign: JK1, JKn, BRR, Fay, bootstrap).",
+)
+@click.option("--rep-scale", type=float, help="The replicates' overall scale (R's scale=).")
+@click.option(
+    "--rep-rscales", help="Per-replicate scales, comma-separated, or one for all (R's rscales=)."
+)
+@click.option(
+    "--rep-factors",
+    is_flag=True,
+    help="The replicate columns multiply the sampling weight (R's combined.weights=FALSE).",
+)
+@click.option("--fay-rho", type=float, help="Fay's rho (with --rep-type Fay).")
+@click.option("--replicates", default=50, show_default=True, help="Bootstrap replicates to make.")
+@click.option("--seed", type=int, help="Seed of a made bootstrap (the same seed, the same SEs).")
+@click.option(
+    "--mse", is_flag=True, help="Centre replicates on the full-sample estimate (R's mse=TRUE)."
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True
 )
 def stats_command(
@@ -144,6 +209,15 @@ def stats_command(
     ci_method,
     lonely_psu,
     domain_df,
+    repweights,
+    rep_type,
+    rep_scale,
+    rep_rscales,
+    rep_factors,
+    fay_rho,
+    replicates,
+    seed,
+    mse,
     fmt,
 ):
     """Design-based estimates (mean, total, proportion, NPS, quantile) with intervals, as R's
@@ -163,17 +237,32 @@ def stats_command(
             f"--confidence-level must be between 0 and 1, not {confidence_level}"
         )
     try:
-        numeric = list(dict.fromkeys([var] + [c for c in (weights, fpc) if c]))
+        replicate_columns = _replicate_columns(file, repweights, rep_type, strata, ids, fpc)
+        numeric = list(dict.fromkeys([var] + [c for c in (weights, fpc) if c] + replicate_columns))
         labels = list(dict.fromkeys(_columns(strata) + [c for c in (ids, by_column) if c]))
         values, texts, rows = Table.load(file, numeric, labels)
-        design = SampleDesign.build(
-            rows,
-            strata=[texts[c] for c in _columns(strata)] or None,
-            ids=texts[ids] if ids else None,
-            weights=values[weights] if weights else None,
-            fpc=values[fpc] if fpc else None,
-            lonely_psu=lonely_psu,
-        )
+        if replicate_columns:
+            design = replicate_design(
+                values[weights] if weights else None,
+                np.column_stack([values[c] for c in replicate_columns]),
+                rep_type,
+                rep_scale,
+                _rscales(rep_rscales),
+                combined=not rep_factors,
+                mse=mse,
+                rho=fay_rho,
+            )
+        else:
+            design = SampleDesign.build(
+                rows,
+                strata=[texts[c] for c in _columns(strata)] or None,
+                ids=texts[ids] if ids else None,
+                weights=values[weights] if weights else None,
+                fpc=values[fpc] if fpc else None,
+                lonely_psu=lonely_psu,
+            )
+            if rep_type:
+                design = as_replicate(design, rep_type, replicates, fay_rho or 0.0, seed, mse)
         y = values[var]
         if stat == "quantile":
             entries = _quantiles(design, y, texts.get(by_column), quantile_p, var, by_column,

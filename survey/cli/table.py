@@ -22,6 +22,15 @@ class TableError(ValueError):
 class Table:
     """A CSV file held as columns of text; numeric columns are converted on demand."""
 
+    @staticmethod
+    def header_of(path: str | Path) -> list[str]:
+        """The column names on the file's first line."""
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as file:
+                return next(csv.reader(file), [])
+        except (OSError, UnicodeDecodeError) as error:
+            raise TableError(f"{Path(path).name}: cannot read the file ({error})") from None
+
     @classmethod
     def load(cls, path: str | Path, numbers: list[str], text: list[str]) -> tuple[dict, dict, int]:
         """The named columns only: {name: floats}, {name: labels}, and the row count.

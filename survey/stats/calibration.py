@@ -89,6 +89,11 @@ class LinearCalibration:
 
 
 def _with(design: SampleDesign, weights: np.ndarray, adjustment) -> SampleDesign:
+    if design.replicates is not None:
+        raise DesignError(
+            "calibrating a design with replicate weights is not offered; calibrated weights "
+            "take their variance by linearisation"
+        )
     return replace(design, weights=weights, adjustments=(*design.adjustments, adjustment))
 
 

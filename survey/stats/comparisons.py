@@ -54,7 +54,13 @@ def domain_means_covariance(design: SampleDesign, y, domains: list[np.ndarray]):
         means.append(centre)
         columns.append(w * np.where(rows, y - centre, 0.0) / total_weight)
     present = ~np.isnan(y)
-    return np.array(means), design.variance(np.column_stack(columns), present)
+    values = np.where(present, y, 0.0)
+    masks = np.column_stack([present & d for d in domains]).astype(float)
+
+    def point(weights):
+        return ((masks * values[:, None]).T @ weights / (masks.T @ weights)).T
+
+    return np.array(means), np.atleast_2d(design.spread(point, np.column_stack(columns), present))
 
 
 def contrast_domains(design: SampleDesign, y, first: np.ndarray, second: np.ndarray) -> Comparison:

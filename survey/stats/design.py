@@ -62,6 +62,8 @@ class SampleDesign:
     # Weight adjustments (post-stratification, raking, calibration) whose residuals the
     # variance uses; see calibration.py.
     adjustments: tuple = ()
+    # Replicate weights (replicates.py): when present they, not the strata, give variances.
+    replicates: object = None
 
     @property
     def n(self) -> int:
@@ -154,11 +156,23 @@ class SampleDesign:
         return (population - n_psu) / population, population
 
     def degrees_of_freedom(self, rows: np.ndarray | None = None) -> int:
-        """R's ``degf()``: PSUs with a non-zero weight minus the strata that contain them."""
+        """R's ``degf()``: PSUs with a non-zero weight minus the strata that contain them
+        (for replicate weights, their rank minus one)."""
+        if self.replicates is not None:
+            return self.replicates.degrees_of_freedom(rows)
         inset = self.weights != 0 if rows is None else rows & (self.weights != 0)
         psus = np.bincount(self.psu[inset], minlength=len(self.psu_stratum)) > 0
         strata = np.bincount(self.psu_stratum[psus], minlength=len(self.stratum_labels)) > 0
         return int(psus.sum()) - int(strata.sum())
+
+    def spread(self, point, influence: np.ndarray, present: np.ndarray | None = None):
+        """An estimate's variance (a matrix for several): by linearisation from its
+        ``influence``, or with replicate weights by recomputing ``point`` — the estimate as
+        a function of the weights, given one column or n × R of them — for every column."""
+        if self.replicates is not None:
+            return self.replicates.variance(point(self.replicates.weights), point(self.weights))
+        covariance = self.variance(influence, present)
+        return float(covariance[0, 0]) if covariance.shape == (1, 1) else covariance
 
     def variance(self, influence: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
         """Linearisation (co)variance of totals of ``influence`` (rows × k), as R's svyrecvar.

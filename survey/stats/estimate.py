@@ -29,6 +29,7 @@ class Estimate:
     rows: int | None = None
     scale: float = 1.0
     domain_df: int | None = None  # degf() of the domain alone (R's beta interval uses it)
+    logit_variance: float | None = None  # replicate weights only: the logits' spread
 
     @property
     def se(self) -> float:
@@ -69,6 +70,7 @@ class Estimate:
             self.domain_df,
             confidence_level,
             method,
+            self.logit_variance,
         )
 
     def margin_of_error(self, confidence_level: float = 0.95, method: str | None = None) -> float:

@@ -45,7 +45,16 @@ def mean(
     total_weight = float(w.sum())
     centre = float(np.sum(w * np.where(rows, y, 0.0)) / total_weight)
     influence = w * np.where(rows, y - centre, 0.0) / total_weight
-    variance = float(design.variance(influence, present if domain is None else rows)[0, 0])
+    values, inside = np.where(rows, y, 0.0), rows.astype(float)
+
+    def share(weights):
+        return (values @ weights) / (inside @ weights)
+
+    variance = design.spread(share, influence, present if domain is None else rows)
+    logit_variance = None
+    if design.replicates is not None and kind == "proportion" and 0 < centre < 1:
+        with np.errstate(divide="ignore"):
+            logit_variance = design.spread(lambda weights: _logit(share(weights)), None)
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
     deff, deff_replace = design_effects(variance, svyvar, total_weight, nobs)
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
@@ -60,7 +69,12 @@ def mean(
         int(rows.sum()),
         scale,
         domain_df=design.degrees_of_freedom(rows),
+        logit_variance=logit_variance,
     )
+
+
+def _logit(p):
+    return np.log(p / (1 - p))
 
 
 def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
@@ -70,7 +84,9 @@ def total(design: SampleDesign, y, domain=None, df_rows=None) -> Estimate:
     w = np.where(rows, design.weights, 0.0)
     values = np.where(rows, y, 0.0)
     estimate = float(np.sum(w * values))
-    variance = float(design.variance(w * values, present if domain is None else rows)[0, 0])
+    variance = design.spread(
+        lambda weights: values @ weights, w * values, present if domain is None else rows
+    )
     total_weight = float(w.sum())
     centre = estimate / total_weight
     svyvar, nobs = _srs_variance(design, y, rows, centre, total_weight)
@@ -127,7 +143,7 @@ def by(design: SampleDesign, y, groups, estimator: Callable) -> list[tuple[str, 
     renumber = np.cumsum(seen) - 1
     domain = np.where(present & seen[every], renumber[every], -1)
     kind = {mean: "mean", proportion: "proportion", nps: "nps", total: "total"}.get(estimator)
-    if kind is None or design.adjustments:
+    if kind is None or design.adjustments or design.replicates is not None:
         return [
             (name, estimator(design, y, domain == j, df_rows=present))
             for j, name in enumerate(names)

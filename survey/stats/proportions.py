@@ -40,10 +40,12 @@ def proportion_interval(
     domain_df: int | None,
     confidence_level: float,
     method: str,
+    logit_variance: float | None = None,
 ) -> ConfidenceInterval:
     """The interval for a proportion ``p`` with design variance ``variance`` (a proportion
     of 0 or 1 gets ``exact_at_bound`` from ``Estimate``; a quantile's CDF there, as R's
-    Woodruff, gets the point)."""
+    Woodruff, gets the point). ``logit_variance``: with replicate weights, the spread of
+    the replicates' logits, which R's svyglm uses for 'logit' in place of the delta method."""
     if variance == 0 or p in (0.0, 1.0):
         return ConfidenceInterval(p, p)  # no spread observed: the interval is the point
     se = math.sqrt(variance)
@@ -52,6 +54,8 @@ def proportion_interval(
         # The logit of p with the delta-method SE: R fits svyglm(quasibinomial) for 'logit',
         # whose intercept and sandwich SE are exactly these at convergence.
         centre, half = math.log(p / (1 - p)), q * se / (p * (1 - p))
+        if method == "logit" and logit_variance is not None:
+            half = q * math.sqrt(logit_variance)
         return ConfidenceInterval(_expit(centre - half), _expit(centre + half))
     if method == "asin":
         # As R: sin² of the bounds on the arcsine scale, unclamped, so a bound past 0 or π/2

@@ -24,7 +24,8 @@ def ratio(design: SampleDesign, numerator, denominator, domain=None, df_rows=Non
         raise EstimationError("the denominator's total is zero in this domain")
     estimate = float(np.sum(w * np.where(rows, a, 0.0))) / bottom
     influence = w * np.where(rows, a - estimate * b, 0.0) / bottom
-    variance = float(design.variance(influence, rows)[0, 0])
+    top, below = np.where(rows, a, 0.0), np.where(rows, b, 0.0)
+    variance = design.spread(lambda weights: (top @ weights) / (below @ weights), influence, rows)
     df = design.degrees_of_freedom(present if df_rows is None else df_rows)
     nobs = int((rows & (design.weights != 0)).sum())
     return Estimate(

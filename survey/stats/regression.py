@@ -42,6 +42,12 @@ def simple_regression(design: SampleDesign, y, x) -> Line:
     intercept = y_bar - slope * x_bar
     residual = np.where(rows, y - intercept - slope * x, 0.0)
     influence = w * dx * residual / spread
-    variance = float(design.variance(influence, rows)[0, 0])
+    xs, ys, inside = np.where(rows, x, 0.0), np.where(rows, y, 0.0), rows.astype(float)
+
+    def slope_of(weights):  # the least-squares slope from the weighted sums
+        n, sx, sy = inside @ weights, xs @ weights, ys @ weights
+        return ((xs * ys) @ weights - sx * sy / n) / ((xs * xs) @ weights - sx * sx / n)
+
+    variance = design.spread(slope_of, influence, rows)
     df = design.degrees_of_freedom(rows) - 1
     return Line(intercept, Estimate(slope, variance, df, int(rows.sum()), "mean"))

@@ -227,6 +227,57 @@ for (design in c("bank_strat", "bank_cluster")) {
                               design, b, num(coef(p)), num(ci[1]), num(ci[2]), num(degf(sub))))
   }
 }
+# Replicate weights: designs made by as.svrepdesign (JKn from the stratified bank survey,
+# JK1 from the API clusters, BRR and Fay from six branches with two half-samples each),
+# and designs read from columns (R's bootstrap of the clustered bank survey, written to
+# bank_replicates.csv and read back by both sides; R's JK1 columns of the API clusters).
+bank$pair <- paste0(bank$branch, "-", as.integer(substring(bank$cluster, nchar(bank$cluster) - 1)) %% 2)
+set.seed(20261201)
+boot <- as.svrepdesign(designs$bank_cluster$make(), type = "bootstrap", replicates = 20)
+columns <- weights(boot, "analysis")
+colnames(columns) <- sprintf("rep%02d", seq_len(ncol(columns)))
+write.csv(cbind(bank[, c("tier", "branch", "weight", "q_overall", "top2", "wait")], signif(columns, 10)),
+          file.path(here, "bank_replicates.csv"), row.names = FALSE, na = "")
+bank_reps <- read.csv(file.path(here, "bank_replicates.csv"), stringsAsFactors = FALSE)
+api_jk1 <- as.svrepdesign(designs$api_clus1$make(), type = "JK1")
+api_columns <- signif(weights(api_jk1, "analysis"), 10)
+colnames(api_columns) <- sprintf("jk%02d", seq_len(ncol(api_columns)))
+write.csv(cbind(apiclus1[, c("dnum", "pw", "api00", "yes", "enroll")], api_columns),
+          file.path(here, "api_jk1.csv"), row.names = FALSE, na = "")
+api_reps <- read.csv(file.path(here, "api_jk1.csv"), stringsAsFactors = FALSE)
+replicated <- list(
+  bank_jkn = function() as.svrepdesign(designs$bank_strat$make(), type = "JKn"),
+  bank_brr = function() as.svrepdesign(svydesign(ids = ~pair, strata = ~branch, weights = ~weight, data = bank), type = "BRR"),
+  bank_fay = function() as.svrepdesign(svydesign(ids = ~pair, strata = ~branch, weights = ~weight, data = bank), type = "Fay", fay.rho = 0.3),
+  bank_boot_columns = function() svrepdesign(data = bank_reps, repweights = "rep[0-9]+", weights = ~weight, type = "bootstrap", combined.weights = TRUE),
+  api_jk1 = function() as.svrepdesign(designs$api_clus1$make(), type = "JK1"),
+  api_jk1_columns = function() suppressWarnings(svrepdesign(data = api_reps, repweights = "jk[0-9]+", weights = ~pw, type = "JK1", combined.weights = TRUE))
+)
+for (name in names(replicated)) {
+  des <- replicated[[name]]()
+  bank_like <- startsWith(name, "bank")
+  mvar <- if (bank_like) "q_overall" else "api00"
+  pvar <- if (bank_like) "top2" else "yes"
+  tvar <- if (bank_like) "wait" else "enroll"
+  present <- subset(des, !is.na(des$variables[[mvar]]))
+  m <- svymean(as.formula(paste0("~", mvar)), present, deff = TRUE)
+  tt <- svytotal(as.formula(paste0("~", tvar)), des)
+  answered <- subset(des, !is.na(des$variables[[pvar]]))
+  p <- svyciprop(as.formula(paste0("~", pvar)), answered, method = "logit")
+  q <- svyquantile(as.formula(paste0("~", tvar)), des, 0.5, ci = TRUE)[[1]]
+  r <- svyratio(as.formula(paste0("~", mvar)), as.formula(paste0("~", tvar)), present)
+  extra <- c(extra, sprintf('{"kind": "replicates", "design": "%s", "mean_var": "%s", "mean": %s, "mean_se": %s, "mean_df": %s, "mean_deff": %s, "total_var": "%s", "total": %s, "total_se": %s, "prop_var": "%s", "prop": %s, "prop_low": %s, "prop_high": %s, "median": %s, "median_low": %s, "median_high": %s, "ratio": %s, "ratio_se": %s, "df": %s}',
+    name, mvar, num(coef(m)), num(SE(m)), num(degf(present)), num(deff(m)), tvar, num(coef(tt)), num(SE(tt)), pvar, num(coef(p)),
+    num(attr(p, "ci")[1]), num(attr(p, "ci")[2]), num(q[1, 1]), num(q[1, 2]), num(q[1, 3]), num(coef(r)), num(SE(r)), num(degf(des))))
+  if (bank_like) {
+    b <- svyby(~q_overall, ~tier, present, svymean)
+    for (i in seq_len(nrow(b))) {
+      sub <- subset(present, tier == b$tier[i])
+      extra <- c(extra, sprintf('{"kind": "replicates_by", "design": "%s", "var": "q_overall", "domain": "%s", "estimate": %s, "se": %s, "domain_df": %s}',
+                                name, b$tier[i], num(coef(b)[i]), num(SE(b)[i]), num(degf(sub))))
+    }
+  }
+}
 # Ties: the cumulative weight share lands exactly on p only when summed as R sums (long double).
 ties <- data.frame(y = c(rep(3, 100), rep(4, 100)), w = 0.1)
 tied <- svyquantile(~y, svydesign(ids = ~1, weights = ~w, data = ties), quantiles = c(0.25, 0.5, 0.75), ci = TRUE)[[1]]
