@@ -321,8 +321,10 @@ DUE_LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 def reported(app, fielded):
     """``reported(questionnaire="branch-counter", per_month=180)`` → the survey's slug."""
 
-    def make(questionnaire="branch-counter", per_month=180, strata=STRATA, attribute="branch"):
-        survey_id = fielded(questionnaire)
+    def make(
+        questionnaire="branch-counter", per_month=180, strata=STRATA, attribute="branch", **fields
+    ):
+        survey_id = fielded(questionnaire, **fields)
         with app.app_context():
             session = get_db(app).session()
             survey = session.get(Survey, survey_id)

@@ -45,6 +45,9 @@ class Source:
     expectation: tuple[str, ...] = ()
     # The report_rows columns holding these values, when the source is a headline one.
     facts: tuple[tuple[str, str], ...] = ()
+    # The questionnaire's missing_items: complete — a respondent who left any of the items
+    # unanswered has no value (R's na.omit) instead of one over the items answered.
+    complete: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -78,12 +81,17 @@ class Source:
                 ((values[a] - low) * (100.0 / (high - low)), weight)
                 for a, low, high, weight in self.items
             ]
-            return joined, {"value": _weighted_mean(parts)}
-        perception = _weighted_mean([(values[a], 1.0) for a, *_ in self.items])
-        if self.kind == "average":
-            return joined, {"value": perception}
-        expectation = _weighted_mean([(values[a], 1.0) for a in self.expectation])
-        return joined, {"value": perception - expectation}
+        elif self.kind == "average":
+            parts = [(values[a], 1.0) for a, *_ in self.items]
+        else:  # gap: per item pair, so both sides always come from the same items
+            parts = [
+                (values[p] - values[e], 1.0)
+                for (p, *_), e in zip(self.items, self.expectation, strict=True)
+            ]
+        value = _weighted_mean(parts)
+        if self.complete:
+            value = case((and_(*(v.is_not(None) for v in values.values())), value), else_=None)
+        return joined, {"value": value}
 
 
 def answer_of(answer, answer_id: str):
@@ -138,13 +146,21 @@ def score_source(questionnaire: Questionnaire, key: str, weights: dict[str, floa
     for answer_id, weight in weights.items():
         scale = scale_of(questionnaire, answer_id)
         items.append((answer_id, scale.low, scale.high, float(weight)))
-    return Source(key, tuple(items), "score")
+    return Source(key, tuple(items), "score", complete=_complete(questionnaire))
 
 
-def gap_source(key: str, perception, expectation) -> Source:
-    """Perception − expectation per respondent (each side the mean of its items)."""
+def _complete(questionnaire: Questionnaire) -> bool:
+    return questionnaire.analysis.missing_items == "complete"
+
+
+def gap_source(questionnaire: Questionnaire, key: str, perception, expectation) -> Source:
+    """Perception − expectation per respondent: the mean of its item pairs' gaps."""
     return Source(
-        key, tuple((a, 0, 1, 1.0) for a in perception), "gap", expectation=tuple(expectation)
+        key,
+        tuple((a, 0, 1, 1.0) for a in perception),
+        "gap",
+        expectation=tuple(expectation),
+        complete=_complete(questionnaire),
     )
 
 
@@ -219,7 +235,7 @@ def servqual_measures(questionnaire: Questionnaire) -> list[tuple[str, Measure, 
                 ),
                 Measure(
                     f"sq-g:{name}",
-                    gap_source(f"sq-g:{name}", perception, expectation),
+                    gap_source(questionnaire, f"sq-g:{name}", perception, expectation),
                     "value",
                     "mean",
                 ),
@@ -230,7 +246,9 @@ def servqual_measures(questionnaire: Questionnaire) -> list[tuple[str, Measure, 
 
 def _raw_mean(questionnaire, ids, key) -> Source:
     """The mean of items on their own scale, per respondent."""
-    return Source(key, tuple((a, 0, 1, 1.0) for a in ids), "average")
+    return Source(
+        key, tuple((a, 0, 1, 1.0) for a in ids), "average", complete=_complete(questionnaire)
+    )
 
 
 def servqual_axis(questionnaire: Questionnaire) -> tuple[float, float] | None:

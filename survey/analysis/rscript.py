@@ -69,6 +69,9 @@ def r_script(survey, questionnaire, scope: ReportScope, weighted: bool, csv_name
                     f"num <- num + ifelse(is.na(s), 0, s * {weight:g}); den <- den + (!is.na(s)) * {weight:g}"
                 )
             lines.append("d$csi <- ifelse(den > 0, num / den, NA)")
+            if m.source.complete:
+                items = " | ".join(f"is.na(d${a})" for a, *_ in m.source.items)
+                lines.append(f"d$csi[{items}] <- NA  # missing_items: complete (na.omit)")
     if weighted:
         lines += [
             "d <- d[!is.na(d$`_weight`), ]",

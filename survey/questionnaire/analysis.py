@@ -8,7 +8,17 @@ from .model import SERVQUAL_DIMENSIONS, TOUCHPOINTS, Analysis, Questionnaire
 from .reader import Mapping, Sequence
 from .types import NUMERIC_TYPES, REGISTRY
 
-ANALYSIS_KEYS = {"overall", "recommend", "touchpoints", "servqual", "csi", "segments", "comments"}
+ANALYSIS_KEYS = {
+    "overall",
+    "recommend",
+    "touchpoints",
+    "servqual",
+    "csi",
+    "segments",
+    "comments",
+    "missing_items",
+}
+MISSING_ITEMS = ("answered", "complete")
 SEGMENT_TYPES = {"single", "yesno"}
 
 
@@ -65,6 +75,15 @@ def build_analysis(ctx, document: Mapping, questionnaire: Questionnaire) -> Anal
         if "recommend" in raw
         else ()
     )
+    missing_items = raw.get("missing_items", "answered")
+    if missing_items not in MISSING_ITEMS:
+        ctx.error(
+            "bad-analysis",
+            f"missing_items is answered or complete, not {missing_items!r}",
+            raw,
+            "missing_items",
+        )
+        missing_items = "answered"
     return Analysis(
         overall=overall[0] if overall else None,
         recommend=recommend[0] if recommend else None,
@@ -77,6 +96,7 @@ def build_analysis(ctx, document: Mapping, questionnaire: Questionnaire) -> Anal
         comments=_ids(ctx, raw, "comments", questionnaire, {"text"}, "comments")
         if "comments" in raw
         else (),
+        missing_items=missing_items,
     )
 
 

@@ -122,6 +122,9 @@ class Analysis:
     csi: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     segments: tuple[str, ...] = ()
     comments: tuple[str, ...] = ()
+    # Scores over several items (CSI, touchpoints, SERVQUAL) for a respondent who skipped
+    # some: "answered" uses the items answered, "complete" only respondents who answered all.
+    missing_items: str = "answered"
 
 
 @dataclass(frozen=True)

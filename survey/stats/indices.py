@@ -46,46 +46,71 @@ def score_0_100(
 
 
 def csi_scores(
-    indicators: Mapping[str, tuple[np.ndarray, float, float]], weights: Mapping[str, float]
+    indicators: Mapping[str, tuple[np.ndarray, float, float]],
+    weights: Mapping[str, float],
+    complete: bool = False,
 ) -> np.ndarray:
     """Each row's 0–100 index: the weighted mean of its indicators rescaled to 0–100.
 
-    A row's weights are renormalised over the indicators it answered; a row that
-    answered none is missing. Indicators are (values, scale bottom, scale top).
+    By default a row's weights are renormalised over the indicators it answered (a row
+    that answered none is missing): a customer who never used the ATM still counts, on
+    the items they could judge. ``complete`` keeps only rows that answered every
+    indicator (R's ``na.omit``), which in bank surveys often drops a third of them.
+    Indicators are (values, scale bottom, scale top).
     """
     if not indicators or set(indicators) != set(weights):
         raise EstimationError("every CSI indicator needs a weight, and every weight an indicator")
     numerator = denominator = 0.0
+    missing = False
     for name, (values, low, high) in indicators.items():
         scores = rescale_0_100(values, low, high)
         answered = ~np.isnan(scores)
+        missing = missing | ~answered
         numerator = numerator + np.where(answered, scores, 0.0) * weights[name]
         denominator = denominator + answered * float(weights[name])
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(
+        scores = np.where(
             denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan
         )
+    return np.where(missing, np.nan, scores) if complete else scores
 
 
-def csi(design: SampleDesign, indicators, weights, domain=None, df_rows=None) -> Estimate:
-    """The weighted 0–100 customer-satisfaction index and its design-based SE."""
-    return mean(design, csi_scores(indicators, weights), domain, df_rows)
-
-
-def _row_mean(items: Sequence) -> np.ndarray:
-    stacked = np.vstack([np.asarray(i, dtype=float) for i in items])
-    counts = (~np.isnan(stacked)).sum(axis=0)
-    return np.where(counts > 0, np.nansum(stacked, axis=0) / np.maximum(counts, 1), np.nan)
-
-
-def servqual_gap(
-    design: SampleDesign, perception: Sequence, expectation: Sequence, domain=None, df_rows=None
+def csi(
+    design: SampleDesign, indicators, weights, domain=None, df_rows=None, complete: bool = False
 ) -> Estimate:
-    """The mean gap perception − expectation of a dimension, paired within each respondent.
+    """The weighted 0–100 customer-satisfaction index and its design-based SE."""
+    return mean(design, csi_scores(indicators, weights, complete), domain, df_rows)
 
-    Each side is the mean of its items per row; the gap is taken per row (never as the
-    difference of two independent means), so its SE reflects the pairing.
+
+def servqual_gaps(perception: Sequence, expectation: Sequence, complete: bool = False):
+    """Each row's gap: the mean of perception − expectation over its item pairs.
+
+    By default over the pairs it answered on both sides, so a respondent's perception and
+    expectation always come from the same items; ``complete`` keeps only rows that
+    answered every item on both sides (R's ``na.omit``).
     """
     if len(perception) != len(expectation):
         raise EstimationError("SERVQUAL pairs each perception item with one expectation item")
-    return mean(design, _row_mean(perception) - _row_mean(expectation), domain, df_rows)
+    gaps = np.vstack(
+        [
+            np.asarray(p, float) - np.asarray(e, float)
+            for p, e in zip(perception, expectation, strict=True)
+        ]
+    )
+    answered = ~np.isnan(gaps)
+    counts = answered.sum(axis=0)
+    means = np.where(counts > 0, np.nansum(gaps, axis=0) / np.maximum(counts, 1), np.nan)
+    return np.where(counts == len(gaps), means, np.nan) if complete else means
+
+
+def servqual_gap(
+    design: SampleDesign,
+    perception: Sequence,
+    expectation: Sequence,
+    domain=None,
+    df_rows=None,
+    complete: bool = False,
+) -> Estimate:
+    """The mean gap perception − expectation of a dimension, paired within each respondent
+    (never the difference of two independent means), so its SE reflects the pairing."""
+    return mean(design, servqual_gaps(perception, expectation, complete), domain, df_rows)

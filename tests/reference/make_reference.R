@@ -278,6 +278,36 @@ for (name in names(replicated)) {
     }
   }
 }
+# CSI and SERVQUAL with unanswered items (bank_items.csv): a 0–100 CSI of three items
+# weighted 0.5/0.3/0.2 and a SERVQUAL dimension of two paired items, by three rules —
+# complete cases (R's na.omit), each respondent's answered items (CSI weights renormalised;
+# SERVQUAL gaps per answered pair) — on the stratified bank design.
+set.seed(20261202)
+items <- bank[, c("region", "tier", "weight", "population")]
+for (k in 1:3) items[[paste0("c", k)]] <- pmin(10, pmax(1, round(rnorm(nrow(items), 6 + k / 2, 2))))
+for (k in 1:2) {
+  items[[paste0("e", k)]] <- pmin(7, pmax(1, round(rnorm(nrow(items), 6, 1))))
+  items[[paste0("p", k)]] <- pmin(7, pmax(1, round(items[[paste0("e", k)]] - 0.7 + rnorm(nrow(items), 0, 1))))
+}
+for (column in c("c1", "c2", "c3", "e1", "e2", "p1", "p2")) items[[column]][runif(nrow(items)) < 0.12] <- NA
+write.csv(items, file.path(here, "bank_items.csv"), row.names = FALSE, na = "")
+items <- read.csv(file.path(here, "bank_items.csv"), stringsAsFactors = FALSE)
+scores <- sapply(1:3, function(k) (items[[paste0("c", k)]] - 1) / 9 * 100)
+csi_weights <- c(0.5, 0.3, 0.2)
+items$csi_complete <- ifelse(rowSums(is.na(scores)) == 0, drop(scores %*% csi_weights), NA)
+answered <- !is.na(scores)
+items$csi_available <- ifelse(rowSums(answered) > 0, rowSums(ifelse(answered, scores, 0) %*% diag(csi_weights)) / drop(answered %*% csi_weights), NA)
+gaps <- cbind(items$p1 - items$e1, items$p2 - items$e2)
+sides <- items[, c("p1", "p2", "e1", "e2")]
+items$gap_complete <- ifelse(rowSums(is.na(sides)) == 0, rowMeans(gaps), NA)
+items$gap_paired <- ifelse(rowSums(!is.na(gaps)) > 0, rowMeans(gaps, na.rm = TRUE), NA)
+items_design <- svydesign(ids = ~1, strata = ~interaction(region, tier), weights = ~weight, fpc = ~population, data = items)
+for (index in c("csi_complete", "csi_available", "gap_complete", "gap_paired")) {
+  present <- subset(items_design, !is.na(items_design$variables[[index]]))
+  m <- svymean(as.formula(paste0("~", index)), present)
+  extra <- c(extra, sprintf('{"kind": "missing_items", "index": "%s", "estimate": %s, "se": %s, "n": %d}',
+                            index, num(coef(m)), num(SE(m)), nrow(present)))
+}
 # Ties: the cumulative weight share lands exactly on p only when summed as R sums (long double).
 ties <- data.frame(y = c(rep(3, 100), rep(4, 100)), w = 0.1)
 tied <- svyquantile(~y, svydesign(ids = ~1, weights = ~w, data = ties), quantiles = c(0.25, 0.5, 0.75), ci = TRUE)[[1]]

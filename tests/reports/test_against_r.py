@@ -4,17 +4,21 @@ generated R script's headline figures, and svychisq for a cross-tab."""
 import csv
 import io
 import subprocess
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from survey.analysis.crosstab import cross_tab
+from survey.analysis.facts import refresh_facts
 from survey.analysis.scope import ReportScope, attribute
 from survey.analysis.sums import survey_design
 from survey.analysis.views import headline
 from survey.database import get_db
-from survey.models import Survey
+from survey.models import Answer, ReportRow, Survey
 from survey.surveys.versions import questionnaire_of
+
+QUESTIONNAIRES = Path(__file__).parents[2] / "questionnaires"
 
 
 def run_r(folder, script_name):
@@ -108,3 +112,43 @@ def test_the_cross_tab_test_is_r_svychisq(app, client, auth, reported, tmp_path)
     assert table.test.ndf == pytest.approx(ndf, rel=1e-8)
     assert table.test.ddf == pytest.approx(ddf, rel=1e-8)
     assert table.test.p_value == pytest.approx(p_value, rel=1e-6)
+
+
+def test_complete_cases_for_the_csi_equal_r(app, client, auth, reported, tmp_path):
+    """With ``missing_items: complete`` the CSI counts only respondents who answered every
+    indicator, on the page and in the generated R script (na.omit) alike."""
+    source = (QUESTIONNAIRES / "branch-counter.yaml").read_text(encoding="utf-8")
+    variant = tmp_path / "counter-complete.yaml"
+    variant.write_text(
+        source.replace("\n  csi:\n", "\n  missing_items: complete\n  csi:\n"), "utf-8"
+    )
+    slug = reported(str(variant)[: -len(".yaml")], slug="counter-complete")
+    with app.app_context():
+        session = get_db(app).session()
+        survey = session.scalar(select(Survey).where(Survey.slug == slug))
+        skipped = session.scalars(  # some customers leave the waiting-time item blank
+            select(Answer.id)
+            .where(Answer.survey_id == survey.id, Answer.question_id == "q_wait")
+            .order_by(Answer.id)
+            .limit(25)
+        ).all()
+        session.execute(
+            update(Answer).where(Answer.id.in_(skipped)).values(code="-8", value_num=None)
+        )
+        session.execute(delete(ReportRow).where(ReportRow.survey_id == survey.id))
+        refresh_facts(session, survey)  # the report rows prepared again from the answers
+        design = survey_design(session, survey)
+        csi = next(
+            h for h in headline(session, survey, ReportScope(), design) if h.measure.key == "csi"
+        )
+        overall = next(
+            h for h in headline(session, survey, ReportScope(), design) if h.measure.key == "mean"
+        )
+    auth.login_as("manager")
+    download(client, slug, tmp_path)
+    r = {row["index"]: row for row in run_r(tmp_path, "analysis.R")}["csi"]
+    assert int(r["n"]) == csi.figure.n
+    # Every respondent with the overall question but no waiting time is out of the CSI.
+    assert csi.figure.n < overall.figure.n - 10
+    assert csi.figure.estimate == pytest.approx(float(r["estimate"]), rel=1e-7)
+    assert csi.figure.se == pytest.approx(float(r["se"]), rel=1e-7)

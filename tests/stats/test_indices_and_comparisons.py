@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from survey.cli.table import Table
 from survey.stats import SampleDesign, mean, proportion
 from survey.stats.comparisons import adjust_p_values, compare_independent, contrast_domains
 from survey.stats.estimators import EstimationError
@@ -19,7 +20,7 @@ from survey.stats.indices import (
     top_box_share,
 )
 from survey.stats.ratio import ratio
-from tests.stats.test_agreement_with_r import CASES, design_of, table
+from tests.stats.test_agreement_with_r import CASES, REFERENCE, design_of, table
 
 EXTRA = json.loads(
     (Path(__file__).parent.parent / "reference" / "reference_extra.json").read_text()
@@ -139,3 +140,38 @@ def test_no_zero_width_interval_when_every_answer_is_the_same(method):
     every = proportion(design, np.ones(20)).confidence_interval(0.95, method)
     assert (none.low, none.high) == pytest.approx((0.0, 1 - 0.025 ** (1 / 20)))
     assert (every.low, every.high) == pytest.approx((0.025 ** (1 / 20), 1.0))
+
+
+MISSING = {c["index"]: c for c in EXTRA if c["kind"] == "missing_items"}
+
+
+@pytest.mark.parametrize("complete", [False, True])
+def test_csi_and_servqual_with_unanswered_items_equal_r(complete):
+    """Each rule for unanswered items equals R on the same respondents (bank_items.csv)."""
+    items = Table(REFERENCE / "bank_items.csv")
+    design = SampleDesign.build(
+        items.n,
+        strata=[items.text("region"), items.text("tier")],
+        weights=items.numbers("weight"),
+        fpc=items.numbers("population"),
+    )
+    indicators = {f"c{k}": (items.numbers(f"c{k}"), 1, 10) for k in (1, 2, 3)}
+    index = csi(design, indicators, {"c1": 0.5, "c2": 0.3, "c3": 0.2}, complete=complete)
+    r = MISSING["csi_complete" if complete else "csi_available"]
+    assert (index.estimate, index.se, index.n) == (
+        pytest.approx(r["estimate"], rel=1e-9),
+        pytest.approx(r["se"], rel=1e-9),
+        r["n"],
+    )
+    gap = servqual_gap(
+        design,
+        [items.numbers("p1"), items.numbers("p2")],
+        [items.numbers("e1"), items.numbers("e2")],
+        complete=complete,
+    )
+    r = MISSING["gap_complete" if complete else "gap_paired"]
+    assert (gap.estimate, gap.se, gap.n) == (
+        pytest.approx(r["estimate"], rel=1e-9),
+        pytest.approx(r["se"], rel=1e-9),
+        r["n"],
+    )
