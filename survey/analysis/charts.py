@@ -118,11 +118,11 @@ def interval_chart(
     axis=None,
     reference: float | None = None,
     unit: str = "",
-    suppressed_text: str = "n < 10",
+    suppressed_text: str = "—",
     width: int = WIDTH,
 ) -> Markup:
     """Estimates as dots with 95 % interval whiskers, one row each; an optional reference
-    line (the whole sample); flagged rows coloured, small bases hollow, withheld rows named."""
+    line (the whole sample); flagged rows coloured, figures to review hollow, withheld rows named."""
     low, high = _bounds(figures, axis)
     height = PAD * 2 + ROW * len(figures) + 10
     left = _label_room(labels) if any(labels) else PAD
@@ -150,7 +150,7 @@ def interval_chart(
                 f'<text class="withheld" x="{left + 4}" y="{y + 4:.1f}">{escape(suppressed_text)}</text>'
             )
             continue
-        kind = "est--" + fig.flag if fig.flag else "est--small" if fig.small else ""
+        kind = "est--" + fig.flag if fig.flag else "est--small" if fig.review else ""
         body.append(
             f'<g class="est {kind}"><line x1="{x(fig.low):.1f}" x2="{x(fig.high):.1f}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<line x1="{x(fig.low):.1f}" x2="{x(fig.low):.1f}" y1="{y - 5:.1f}" y2="{y + 5:.1f}"/>'

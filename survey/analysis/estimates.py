@@ -12,6 +12,7 @@ from ..models import Survey
 from ..questionnaire.types import kind_of
 from ..stats.aggregates import mean_from_sums, total_from_sums
 from ..stats.errors import EstimationError
+from ..stats.estimate import own_df
 from ..surveys.versions import questionnaire_of
 from .measures import value_source
 from .scope import ReportScope
@@ -83,7 +84,14 @@ def estimates(
             )
         except EstimationError as error:
             raise EstimatesError(str(error)) from None
-        entry = estimate.entry(
+        if estimate.df < 1:  # the whole selection: no figure in it can have an interval
+            raise EstimatesError(
+                f"the selection has {estimate.df} degrees of freedom (a single PSU in each "
+                "stratum): no interval can be given; widen the period or the filters"
+            )
+        # Each domain's own degrees of freedom, as the report pages (analysis/figures.py); a
+        # domain without any is flagged suppress, its interval null.
+        entry = own_df(estimate).entry(
             var,
             stat,
             None if domain is None else str(domain),

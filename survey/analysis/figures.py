@@ -1,15 +1,20 @@
 """Estimates as a report prints them: point, interval, n, margin of error, design effect,
-and the small-base rules (greyed under 30 responses, withheld under 10)."""
+and whether each is fit to print by the one presentation standard every estimate meets
+(``stats.standards``: withheld when NCHS says suppress, marked when it says review).
+
+A figure uses its domain's own degrees of freedom (R on ``subset(design, …)``): for
+domains of 25–60 respondents cutting across strata this brought the default intervals
+back towards 95 % where the whole design's df left them at 91–93 % (bench/coverage.py,
+docs/statistics.md)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from ..stats.estimate import Estimate
+from ..stats.estimate import Estimate, own_df
+from ..stats.standards import MIN_EFFECTIVE_N, REVIEW, SUPPRESS, reliability
 
-SMALL_BASE = 30
-SUPPRESS_BELOW = 10
 CONFIDENCE = 0.95
 
 
@@ -28,20 +33,33 @@ class Figure:
     df: int | None = None
     flag: str | None = None  # above, below (significantly, after adjustment)
     p_value: float | None = None  # adjusted
+    n_eff: float | None = None
+    standard: str | None = None  # the presentation standard's verdict: suppress, review
+    reasons: tuple[str, ...] = ()
 
     @property
     def suppressed(self) -> bool:
-        return self.n < SUPPRESS_BELOW or self.estimate is None
+        return self.estimate is None or self.standard == SUPPRESS
 
     @property
-    def small(self) -> bool:
-        return self.n < SMALL_BASE
+    def review(self) -> bool:
+        return self.standard == REVIEW
+
+    @property
+    def too_few(self) -> bool:
+        """Withheld for its effective sample size (rather than its interval's width)."""
+        return self.n_eff is None or self.n_eff < MIN_EFFECTIVE_N or self.estimate is None
 
 
 def figure(label: str, estimate: Estimate | None, percent: bool = False) -> Figure:
     """A Figure from an engine estimate (None: nobody answered)."""
     if estimate is None:
         return Figure(label, 0)
+    estimate = own_df(estimate)
+    verdict = reliability(estimate)
+    if estimate.df < 1:  # a domain within one PSU a stratum: no interval at all
+        return Figure(label, estimate.n, n_eff=verdict.n_eff, standard=verdict.flag,
+                      reasons=verdict.reasons)  # fmt: skip
     factor = 100.0 if percent else 1.0
     ci = estimate.confidence_interval(CONFIDENCE)
     point = estimate.estimate * estimate.scale
@@ -56,6 +74,9 @@ def figure(label: str, estimate: Estimate | None, percent: bool = False) -> Figu
         estimate.margin_of_error(CONFIDENCE) * factor,
         deff,
         estimate.df,
+        n_eff=verdict.n_eff,
+        standard=verdict.flag,
+        reasons=verdict.reasons,
     )
 
 

@@ -24,6 +24,7 @@ COLUMNS = [
     "se",
     "margin_of_error",
     "n",
+    "n_eff",
     "deff",
     "flag",
     "p_adjusted",
@@ -32,7 +33,14 @@ COLUMNS = [
 
 
 def _row(table, index, segment, value, fig: Figure) -> dict:
-    note = "withheld: n < 10" if fig.suppressed else "small base: n < 30" if fig.small else ""
+    verdict = {"suppress": "withheld", "review": "review"}.get(fig.standard)
+    note = (
+        f"{verdict} (NCHS standard): {'; '.join(fig.reasons)}"
+        if verdict
+        else "no answers"
+        if fig.estimate is None
+        else ""
+    )
     shown = not fig.suppressed
     return {
         "table": table,
@@ -45,6 +53,7 @@ def _row(table, index, segment, value, fig: Figure) -> dict:
         "se": fig.se if shown else None,
         "margin_of_error": fig.moe if shown else None,
         "n": fig.n,
+        "n_eff": fig.n_eff,
         "deff": fig.deff if shown else None,
         "flag": fig.flag or "",
         "p_adjusted": fig.p_value,

@@ -23,7 +23,7 @@ from ..models import Questionnaire as StoredQuestionnaire
 from ..stats.aggregates import contrast_from_sums
 from ..stats.comparisons import adjust_p_values, compare_independent
 from ..surveys.versions import questionnaire_of
-from .figures import SUPPRESS_BELOW, Figure, figure, with_test
+from .figures import Figure, figure, with_test
 from .measures import Measure, headline_measures
 from .scope import ReportScope, quarter_of
 from .sums import SurveyDesign, collect, collect_facts, merge_domains, survey_design
@@ -102,7 +102,7 @@ def segment_figures(
         fig = figure(label, estimate, percent(measure))
         figures.append(fig)
         others = set(domains) - {domain}
-        if fig.n >= SUPPRESS_BELOW and others and sums.estimate(measure, others):
+        if not fig.suppressed and others and sums.estimate(measure, others):
             comparison = contrast_from_sums(
                 sums.stratum_sums(measure.column, {domain}),
                 sums.stratum_sums(measure.column, others),

@@ -288,7 +288,7 @@ def stats_command(
         raise click.ClickException(str(error)) from None
     for entry in entries:
         for key in ("estimate", "se", "ci_low", "ci_high"):
-            if not math.isfinite(entry[key]):
+            if entry[key] is not None and not math.isfinite(entry[key]):
                 raise click.ClickException(
                     f"{key} is not finite for {entry['by'] or 'the whole sample'}; check the design"
                 )

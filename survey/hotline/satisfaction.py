@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..analysis.scope import attribute, period_bounds
 from ..models import Answer, Response, ResponseStatus, Survey
 from ..responses.export import design_over
-from ..stats import EstimationError, mean
+from ..stats import Estimate, EstimationError, mean
 from ..stats.regression import simple_regression
 from ..surveys.versions import questionnaire_of
 
@@ -32,6 +32,7 @@ class BandRow:
     n: int
     estimate: float | None
     ci: tuple[float, float] | None
+    result: Estimate | None = None  # for the presentation standard (analysis.figures)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,6 @@ def _band(design, scores, domain, label, confidence_level) -> BandRow:
         return BandRow(label, 0, None, None)
     estimate = mean(design, scores, domain)
     if n < 2:
-        return BandRow(label, n, estimate.estimate, None)
+        return BandRow(label, n, estimate.estimate, None, estimate)
     interval = estimate.confidence_interval(confidence_level)
-    return BandRow(label, n, estimate.estimate, (interval.low, interval.high))
+    return BandRow(label, n, estimate.estimate, (interval.low, interval.high), estimate)

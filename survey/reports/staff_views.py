@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 from sqlalchemy import select
 
-from ..analysis.figures import Figure
+from ..analysis.figures import Figure, figure
 from ..database import db_session
 from ..hotline import kpis as hotline_kpis
 from ..hotline.satisfaction import wait_effect
@@ -168,7 +168,7 @@ def hotline(slug):
         effect=effect,
         agents=agents,
         band_figures=[
-            Figure(b.label, b.n, b.estimate, *(b.ci or (None, None)))
+            figure(b.label, b.result) if b.result else Figure(b.label, b.n)
             for b in (effect.bands if effect else [])
         ],
         trend_figures={

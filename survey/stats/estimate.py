@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from .intervals import MEAN_METHODS, PROPORTION_METHODS, ConfidenceInterval, critical_value
+from .intervals import (
+    MEAN_METHODS,
+    PROPORTION_METHODS,
+    ConfidenceInterval,
+    IntervalError,
+    critical_value,
+)
 from .proportions import exact_at_bound, proportion_interval
 from .standards import effective_n, reliability
 
@@ -82,8 +88,11 @@ class Estimate:
     def entry(self, var, stat, domain, by_column, confidence_level, method) -> dict:
         """The estimate as one entry of the JSON that `survey stats` prints (DESIGN.md), with
         its effective sample size and the presentation standard's flag."""
-        ci = self.confidence_interval(confidence_level, method)
         verdict = reliability(self)
+        try:
+            ci = self.confidence_interval(confidence_level, method)
+        except IntervalError:  # no degrees of freedom: the flag says suppress
+            ci = ConfidenceInterval(None, None)
         return {
             "by": None if by_column is None else {by_column: domain},
             "var": var,

@@ -129,9 +129,16 @@ def test_a_rule_that_cannot_work_is_refused_and_nothing_stored(
     assert caught.value.field == field and message in str(caught.value)
 
 
-def test_a_branch_that_moved_beyond_sampling_error_is_alerted_holm_adjusted(session, people):
-    survey, users = people
-    subscribe(session, Rule("change"), user=users["hq"])
+def test_a_branch_that_moved_beyond_sampling_error_is_alerted_holm_adjusted(
+    session, make_user, reported
+):
+    # Enough answers a branch and month for its CSAT to meet the presentation standard
+    # (about 30 would be withheld, and a change is tested only between printed figures).
+    slug = reported(per_month=500)
+    make_user("hq", "manager", email="hq@bank.example")
+    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    hq = session.scalar(select(User).where(User.username == "hq"))
+    subscribe(session, Rule("change"), user=hq)
     october = [
         r.id for r in session.scalars(select(Response).where(Response.survey_id == survey.id))
         if r.completed_at and r.completed_at.month == 10 and r.attributes.get("branch") == "SZ-001"

@@ -80,3 +80,43 @@ def test_filters_travel_in_the_address_and_print_cleanly(live_server, page, make
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = page.pdf(path=str(ARTIFACTS / "reports-overview.pdf"), format="A4")
     assert pdf[:4] == b"%PDF" and len(pdf) > 20_000
+
+
+def test_a_manager_on_a_phone_sees_which_branch_figures_are_withheld_and_why(
+    live_server, browser, make_user, reported
+):
+    """One month by branch: each branch's CSAT is printed or withheld exactly as the
+    estimates API's presentation-standard flag says, the reason on the page, the effective
+    sample behind n; the downloaded tables carry the same verdict."""
+    slug = reported()
+    make_user("manager", "manager")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, live_server, "en")
+    page.goto(f"{live_server}/reports/{slug}/segments?by=branch&measure=csat&period=2026-10")
+    screenshot(page, "reports-segments-withheld-phone")
+    api = page.request.get(
+        f"{live_server}/api/v1/surveys/{slug}/estimates?var=q_overall&stat=top2&by=branch&period=2026-10"
+    ).json()["estimates"]
+    assert {e["flag"] for e in api} >= {"suppress"}, "a month of one branch is too few answers"
+    for entry in api:
+        branch = entry["by"]["branch"]
+        row = page.locator("table tbody tr", has=page.locator(f"th:text-is('{branch}')"))
+        text = row.inner_text()
+        if entry["flag"] == "suppress":
+            assert f"withheld: effective sample {round(entry['n_eff'])}, under 30" in text or (
+                "withheld: interval too wide to print" in text
+            ), text
+        else:
+            assert f"{entry['estimate'] * 100:.1f}" in text, text
+        n = row.locator("abbr[title^='effective sample size']")
+        assert n.inner_text() == str(entry["n"])
+        assert f"{entry['n_eff']:.1f}" in n.get_attribute("title")
+    tables = page.request.get(f"{live_server}/reports/{slug}/tables.csv?period=2026-10").text()
+    lines = [
+        line for line in tables.splitlines() if line.startswith("by_csat,") and ",branch," in line
+    ]
+    for entry in api:
+        line = next(line for line in lines if f",{entry['by']['branch']}," in line)
+        assert ("withheld (NCHS standard)" in line) == (entry["flag"] == "suppress"), line
+    context.close()

@@ -42,9 +42,11 @@ def test_the_report_tables_hold_the_page_figures(client, auth, reported):
     by_tier = {r["value"]: r for r in rows if r["table"] == "by_nps" and r["segment"] == "tier"}
     for entry in api["estimates"]:
         row = by_tier[entry["by"]["tier"]]
-        if row["note"].startswith("withheld"):
-            assert row["estimate"] == ""
+        assert row["n_eff"] and float(row["n_eff"]) == pytest.approx(entry["n_eff"], rel=1e-12)
+        if row["note"].startswith("withheld (NCHS standard)"):
+            assert row["estimate"] == "" and entry["flag"] == "suppress"
             continue
+        assert entry["flag"] != "suppress"
         assert float(row["estimate"]) == pytest.approx(entry["estimate"], rel=1e-12)
         assert float(row["ci_high"]) == pytest.approx(entry["ci_high"], rel=1e-12)
         assert int(row["n"]) == entry["n"]

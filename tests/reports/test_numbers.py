@@ -43,7 +43,10 @@ def test_api_equals_survey_stats_on_the_export(
     slug = reported()
     auth.login_as("manager")
     path, _ = exported(client, slug, tmp_path)
-    options = ["--var", var, "--stat", stat, *DESIGN] + (["--by", by] if by else [])
+    # The API gives each domain its own df, as `survey stats --domain-df domain`.
+    options = ["--var", var, "--stat", stat, *DESIGN] + (
+        ["--by", by, "--domain-df", "domain"] if by else []
+    )
     expected = stats_cli(runner, path, *options)
     assert_same(api(client, slug, var=var, stat=stat, **({"by": by} if by else {})), expected)
 
@@ -61,7 +64,19 @@ def test_top2_is_the_proportion_of_the_top_box_on_the_export(
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    expected = stats_cli(runner, path, "--var", "top", "--stat", "prop", *DESIGN, "--by", "branch")
+    expected = stats_cli(
+        runner,
+        path,
+        "--var",
+        "top",
+        "--stat",
+        "prop",
+        *DESIGN,
+        "--by",
+        "branch",
+        "--domain-df",
+        "domain",
+    )
     got = api(client, slug, var="q_overall", stat="top2", by="branch")
     for entry in expected["estimates"]:
         entry["var"], entry["stat"] = "q_overall", "top2"
