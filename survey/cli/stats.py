@@ -155,7 +155,8 @@ def _table(entries: list[dict], by_column: str | None) -> str:
 @click.option("--confidence-level", default=0.95, show_default=True, type=float)
 @click.option(
     "--ci-method",
-    help="t (default) or normal; for prop: logit (default), beta, mean, xlogit, asin, wilson.",
+    help="t (default) or normal; for prop: logit (default), beta, mean, xlogit, asin, wilson, "
+    "likelihood.",
 )
 @click.option("--lonely-psu", type=click.Choice(LONELY_PSU), default="fail", show_default=True)
 @click.option(

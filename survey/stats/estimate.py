@@ -36,6 +36,7 @@ class Estimate:
     scale: float = 1.0
     domain_df: int | None = None  # degf() of the domain alone (R's beta interval uses it)
     logit_variance: float | None = None  # replicate weights only: the logits' spread
+    profile: object = None  # a proportion's likelihood.ProfileSums (from rows, not sums)
 
     @property
     def se(self) -> float:
@@ -77,6 +78,7 @@ class Estimate:
             confidence_level,
             method,
             self.logit_variance,
+            self.profile,
         )
 
     def margin_of_error(self, confidence_level: float = 0.95, method: str | None = None) -> float:

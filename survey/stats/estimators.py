@@ -14,6 +14,7 @@ import numpy as np
 from .design import SampleDesign, factorize
 from .errors import EstimationError
 from .estimate import Estimate, design_effects
+from .likelihood import ProfileSums
 
 
 def rows_of(design: SampleDesign, y: np.ndarray, domain: np.ndarray | None):
@@ -70,6 +71,9 @@ def mean(
         scale,
         domain_df=design.degrees_of_freedom(rows),
         logit_variance=logit_variance,
+        profile=ProfileSums.of(y[rows], design.weights[rows])
+        if kind == "proportion" and design.replicates is None
+        else None,
     )
 
 
@@ -185,6 +189,7 @@ def _all_domains(
     df = design.degrees_of_freedom(domain >= 0)
     spread = np.bincount(d, w * (v - centre[d]) ** 2, minlength=count) / total_weight
     strata_of_design = design.strata
+    profiles = _profiles(d, v, w, nobs, count) if kind == "proportion" else [None] * count
     results = []
     for j in range(count):
         variance = strata_of_design.scalar_variance(first[j], second[j], in_data[j])
@@ -206,6 +211,20 @@ def _all_domains(
                 int(in_domain.sum()),
                 100.0 if kind == "nps" else 1.0,
                 domain_df=design.degrees_of_freedom(in_domain),
+                profile=profiles[j],
             )
         )
     return results
+
+
+def _profiles(d, v, w, nobs, count) -> list[ProfileSums]:
+    """Each domain's ProfileSums in one pass: sums keyed by (domain, answer)."""
+    key = d * 2 + v.astype(np.int64)
+    counts = np.bincount(key, minlength=2 * count).reshape(count, 2)
+    weights = np.bincount(key, w, minlength=2 * count).reshape(count, 2)
+    return [
+        ProfileSums(
+            tuple(int(c) for c in counts[j]), tuple(float(x) for x in weights[j]), int(nobs[j])
+        )
+        for j in range(count)
+    ]

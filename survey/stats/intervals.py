@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from scipy import special
 
 MEAN_METHODS = ("t", "normal")
-PROPORTION_METHODS = ("logit", "beta", "mean", "xlogit", "asin", "wilson")
+PROPORTION_METHODS = ("logit", "beta", "mean", "xlogit", "asin", "wilson", "likelihood")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import math
 from scipy import special
 
 from .intervals import ConfidenceInterval, critical_value
+from .likelihood import likelihood_interval
 
 
 def _expit(x: float) -> float:
@@ -41,15 +42,24 @@ def proportion_interval(
     confidence_level: float,
     method: str,
     logit_variance: float | None = None,
+    profile=None,
 ) -> ConfidenceInterval:
     """The interval for a proportion ``p`` with design variance ``variance`` (a proportion
     of 0 or 1 gets ``exact_at_bound`` from ``Estimate``; a quantile's CDF there, as R's
     Woodruff, gets the point). ``logit_variance``: with replicate weights, the spread of
-    the replicates' logits, which R's svyglm uses for 'logit' in place of the delta method."""
+    the replicates' logits, which R's svyglm uses for 'logit' in place of the delta method.
+    ``profile``: the sums the likelihood interval profiles (``likelihood.ProfileSums``)."""
     if variance == 0 or p in (0.0, 1.0):
         return ConfidenceInterval(p, p)  # no spread observed: the interval is the point
     se = math.sqrt(variance)
     q = critical_value(confidence_level, df)
+    if method == "likelihood":
+        if profile is None:
+            raise ValueError(
+                "the likelihood interval needs the answers themselves (survey stats or the "
+                "stats library), not a database's sums or replicate weights"
+            )
+        return likelihood_interval(p, variance, df, profile, confidence_level)
     if method in ("logit", "xlogit"):
         # The logit of p with the delta-method SE: R fits svyglm(quasibinomial) for 'logit',
         # whose intercept and sandwich SE are exactly these at convergence.

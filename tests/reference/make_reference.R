@@ -109,7 +109,7 @@ for (design in c("bank_strat", "bank_cluster")) {
   mean_case(design, "wait", "total", by = "tier")
   mean_case(design, "nps_score", "nps", scale = 100)
   mean_case(design, "nps_score", "nps", by = "branch", scale = 100)
-  for (method in c("logit", "beta", "mean", "xlogit", "asin")) {
+  for (method in c("logit", "beta", "mean", "xlogit", "asin", "likelihood")) {
     prop_case(design, "top2", method)
     prop_case(design, "top2", method, by = "branch")
   }
@@ -119,7 +119,7 @@ mean_case("api_strat", "api00", "mean")
 mean_case("api_strat", "api00", "mean", by = "stype")
 mean_case("api_clus1", "enroll", "total")
 mean_case("api_clus1", "api00", "mean", by = "stype")
-for (method in c("logit", "beta", "mean", "xlogit", "asin")) prop_case("api_strat", "yes", method)
+for (method in c("logit", "beta", "mean", "xlogit", "asin", "likelihood")) prop_case("api_strat", "yes", method)
 prop_case("api_clus1", "high_api", "asin")
 
 # Lonely PSUs: the bank design with one stratum cut down to a single PSU -----------------
