@@ -36,6 +36,7 @@ from ..responses import export
 from ..responses.invitations import invite_many, personal_link
 from . import backup, schema
 from .followups import followups
+from .pls import index_weights_command
 from .publishing import alerts, comments, reports
 from .questionnaires import questionnaires
 from .sample import calls, find_survey, invitations, sample
@@ -337,6 +338,7 @@ def init_app(app) -> None:
         invite_command,
         export_command,
         stats_command,
+        index_weights_command,
         rates_command,
         sample,
         invitations,

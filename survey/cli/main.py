@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from .pls import index_weights_command
 from .stats import stats_command
 
 
@@ -22,6 +23,7 @@ def _group() -> click.Group:
         """Customer-satisfaction surveys for banks: web, CATI and reports."""
 
     cli.add_command(stats_command)
+    cli.add_command(index_weights_command)
     from .worker import run_with_worker  # noqa: PLC0415 (deferred with the app, see main)
 
     cli.add_command(run_with_worker)  # Flask's own `run`, with the development worker
@@ -29,10 +31,13 @@ def _group() -> click.Group:
 
 
 def main() -> None:
-    """Entry point. `survey stats` works on a CSV alone and is timed against R, so it runs
-    without importing Flask or the application; every other verb goes through FlaskGroup."""
+    """Entry point. `survey stats` and `survey index-weights` work on a CSV alone (the first
+    is timed against R), so they run without importing Flask or the application; every other verb goes through FlaskGroup."""
     if len(sys.argv) > 1 and sys.argv[1] == "stats":
         stats_command.main(sys.argv[2:], prog_name="survey stats")
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "index-weights":
+        index_weights_command.main(sys.argv[2:], prog_name="survey index-weights")
         return
     from sqlalchemy.exc import OperationalError  # noqa: PLC0415 (deferred with the app)
 
