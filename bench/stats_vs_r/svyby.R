@@ -1,5 +1,6 @@
 # R's side of the benchmark: read the CSV, build the design, svyby one statistic by branch.
-# Usage: Rscript svyby.R FILE STAT OUT   (STAT: mean, prop or nps)
+# Usage: Rscript svyby.R FILE STAT OUT [deff]   (STAT: mean, prop or nps; deff: the mean
+# also computes design effects, as survey stats prints them)
 suppressMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 data <- read.csv(args[1])
@@ -7,7 +8,7 @@ design <- svydesign(ids = ~1, strata = ~stratum, weights = ~weight, fpc = ~popul
 stat <- args[2]
 if (stat == "mean") {
   present <- subset(design, !is.na(q_overall))
-  result <- svyby(~q_overall, ~branch, present, svymean, deff = TRUE)
+  result <- svyby(~q_overall, ~branch, present, svymean, deff = length(args) > 3)
   ci <- confint(result, df = degf(present))
   out <- data.frame(branch = result$branch, estimate = coef(result), se = SE(result), ci_low = ci[, 1], ci_high = ci[, 2])
 } else if (stat == "prop") {

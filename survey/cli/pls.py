@@ -7,10 +7,7 @@ import json
 
 import click
 
-from ..stats import LONELY_PSU, SampleDesign
-from ..stats.errors import DesignError, EstimationError
-from ..stats.pls import SCHEMES, PathModel, estimate_index
-from .table import Table, TableError
+from ..stats.names import LONELY_PSU, SCHEMES
 
 
 def _blocks(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -91,6 +88,11 @@ def index_weights_command(file, blocks, paths, index, scale, strata, ids, weight
                           lonely_psu, scheme, unscaled, replicates, seed, fmt):  # fmt: skip
     """A satisfaction index's item weights from a PLS path model (ACSI-style), with
     intervals from a bootstrap of the sample design, and the index with them."""
+    from ..stats import SampleDesign  # noqa: PLC0415 (NumPy loads only when needed)
+    from ..stats.errors import DesignError, EstimationError  # noqa: PLC0415
+    from ..stats.pls import PathModel, estimate_index  # noqa: PLC0415
+    from .table import Table, TableError  # noqa: PLC0415
+
     model = PathModel(_blocks(blocks), _paths(paths))
     low, high = _scale(scale)
     strata_columns = [c.strip() for c in (strata or "").split(",") if c.strip()]

@@ -7,15 +7,18 @@ import math
 import re
 
 import click
-import numpy as np
 
-from ..stats import ESTIMATORS, LONELY_PSU, MEAN_METHODS, PROPORTION_METHODS, SampleDesign, by
-from ..stats.errors import DesignError, EstimationError
-from ..stats.estimate import own_df
-from ..stats.quantiles import QUANTILE_METHODS, quantile
-from ..stats.replicates import REPLICATE_TYPES, as_replicate, replicate_design
-from ..stats.standards import floor_flag
-from .table import Table, TableError
+from ..stats.names import (
+    ESTIMATOR_NAMES,
+    LONELY_PSU,
+    MEAN_METHODS,
+    PROPORTION_METHODS,
+    QUANTILE_METHODS,
+    REPLICATE_TYPES,
+)
+
+# NumPy, SciPy, Arrow and the estimators load inside the command, so `--help` and a
+# mistyped option answer at once.
 
 SMALL_BASE = 30
 
@@ -26,6 +29,8 @@ def _columns(value: str | None) -> list[str]:
 
 def _replicate_columns(file, pattern, rep_type, strata, ids, fpc) -> list[str]:
     """The columns of replicate weights --repweights matches, in the file's order."""
+    from .table import Table  # noqa: PLC0415 (see the imports)
+
     if not pattern:
         return []
     if not rep_type:
@@ -64,8 +69,15 @@ def _rscales(text: str | None):
 def _quantiles(design, y, groups, p, var, by_column, level, method, domain_df) -> list[dict]:
     """The quantile overall or in each domain (sorted), as svyquantile / svyby; a bound R
     gives as NaN (the CDF's interval reaching 0 or 1) is null."""
+    import numpy as np  # noqa: PLC0415 (see the imports)
+
+    from ..stats.quantiles import quantile  # noqa: PLC0415
+    from ..stats.standards import floor_flag  # noqa: PLC0415
+
     present = ~np.isnan(y)
     domains = [(None, None)]
+    if hasattr(groups, "codes"):
+        groups = groups.tolist()
     if groups is not None:
         names = sorted({g for g, here in zip(groups, present, strict=True) if here})
         labels = np.asarray(groups, dtype=object)
@@ -140,7 +152,7 @@ def _table(entries: list[dict], by_column: str | None) -> str:
 @click.option("--var", required=True, help="The column to estimate.")
 @click.option(
     "--stat",
-    type=click.Choice([*sorted(ESTIMATORS), "quantile"]),
+    type=click.Choice([*ESTIMATOR_NAMES, "quantile"]),
     default="mean",
     show_default=True,
 )
@@ -223,6 +235,12 @@ def stats_command(
 ):
     """Design-based estimates (mean, total, proportion, NPS, quantile) with intervals, as R's
     survey package."""
+    from ..stats import ESTIMATORS, SampleDesign, by  # noqa: PLC0415 (see the imports)
+    from ..stats.errors import DesignError, EstimationError  # noqa: PLC0415
+    from ..stats.estimate import own_df  # noqa: PLC0415
+    from ..stats.replicates import as_replicate, replicate_design  # noqa: PLC0415
+    from .table import Table, TableError  # noqa: PLC0415
+
     valid = {"prop": PROPORTION_METHODS, "quantile": QUANTILE_METHODS}.get(stat, MEAN_METHODS)
     if (stat == "quantile") != (quantile_p is not None):
         raise click.ClickException("--p goes with --stat quantile, and --stat quantile needs --p")
@@ -245,7 +263,7 @@ def stats_command(
         if replicate_columns:
             design = replicate_design(
                 values[weights] if weights else None,
-                np.column_stack([values[c] for c in replicate_columns]),
+                [values[c] for c in replicate_columns],
                 rep_type,
                 rep_scale,
                 _rscales(rep_rscales),

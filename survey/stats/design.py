@@ -22,8 +22,11 @@ from .variance import LONELY_PSU, Strata
 def factorize(values) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes 0..k-1 in sorted order of the labels, and the sorted labels.
 
-    Text goes through a dictionary (far faster than sorting a million strings).
+    Text goes through a dictionary (far faster than sorting a million strings); a column
+    already coded (``codes`` and sorted ``labels``, as the CSV reader gives) is taken as is.
     """
+    if hasattr(values, "codes") and hasattr(values, "labels"):
+        return np.asarray(values.codes, dtype=np.int64), np.asarray(values.labels)
     if isinstance(values, np.ndarray) and values.dtype.kind not in "OUS":
         labels, codes = np.unique(values, return_inverse=True)
         return codes.astype(np.int64), labels
@@ -33,7 +36,11 @@ def factorize(values) -> tuple[np.ndarray, np.ndarray]:
     return np.fromiter(map(index.__getitem__, values), np.int64, len(values)), np.asarray(labels)
 
 
-_codes = factorize
+def _as_text(column):
+    """A column of labels as factorize takes it: coded, a list, or numbers read as text."""
+    if isinstance(column, list) or hasattr(column, "codes"):
+        return column
+    return np.asarray(column).astype(str).tolist()
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,24 +105,19 @@ class SampleDesign:
                 f"unknown lonely_psu {lonely_psu!r}; choose one of {', '.join(LONELY_PSU)}"
             )
         if strata:
-            columns = [
-                c if isinstance(c, list) else np.asarray(c).astype(str).tolist() for c in strata
-            ]
-            crossed = (
-                ["\x1f".join(row) for row in zip(*columns, strict=True)]
-                if len(columns) > 1
-                else columns[0]
-            )
-            stratum, labels = _codes(crossed)
-            labels = tuple(str(label).replace("\x1f", ",") for label in labels)
+            coded = [factorize(_as_text(c)) for c in strata]
+            stratum, names = coded[0]
+            labels = [str(name) for name in names]
+            for codes, names in coded[1:]:  # crossed: in the order of the tuples of labels
+                present, stratum = np.unique(stratum * len(names) + codes, return_inverse=True)
+                labels = [f"{labels[k // len(names)]},{names[k % len(names)]}" for k in present]
+            labels = tuple(labels)
         else:
             stratum, labels = np.zeros(n, dtype=np.int64), ("",)
         if ids is None:  # element sampling: each row is its own PSU
             psu = np.arange(n, dtype=np.int64)
         else:
-            cluster = _codes(
-                ids if isinstance(ids, list) else np.asarray(ids).astype(str).tolist()
-            )[0]
+            cluster = factorize(_as_text(ids))[0]
             nested = stratum * (int(cluster.max()) + 1 if n else 1) + cluster
             psu = np.unique(nested, return_inverse=True)[1].astype(np.int64)
         n_psus = int(psu.max()) + 1 if n else 0

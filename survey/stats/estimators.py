@@ -138,7 +138,8 @@ def by(design: SampleDesign, y, groups, estimator: Callable) -> list[tuple[str, 
     """
     y = np.asarray(y, dtype=float)
     present = ~np.isnan(y)
-    groups = groups if isinstance(groups, list) else np.asarray(groups).astype(str).tolist()
+    if not (isinstance(groups, list) or hasattr(groups, "codes")):
+        groups = np.asarray(groups).astype(str).tolist()
     every, labels = factorize(groups)
     seen = np.bincount(every[present], minlength=len(labels)) > 0
     if not seen.any():

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from scipy import special
 
-MEAN_METHODS = ("t", "normal")
-PROPORTION_METHODS = ("logit", "beta", "mean", "xlogit", "asin", "wilson", "likelihood")
+from .names import MEAN_METHODS, PROPORTION_METHODS  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .intervals import ConfidenceInterval
 
@@ -74,7 +74,7 @@ def likelihood_interval(
         else special.stdtrit(ddf, (1 - confidence_level) / 2)
     )
     alpha = special.ndtr(t * math.sqrt(lam)) / 2
-    z_max = math.sqrt(stats.f.isf(alpha, 1, rows - 1))
+    z_max = math.sqrt(special.fdtri(1, rows - 1, 1 - alpha))  # qf(alpha, 1, n − 1, upper)
     step_size = z_max / 5
 
     def deviance(b: float) -> float:

@@ -33,6 +33,7 @@ from .design import SampleDesign
 from .errors import EstimationError
 from .indices import rescale_0_100
 from .intervals import critical_value
+from .names import SCHEMES
 from .replicates import as_replicate
 
 TOLERANCE = 1e-12
@@ -96,9 +97,6 @@ def _regression(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted least squares without intercept (everything is centred)."""
     root = np.sqrt(w)[:, None]
     return np.linalg.lstsq(x * root, y * root[:, 0], rcond=None)[0]
-
-
-SCHEMES = ("path", "centroid")
 
 
 def fit(

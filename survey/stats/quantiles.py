@@ -21,9 +21,8 @@ from .design import SampleDesign
 from .errors import EstimationError
 from .estimators import mean
 from .intervals import ConfidenceInterval, critical_value
+from .names import QUANTILE_METHODS  # noqa: F401 (re-exported)
 from .proportions import proportion_interval
-
-QUANTILE_METHODS = ("mean", "xlogit", "asin", "beta")
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, p: float) -> float:

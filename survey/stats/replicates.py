@@ -26,9 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import DesignError
-
-REPLICATE_TYPES = ("JK1", "JKn", "BRR", "Fay", "bootstrap", "other")
-CREATED_TYPES = ("JK1", "JKn", "BRR", "Fay", "bootstrap")
+from .names import CREATED_TYPES, REPLICATE_TYPES  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +86,8 @@ def replicate_design(
 ):
     """A design from columns of replicate weights, as ``svrepdesign(type=…)``.
 
-    ``weights`` are the full-sample weights; ``repweights`` n × R replicate weights, either
+    ``weights`` are the full-sample weights; ``repweights`` n × R replicate weights (or a
+    list of R columns), either
     combined (the sampling weight included, R's default) or factors multiplying it. The
     scale follows R's defaults where not given: BRR 1/R, Fay 1/(R(1 − ρ)²), bootstrap
     1/(R − 1), JK1 (R − 1)/R; JKn needs its rscales (per column (n_h − 1)/n_h) when
@@ -100,6 +99,8 @@ def replicate_design(
         raise DesignError(
             f"unknown replicate type {rep_type!r}; choose one of {', '.join(REPLICATE_TYPES)}"
         )
+    if isinstance(repweights, list | tuple):  # one array per replicate
+        repweights = np.column_stack(repweights)
     repweights = np.asarray(repweights, dtype=float)
     if repweights.ndim != 2 or repweights.shape[1] < 2:
         raise DesignError("replicate weights need at least two columns")

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import DesignError
-
-LONELY_PSU = ("fail", "remove", "certainty", "adjust", "average")
+from .names import LONELY_PSU  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True, eq=False)
