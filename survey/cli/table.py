@@ -184,20 +184,19 @@ def _load_with_arrow(path: Path, numbers: list[str], text: list[str]):
     a cell that is not a number, a ragged or blank line, a literal nan or inf, a missing
     weight), whose messages name the line and cell."""
     import pyarrow as pa  # noqa: PLC0415 (only a file being read needs Arrow)
-    import pyarrow.compute as pc  # noqa: PLC0415
     from pyarrow import csv as arrow_csv  # noqa: PLC0415
 
     wanted = list(dict.fromkeys(numbers + text))
     try:
         table = arrow_csv.read_csv(
             path,
-            read_options=arrow_csv.ReadOptions(use_threads=True, block_size=1 << 22),
+            read_options=arrow_csv.ReadOptions(use_threads=True, block_size=1 << 20),
             parse_options=arrow_csv.ParseOptions(ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
                 include_columns=wanted,
                 column_types={
                     **{n: pa.float64() for n in numbers},
-                    **{t: pa.string() for t in text},
+                    **{t: pa.dictionary(pa.int32(), pa.string()) for t in text},
                 },
                 null_values=list(_EMPTY),
                 strings_can_be_null=False,
@@ -210,7 +209,7 @@ def _load_with_arrow(path: Path, numbers: list[str], text: list[str]):
         return None  # a repeated column name: the careful path says which
     values = {}
     for position, name in enumerate(numbers):
-        column = table.column(name).to_numpy()
+        column = _concatenate([_as_numpy(chunk, np.float64) for chunk in table.column(name).chunks])
         missing = np.isnan(column)
         if np.isinf(column).any() or (position and missing.any()):
             return None  # inf, or a missing weight or fpc: named by the careful path
@@ -218,11 +217,31 @@ def _load_with_arrow(path: Path, numbers: list[str], text: list[str]):
             return None  # a literal "nan" cell
         values[name] = column
     texts = {}
-    for name in text:
-        encoded = pc.dictionary_encode(table.column(name)).combine_chunks()
-        labels = encoded.dictionary.to_numpy(zero_copy_only=False).astype(str)
+    for name in text:  # read as dictionaries: one code per row, each label once
+        column = table.column(name).unify_dictionaries()
+        if column.num_chunks == 0:
+            texts[name] = Coded(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=str))
+            continue
+        labels = np.asarray(column.chunk(0).dictionary.to_pylist(), dtype=str)
+        indices = _concatenate([_as_numpy(chunk.indices, np.int32) for chunk in column.chunks])
         order = np.argsort(labels, kind="stable")
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
-        texts[name] = Coded(rank[encoded.indices.to_numpy()], labels[order])
+        texts[name] = Coded(rank[indices], labels[order])
     return values, texts, table.num_rows
+
+
+def _concatenate(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _as_numpy(array, dtype) -> np.ndarray:
+    """An Arrow array's values as NumPy, nulls as NaN, straight from its buffers (Arrow's own
+    conversion would load pandas, a second or so for nothing)."""
+    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))
+    values = values[array.offset :]
+    if array.null_count:
+        bits = np.frombuffer(array.buffers()[0], dtype=np.uint8)
+        valid = np.unpackbits(bits, bitorder="little")[array.offset : array.offset + len(array)]
+        values = np.where(valid.astype(bool), values, np.nan)
+    return values

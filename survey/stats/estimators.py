@@ -188,6 +188,8 @@ def _all_domains(
         )
     in_data = np.bincount(d * strata + h, minlength=count * strata).reshape(count, strata) > 0
     df = design.degrees_of_freedom(domain >= 0)
+    domain_dfs = _domain_degrees_of_freedom(design, domain, count)
+    row_counts = np.bincount(d, minlength=count)
     spread = np.bincount(d, w * (v - centre[d]) ** 2, minlength=count) / total_weight
     strata_of_design = design.strata
     profiles = _profiles(d, v, w, nobs, count) if kind == "proportion" else [None] * count
@@ -198,7 +200,6 @@ def _all_domains(
         svyvar = spread[j] * n / (n - 1) if n > 1 else float("nan")
         scale = total_weight[j] ** 2 if kind == "total" else 1.0
         deff, deff_replace = design_effects(variance, svyvar, float(total_weight[j]), n, scale)
-        in_domain = domain == j
         estimate = float(weighted[j]) if kind == "total" else float(centre[j])
         results.append(
             Estimate(
@@ -209,13 +210,27 @@ def _all_domains(
                 kind,
                 deff,
                 deff_replace,
-                int(in_domain.sum()),
+                int(row_counts[j]),
                 100.0 if kind == "nps" else 1.0,
-                domain_df=design.degrees_of_freedom(in_domain),
+                domain_df=int(domain_dfs[j]),
                 profile=profiles[j],
             )
         )
     return results
+
+
+def _domain_degrees_of_freedom(design: SampleDesign, domain: np.ndarray, count: int):
+    """Every domain's own ``degrees_of_freedom`` in one pass: its PSUs with a non-zero
+    weight minus the strata that hold them."""
+    rows = (domain >= 0) & (design.weights != 0)
+    d, psu = domain[rows], design.psu[rows]
+    psus, strata = len(design.psu_stratum), len(design.stratum_labels)
+    if psus == design.n:  # each row its own PSU
+        per_domain = np.bincount(d, minlength=count)
+    else:
+        per_domain = np.bincount(np.unique(d * psus + psu) // psus, minlength=count)
+    held = np.bincount(d * strata + design.psu_stratum[psu], minlength=count * strata)
+    return per_domain - (held.reshape(count, strata) > 0).sum(axis=1)
 
 
 def _profiles(d, v, w, nobs, count) -> list[ProfileSums]:
