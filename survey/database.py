@@ -6,6 +6,9 @@ benchmarks and migrations without a Flask application.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
 from pathlib import Path
 
 from flask import current_app, request
@@ -25,6 +28,64 @@ def normalise_url(url: str) -> str:
 
 
 WRITE_LOCK = {"sqlite_begin_immediate": True}
+
+
+class QueuedWriterConnection(sqlite3.Connection):
+    """A SQLite connection whose writing transactions queue on a lock file beside the
+    database before they take SQLite's write lock, and leave the queue as they end.
+
+    Without it, writers that find the database locked sleep in SQLite's busy handler for
+    ever longer spells (up to 100 ms) and retry, so in a burst some lose again and again:
+    claims of the next CATI case had a p99 of five seconds while their median was 5 ms.
+    Blocked on the lock file instead, a writer is woken by the kernel the moment the one
+    ahead is done. The queue only orders; SQLite's write lock still keeps writers apart.
+    """
+
+    lock_path: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._lock = None
+        self._holding = False
+
+    def queue_for_write(self) -> None:
+        """Wait for the writers ahead, of this process and every other (a flock of its own)."""
+        if self.lock_path is None or self._holding:
+            return
+        if self._lock is None:
+            self._lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self._holding = True
+
+    def _leave(self) -> None:
+        if self._holding:
+            self._holding = False
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+
+    def commit(self):
+        try:
+            return super().commit()
+        finally:
+            self._leave()
+
+    def rollback(self):
+        try:
+            return super().rollback()
+        finally:
+            self._leave()
+
+    def close(self):
+        self._leave()
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+        return super().close()
+
+
+def _queued_connection_class(database: str | None):
+    if not database or database == ":memory:":
+        return sqlite3.Connection
+    return type("QueuedWriter", (QueuedWriterConnection,), {"lock_path": f"{database}-writers"})
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -50,6 +111,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+        if immediate:
+            driver = connection.connection.driver_connection
+            if isinstance(driver, QueuedWriterConnection):
+                driver.queue_for_write()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -75,7 +140,12 @@ def make_engine(url: str, **options) -> Engine:
         if database and database != ":memory:":  # SQLite creates the file, not its folder
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options
+            url,
+            connect_args={
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "factory": _queued_connection_class(database),
+            },
+            **options,
         )
         _configure_sqlite(engine)
         return engine
