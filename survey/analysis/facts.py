@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import event, func, literal, select, text
+from sqlalchemy import bindparam, event, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,8 +46,24 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _rows(questionnaire, survey_id: int):
-    """SELECT of the report rows of a survey's completes, headline values joined on."""
+def _rows(questionnaire):
+    """SELECT of the report rows of a survey's completes (the survey a bound parameter),
+    headline values joined on; built once per questionnaire, since building it costs more
+    than running it for the one response a completing request copies."""
+    cached = _ROWS.get(id(questionnaire))
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    statement = _build_rows(questionnaire)
+    _ROWS[id(questionnaire)] = (questionnaire, statement)
+    return statement
+
+
+_ROWS: dict[
+    int, tuple
+] = {}  # id(questionnaire) → (questionnaire, statement); questionnaires are few
+
+
+def _build_rows(questionnaire):
     roles = questionnaire.analysis
     joined = Response.__table__
     nothing = literal(None)
@@ -66,7 +82,8 @@ def _rows(questionnaire, survey_id: int):
         *[attribute(name) for name in FILTERS],
         overall, overall_top, recommend, recommend_top, recommend_score, csi,
     ).select_from(joined).where(
-        Response.survey_id == survey_id, Response.status == ResponseStatus.COMPLETE
+        Response.survey_id == bindparam("report_survey_id"),
+        Response.status == ResponseStatus.COMPLETE,
     )  # fmt: skip
 
 
@@ -141,14 +158,14 @@ def _copy(session: Session, questionnaire, survey_id: int, which: list, since) -
     """Insert the rows of the completes ``which`` selects (at most CHUNK, oldest first)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    rows = (
-        _rows(questionnaire, survey_id).where(*which).order_by(Response.completed_at).limit(CHUNK)
-    )
+    rows = _rows(questionnaire).where(*which).order_by(Response.completed_at).limit(CHUNK)
+    table = ReportRow.__table__  # Core: the bound survey id is a parameter, not rows to insert
     copied = session.scalars(
-        insert(ReportRow)
+        insert(table)
         .from_select(list(COLUMNS), rows)
         .on_conflict_do_nothing()
-        .returning(ReportRow.response_id)  # rowcount is -1 here with psycopg
+        .returning(table.c.response_id),  # rowcount is -1 here with psycopg
+        {"report_survey_id": survey_id},
     ).all()
     if copied:
         _add_filter_values(session, survey_id, since, dialect, insert)

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..aapor.dispositions import DispositionCode
 from ..cases.queue import close_answered_case
 from ..models import (
     Invitation,
     InvitationToken,
+    QuestionnaireVersion,
     Response,
     ResponseStatus,
     Survey,
@@ -45,14 +46,26 @@ class PageResult:
     changed: dict = field(default_factory=dict)  # answer id -> (stored before, now)
 
 
+# What every request on a personal link reads of it, in the same statement (three lazy
+# loads a request otherwise): its survey, the survey's questionnaire version and name.
+_WITH_SURVEY = (
+    joinedload(Invitation.survey)
+    .joinedload(Survey.questionnaire_version)
+    .joinedload(QuestionnaireVersion.questionnaire)
+)
+
+
 def find_invitation(session: Session, token: str) -> Invitation | None:
     if not token or len(token) > 128:
         return None
     digest = hash_token(token)
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == digest))
+    invitation = session.scalar(
+        select(Invitation).options(_WITH_SURVEY).where(Invitation.token_hash == digest)
+    )
     if invitation is None:  # a reminder's link
         invitation = session.scalar(
             select(Invitation)
+            .options(_WITH_SURVEY)
             .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
             .where(InvitationToken.token_hash == digest)
         )
