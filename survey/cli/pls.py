@@ -8,6 +8,7 @@ import json
 import click
 
 from ..stats.names import LONELY_PSU, SCHEMES
+from .stats import columns_of, design_from
 
 
 def _blocks(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -88,27 +89,18 @@ def index_weights_command(file, blocks, paths, index, scale, strata, ids, weight
                           lonely_psu, scheme, unscaled, replicates, seed, fmt):  # fmt: skip
     """A satisfaction index's item weights from a PLS path model (ACSI-style), with
     intervals from a bootstrap of the sample design, and the index with them."""
-    from ..stats import SampleDesign  # noqa: PLC0415 (NumPy loads only when needed)
     from ..stats.errors import DesignError, EstimationError  # noqa: PLC0415
     from ..stats.pls import PathModel, estimate_index  # noqa: PLC0415
     from .table import Table, TableError  # noqa: PLC0415
 
     model = PathModel(_blocks(blocks), _paths(paths))
     low, high = _scale(scale)
-    strata_columns = [c.strip() for c in (strata or "").split(",") if c.strip()]
     items = [item for columns in model.blocks.values() for item in columns]
     try:
         numeric = list(dict.fromkeys(items + [c for c in (weights, fpc) if c]))
-        labels = list(dict.fromkeys(strata_columns + ([ids] if ids else [])))
+        labels = list(dict.fromkeys(columns_of(strata) + ([ids] if ids else [])))
         values, texts, rows = Table.load(file, numeric, labels)
-        design = SampleDesign.build(
-            rows,
-            strata=[texts[c] for c in strata_columns] or None,
-            ids=texts[ids] if ids else None,
-            weights=values[weights] if weights else None,
-            fpc=values[fpc] if fpc else None,
-            lonely_psu=lonely_psu,
-        )
+        design = design_from(values, texts, rows, strata, ids, weights, fpc, lonely_psu)
         result = estimate_index(
             design, model, {i: values[i] for i in items}, index, (low, high), replicates, seed,
             scheme=scheme, scaled=not unscaled,

@@ -23,8 +23,22 @@ from ..stats.names import (
 SMALL_BASE = 30
 
 
-def _columns(value: str | None) -> list[str]:
+def columns_of(value: str | None) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()] if value else []
+
+
+def design_from(values, texts, rows, strata, ids, weights, fpc, lonely_psu):
+    """The design the command-line options name, from the columns Table.load read."""
+    from ..stats import SampleDesign  # noqa: PLC0415 (see the imports)
+
+    return SampleDesign.build(
+        rows,
+        strata=[texts[c] for c in columns_of(strata)] or None,
+        ids=texts[ids] if ids else None,
+        weights=values[weights] if weights else None,
+        fpc=values[fpc] if fpc else None,
+        lonely_psu=lonely_psu,
+    )
 
 
 def _replicate_columns(file, pattern, rep_type, strata, ids, fpc) -> list[str]:
@@ -235,7 +249,7 @@ def stats_command(
 ):
     """Design-based estimates (mean, total, proportion, NPS, quantile) with intervals, as R's
     survey package."""
-    from ..stats import ESTIMATORS, SampleDesign, by  # noqa: PLC0415 (see the imports)
+    from ..stats import ESTIMATORS, by  # noqa: PLC0415 (see the imports)
     from ..stats.errors import DesignError, EstimationError  # noqa: PLC0415
     from ..stats.estimate import own_df  # noqa: PLC0415
     from ..stats.replicates import as_replicate, replicate_design  # noqa: PLC0415
@@ -258,7 +272,7 @@ def stats_command(
     try:
         replicate_columns = _replicate_columns(file, repweights, rep_type, strata, ids, fpc)
         numeric = list(dict.fromkeys([var] + [c for c in (weights, fpc) if c] + replicate_columns))
-        labels = list(dict.fromkeys(_columns(strata) + [c for c in (ids, by_column) if c]))
+        labels = list(dict.fromkeys(columns_of(strata) + [c for c in (ids, by_column) if c]))
         values, texts, rows = Table.load(file, numeric, labels)
         if replicate_columns:
             design = replicate_design(
@@ -272,14 +286,7 @@ def stats_command(
                 rho=fay_rho,
             )
         else:
-            design = SampleDesign.build(
-                rows,
-                strata=[texts[c] for c in _columns(strata)] or None,
-                ids=texts[ids] if ids else None,
-                weights=values[weights] if weights else None,
-                fpc=values[fpc] if fpc else None,
-                lonely_psu=lonely_psu,
-            )
+            design = design_from(values, texts, rows, strata, ids, weights, fpc, lonely_psu)
             if rep_type:
                 design = as_replicate(design, rep_type, replicates, fay_rho or 0.0, seed, mse)
         y = values[var]

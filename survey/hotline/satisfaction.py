@@ -28,11 +28,12 @@ PER = 10  # seconds: the slope is reported per this much extra waiting
 
 @dataclass(frozen=True)
 class BandRow:
+    """One waiting-time band: its answers and their design-based mean (None: nobody);
+    the page prints it through ``analysis.figures`` and its presentation standard."""
+
     label: str
     n: int
-    estimate: float | None
-    ci: tuple[float, float] | None
-    result: Estimate | None = None  # for the presentation standard (analysis.figures)
+    result: Estimate | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def wait_effect(
     bands, low = [], -math.inf
     for high, label in BANDS:
         domain = (waits > low) & (waits <= high)
-        bands.append(_band(design, scores, domain, label, confidence_level))
+        bands.append(_band(design, scores, domain, label))
         low = high
     slope = ci = df = None
     try:
@@ -107,13 +108,6 @@ def wait_effect(
     return WaitEffect(question, scale, int((~np.isnan(scores)).sum()), bands, slope, ci, df)
 
 
-def _band(design, scores, domain, label, confidence_level) -> BandRow:
-    present = domain & ~np.isnan(scores)
-    n = int(present.sum())
-    if n == 0:
-        return BandRow(label, 0, None, None)
-    estimate = mean(design, scores, domain)
-    if n < 2:
-        return BandRow(label, n, estimate.estimate, None, estimate)
-    interval = estimate.confidence_interval(confidence_level)
-    return BandRow(label, n, estimate.estimate, (interval.low, interval.high), estimate)
+def _band(design, scores, domain, label) -> BandRow:
+    n = int((domain & ~np.isnan(scores)).sum())
+    return BandRow(label, n, mean(design, scores, domain) if n else None)
