@@ -6,14 +6,14 @@ benchmarks and migrations without a Flask application.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 from pathlib import Path
 
 from flask import current_app, request
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from survey.writer_queue import WriterQueue
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,36 +31,29 @@ WRITE_LOCK = {"sqlite_begin_immediate": True}
 
 
 class QueuedWriterConnection(sqlite3.Connection):
-    """A SQLite connection whose writing transactions queue on a lock file beside the
-    database before they take SQLite's write lock, and leave the queue as they end.
+    """A SQLite connection whose writing transactions queue in arrival order before they take
+    SQLite's write lock, and leave the queue as they end (``survey.writer_queue``).
 
-    Without it, writers that find the database locked sleep in SQLite's busy handler for
-    ever longer spells (up to 100 ms) and retry, so in a burst some lose again and again:
-    claims of the next CATI case had a p99 of five seconds while their median was 5 ms.
-    Blocked on the lock file instead, a writer is woken by the kernel the moment the one
-    ahead is done. The queue only orders; SQLite's write lock still keeps writers apart.
+    The queue only orders; SQLite's write lock still keeps writers apart.
     """
 
     lock_path: str | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._lock = None
-        self._holding = False
+        self._queue: WriterQueue | None = None
 
     def queue_for_write(self) -> None:
-        """Wait for the writers ahead, of this process and every other (a flock of its own)."""
-        if self.lock_path is None or self._holding:
+        """Wait for the writers ahead, of this process and every other."""
+        if self.lock_path is None or (self._queue and self._queue.ticket is not None):
             return
-        if self._lock is None:
-            self._lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
-        self._holding = True
+        if self._queue is None:
+            self._queue = WriterQueue(self.lock_path)
+        self._queue.join()
 
     def _leave(self) -> None:
-        if self._holding:
-            self._holding = False
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
+        if self._queue is not None:
+            self._queue.leave()
 
     def commit(self):
         try:
@@ -75,10 +68,9 @@ class QueuedWriterConnection(sqlite3.Connection):
             self._leave()
 
     def close(self):
-        self._leave()
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
         return super().close()
 
 
