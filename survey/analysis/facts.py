@@ -41,7 +41,7 @@ CLOCK_MARGIN = timedelta(minutes=10)
 BULK = 10_000
 CHUNK = 25_000  # rows copied per commit (a few seconds each)
 COLUMNS = (
-    "response_id", "survey_id", "stratum", "completed_at", *FILTERS,
+    "response_id", "survey_id", "stratum", "completed_at", *FILTERS, "month",
     "overall", "overall_top", "recommend", "recommend_top", "recommend_score", "csi",
 )  # fmt: skip
 
@@ -79,7 +79,7 @@ def _build_rows(questionnaire):
         csi = values["value"]
     return select(
         Response.id, Response.survey_id, Response.stratum, Response.completed_at,
-        *[attribute(name) for name in FILTERS],
+        *[attribute(name) for name in FILTERS], month_of(Response.completed_at),
         overall, overall_top, recommend, recommend_top, recommend_score, csi,
     ).select_from(joined).where(
         Response.survey_id == bindparam("report_survey_id"),
@@ -231,9 +231,7 @@ def follow_completes() -> None:
 def _add_filter_values(session, survey_id, since, dialect, insert) -> None:
     """The branch, channel, tier and month values of the rows just copied."""
     recent = [] if since is None else [ReportRow.completed_at >= since]
-    for name, column in [(n, getattr(ReportRow, n)) for n in FILTERS] + [
-        ("month", month_of(ReportRow.completed_at, dialect))
-    ]:
+    for name, column in [(n, getattr(ReportRow, n)) for n in (*FILTERS, "month")]:
         values = (
             select(literal(survey_id), literal(name), column)
             .where(ReportRow.survey_id == survey_id, column.is_not(None), *recent)

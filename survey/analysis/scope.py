@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import String, and_, func, literal
+from sqlalchemy import String, and_, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -73,11 +73,27 @@ def attribute(name: str):
     return AttributeText(Response.attributes, literal(name))
 
 
-def month_of(column, dialect: str):
+class YearMonth(FunctionElement):
     """YYYY-MM of a timestamp, in the database (months add up into quarters in Python)."""
-    if dialect == "postgresql":
-        return func.to_char(column, literal("YYYY-MM", literal_execute=True))
-    return func.strftime(literal("%Y-%m", literal_execute=True), column)
+
+    type = String()
+    inherit_cache = True
+    name = "year_month"
+
+
+@compiles(YearMonth)
+def _year_month_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses.clauses[0], **kw)}, 'YYYY-MM')"
+
+
+@compiles(YearMonth, "sqlite")
+def _year_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses.clauses[0], **kw)})"
+
+
+def month_of(column):
+    """YYYY-MM of a timestamp, on either database (a statement built once serves both)."""
+    return YearMonth(column)
 
 
 def quarter_of(month: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import ReportRow, Response, ResponseStatus, StratumPopulation, Survey
+from ..models.responses import SUM_ORDER
 from ..stats.aggregates import StratumSums, mean_from_sums
 from ..stats.estimate import Estimate
 from .facts import check_ready
@@ -161,7 +162,7 @@ def collect(
     groups = [Response.stratum] if design.weighted else []
     domain = None
     if by == "month":
-        domain = month_of(Response.completed_at, session.get_bind().dialect.name)
+        domain = month_of(Response.completed_at)
     elif by:
         domain, query_from = join_segment(query_from, by, questionnaire)
     if domain is not None:
@@ -193,18 +194,27 @@ class FactSums:
     last: object
 
 
+def _fact_groups(session, design, by) -> list:
+    """What ``collect_facts`` groups by. PostgreSQL hashes (stratum, domain) groups. SQLite
+    has no hash aggregation and would sort every row, so it groups by the sums index's own
+    column order up to the domain (``ix_report_rows_sums``: stratum, branch, channel, tier,
+    month), reads the rows in that order from the index alone, and the finer groups are
+    added up afterwards: the sums are additive."""
+    if session.get_bind().dialect.name == "postgresql" or (by is None and not design.weighted):
+        groups = [ReportRow.stratum] if design.weighted else []
+        return groups + ([getattr(ReportRow, by)] if by else [])
+    order = list(SUM_ORDER[1 : SUM_ORDER.index(by or "stratum") + 1])
+    return [getattr(ReportRow, name) for name in order]
+
+
 def collect_facts(session, design, sources: dict, scope, by=None) -> FactSums:
-    """Headline sources from one scan of ``report_rows``. ``sources`` maps each source to the
-    columns wanted (None: all it has); a source's columns are NULL exactly where its value
-    is, so plain sums suffice."""
-    groups = [ReportRow.stratum] if design.weighted else []
-    domain = None
-    if by == "month":
-        domain = month_of(ReportRow.completed_at, session.get_bind().dialect.name)
-    elif by:
-        domain = getattr(ReportRow, by)
-    if domain is not None:
-        groups.append(domain)
+    """Headline sources from one scan of ``report_rows``, by a filter attribute or ``month``.
+    ``sources`` maps each source to the columns wanted (None: all it has); a source's
+    columns are NULL exactly where its value is, so plain sums suffice."""
+    groups = _fact_groups(session, design, by)
+    names = [column.key for column in groups]
+    stratum_at = names.index("stratum") if design.weighted else None
+    domain_at = names.index(by) if by else None
     aggregates = [func.count(), func.min(ReportRow.completed_at), func.max(ReportRow.completed_at)]
     layout = []  # per source: [(column position in the sums array, aggregate index)]
     for source, wanted in sources.items():
@@ -228,9 +238,9 @@ def collect_facts(session, design, sources: dict, scope, by=None) -> FactSums:
     cells = {source.key: {} for source in sources}
     completes, first, last = 0, None, None
     for row in session.execute(query):
-        row = list(row)
-        h = index[row.pop(0)] if design.weighted else 0
-        key = row.pop(0) if domain is not None else None
+        h = 0 if stratum_at is None else index[row[stratum_at]]
+        key = None if domain_at is None else row[domain_at]
+        row = row[len(groups) :]
         completes += row[0]
         first = row[1] if first is None or (row[1] and row[1] < first) else first
         last = row[2] if last is None or (row[2] and row[2] > last) else last
@@ -239,7 +249,8 @@ def collect_facts(session, design, sources: dict, scope, by=None) -> FactSums:
             for position, aggregate in place:
                 part[position] = float(row[aggregate] or 0.0)
             if part[0]:
-                cells[source.key][(key, h)] = part
+                sums = cells[source.key]
+                sums[(key, h)] = sums[(key, h)] + part if (key, h) in sums else part
     return FactSums(
         {source.key: SourceSums(design, source, cells[source.key]) for source in sources},
         completes,

@@ -39,7 +39,7 @@ def _responses(session: Session, design: SurveyDesign, scope: ReportScope, by: s
     """(stratum index, domain, topics, mean sentiment) per response with a comment read."""
     domain = None
     if by == "month":
-        domain = month_of(Response.completed_at, session.get_bind().dialect.name)
+        domain = month_of(Response.completed_at)
     elif by:
         domain = attribute(by)
     query = (

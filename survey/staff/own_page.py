@@ -54,8 +54,7 @@ class Series:
 
 def rated_series(session: Session, member: StaffMember) -> list[Series]:
     """The member's ratings grouped by questionnaire (a wave a month is one series)."""
-    dialect = session.get_bind().dialect.name
-    month = month_of(Response.completed_at, dialect)
+    month = month_of(Response.completed_at)
     counts = session.execute(
         select(Response.survey_id, month, func.count())
         .where(

@@ -138,3 +138,20 @@ def test_the_prepare_command_copies_everything_ahead(runner, db, reported):
     assert again.output.startswith("0 complete responses prepared")
     missing = runner.invoke(args=["prepare-reports", "nope"])
     assert missing.exit_code == 1 and "No survey 'nope'" in missing.output
+
+
+def test_each_row_keeps_the_month_it_completed_in(client, auth, db, reported):
+    """The trend and month filters read the stored month: it must be the completion's."""
+    slug = reported()
+    auth.login_as("manager")
+    client.get(f"/reports/{slug}/")
+    survey_id = db.scalar(select(Survey.id).where(Survey.slug == slug))
+    new = _complete_one(db, survey_id, "SZ-001")
+    client.get(f"/reports/{slug}/")
+    rows = db.execute(
+        select(ReportRow.response_id, ReportRow.month, ReportRow.completed_at).where(
+            ReportRow.survey_id == survey_id
+        )
+    ).all()
+    assert new in {row.response_id for row in rows} and len(rows) > 10
+    assert all(row.month == row.completed_at.strftime("%Y-%m") for row in rows)
