@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 from werkzeug.exceptions import TooManyRequests
 
 from . import audit
@@ -57,6 +58,37 @@ def guarded_lookup(session: Session, scope: str, lookup: Callable[[], T | None])
     if found is None:
         record_failure(session, scope)
     return found
+
+
+def counted_lookup(
+    session: Session, scope: str, lookup: Callable[[ScalarSelect], tuple[T, int] | None]
+) -> T | None:
+    """``guarded_lookup`` in one statement for a known token: ``lookup(failures)`` reads the
+    SQL column ``failures`` (this client's failures in the window) beside what it finds and
+    returns (found, failures), or None when nothing matches. A found token's own read says
+    whether the client is over the limit; only an unknown token costs more statements."""
+    found = lookup(recent_failures(scope))
+    if found is not None and found[1] < _limit(scope):
+        return found[0]
+    refuse_if_over(session, scope)
+    if found is None:
+        record_failure(session, scope)
+        return None
+    return found[0]
+
+
+def recent_failures(scope: str, now: datetime | None = None) -> ScalarSelect:
+    """SQL: this client's failures of ``scope`` in the window ending now."""
+    now = now or utcnow()
+    return (
+        select(func.coalesce(func.sum(FailedLookup.count), 0))
+        .where(
+            FailedLookup.scope == scope,
+            FailedLookup.client_key == _client(),
+            FailedLookup.window_start > _bucket(now) - WINDOW,
+        )
+        .scalar_subquery()
+    )
 
 
 def refuse_if_over(session: Session, scope: str) -> None:

@@ -55,21 +55,23 @@ _WITH_SURVEY = (
 )
 
 
-def find_invitation(session: Session, token: str) -> Invitation | None:
+def find_invitation(session: Session, token: str, beside) -> tuple[Invitation, object] | None:
+    """The invitation of a personal link (or of a reminder's link), and the SQL column
+    ``beside`` read in the same statement (the guessing limit's count); None if unknown."""
     if not token or len(token) > 128:
         return None
     digest = hash_token(token)
-    invitation = session.scalar(
-        select(Invitation).options(_WITH_SURVEY).where(Invitation.token_hash == digest)
-    )
-    if invitation is None:  # a reminder's link
-        invitation = session.scalar(
-            select(Invitation)
+    found = session.execute(
+        select(Invitation, beside).options(_WITH_SURVEY).where(Invitation.token_hash == digest)
+    ).first()
+    if found is None:  # a reminder's link
+        found = session.execute(
+            select(Invitation, beside)
             .options(_WITH_SURVEY)
             .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
             .where(InvitationToken.token_hash == digest)
-        )
-    return invitation
+        ).first()
+    return None if found is None else tuple(found)
 
 
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:

@@ -155,8 +155,8 @@ def _invitation_or_refusal(session, token: str):
     """(invitation, None) for a known link, (None, the 404 page) for an unknown one, which
     counts towards the client's guessing limit; over the limit, 429 for any link."""
     use_language(negotiate(request.accept_languages) or "zh-Hans")  # until the survey's is known
-    invitation = throttle.guarded_lookup(
-        session, "link", lambda: fielding.find_invitation(session, token)
+    invitation = throttle.counted_lookup(
+        session, "link", lambda failures: fielding.find_invitation(session, token, failures)
     )
     if invitation is not None:
         return invitation, None
