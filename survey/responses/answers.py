@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..comments.masking import mask
@@ -122,6 +122,7 @@ def save_answers(
             )
     keep_raw = has_app_context() and current_app.config.get("KEEP_RAW_COMMENTS", False)
     now = utcnow()
+    rows = []
     for answer_id in sorted(replaced):
         if answer_id not in answers:
             continue
@@ -131,15 +132,12 @@ def save_answers(
             typed = other_texts.get(answer_id) or str(answers[answer_id])
             if keep_raw and row["value_text"] and not row["item"] and typed != row["value_text"]:
                 session.add(RawComment(response_id=response.id, question_id=answer_id, text=typed))
-            session.add(
-                Answer(
-                    response_id=response.id,
-                    survey_id=response.survey_id,
-                    question_id=answer_id,
-                    updated_at=now,
-                    **row,
-                )
-            )
+            rows.append(
+                {"response_id": response.id, "survey_id": response.survey_id,
+                 "question_id": answer_id, "updated_at": now, **row}
+            )  # fmt: skip
+    if rows:  # one INSERT of plain rows: nothing reads these back as objects in this request
+        session.execute(insert(Answer.__table__), rows)
     response.updated_at = now
 
 
