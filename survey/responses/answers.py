@@ -70,7 +70,11 @@ def load_answers(
 ) -> tuple[dict, dict]:
     """The stored answers as the engine uses them: {answer id: value} and other texts."""
     answers, others = {}, {}
-    rows = session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
+    rows = session.execute(  # plain rows: answers are read on every page, never changed here
+        select(
+            Answer.question_id, Answer.item, Answer.code, Answer.value_num, Answer.value_text
+        ).where(Answer.response_id == response.id)
+    ).all()
     for row in rows:
         question = questionnaire.question_of_answer(row.question_id)
         if question is None:

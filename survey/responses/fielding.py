@@ -46,12 +46,14 @@ class PageResult:
     changed: dict = field(default_factory=dict)  # answer id -> (stored before, now)
 
 
-# What every request on a personal link reads of it, in the same statement (three lazy
-# loads a request otherwise): its survey, the survey's questionnaire version and name.
+# What every request on a personal link reads of it, in the same statement (four lazy
+# loads a request otherwise): its survey, the survey's questionnaire version and name, and
+# the customer (the page's piping and language).
 _WITH_SURVEY = (
     joinedload(Invitation.survey)
     .joinedload(Survey.questionnaire_version)
-    .joinedload(QuestionnaireVersion.questionnaire)
+    .joinedload(QuestionnaireVersion.questionnaire),
+    joinedload(Invitation.contact),
 )
 
 
@@ -62,12 +64,12 @@ def find_invitation(session: Session, token: str, beside) -> tuple[Invitation, o
         return None
     digest = hash_token(token)
     found = session.execute(
-        select(Invitation, beside).options(_WITH_SURVEY).where(Invitation.token_hash == digest)
+        select(Invitation, beside).options(*_WITH_SURVEY).where(Invitation.token_hash == digest)
     ).first()
     if found is None:  # a reminder's link
         found = session.execute(
             select(Invitation, beside)
-            .options(_WITH_SURVEY)
+            .options(*_WITH_SURVEY)
             .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
             .where(InvitationToken.token_hash == digest)
         ).first()
