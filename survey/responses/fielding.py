@@ -57,23 +57,28 @@ _WITH_SURVEY = (
 )
 
 
-def find_invitation(session: Session, token: str, beside) -> tuple[Invitation, object] | None:
-    """The invitation of a personal link (or of a reminder's link), and the SQL column
-    ``beside`` read in the same statement (the guessing limit's count); None if unknown."""
+def find_invitation(
+    session: Session, token: str, beside
+) -> tuple[tuple[Invitation, Response | None], object] | None:
+    """((invitation, its response if begun), the SQL column ``beside``) of a personal link
+    or a reminder's link, in one statement (``beside`` is the guessing limit's count); None
+    if the link is unknown."""
     if not token or len(token) > 128:
         return None
     digest = hash_token(token)
-    found = session.execute(
-        select(Invitation, beside).options(*_WITH_SURVEY).where(Invitation.token_hash == digest)
-    ).first()
+    query = (
+        select(Invitation, Response, beside)
+        .options(*_WITH_SURVEY)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+    )
+    found = session.execute(query.where(Invitation.token_hash == digest)).first()
     if found is None:  # a reminder's link
         found = session.execute(
-            select(Invitation, beside)
-            .options(*_WITH_SURVEY)
-            .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
-            .where(InvitationToken.token_hash == digest)
+            query.join(InvitationToken, InvitationToken.invitation_id == Invitation.id).where(
+                InvitationToken.token_hash == digest
+            )
         ).first()
-    return None if found is None else tuple(found)
+    return None if found is None else ((found[0], found[1]), found[2])
 
 
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:

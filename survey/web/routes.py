@@ -152,14 +152,15 @@ def _interview(survey, invitation, response, start, self_url):
 
 
 def _invitation_or_refusal(session, token: str):
-    """(invitation, None) for a known link, (None, the 404 page) for an unknown one, which
-    counts towards the client's guessing limit; over the limit, 429 for any link."""
+    """((invitation, its response or None), None) for a known link, (None, the 404 page) for
+    an unknown one, which counts towards the client's guessing limit; over the limit, 429
+    for any link."""
     use_language(negotiate(request.accept_languages) or "zh-Hans")  # until the survey's is known
-    invitation = throttle.counted_lookup(
+    found = throttle.counted_lookup(
         session, "link", lambda failures: fielding.find_invitation(session, token, failures)
     )
-    if invitation is not None:
-        return invitation, None
+    if found is not None:
+        return found, None
     return None, (render_template("web/unavailable.html", survey=None, problem="unknown"), 404)
 
 
@@ -167,9 +168,10 @@ def _invitation_or_refusal(session, token: str):
 def personal(token: str):
     """A customer's personal link: one response per link, resumable on any device."""
     session = db_session()
-    invitation, refusal = _invitation_or_refusal(session, token)
+    found, refusal = _invitation_or_refusal(session, token)
     if refusal:
         return refusal
+    invitation, response = found
     self_url = url_for(".personal", token=token)
 
     def start(language):
@@ -177,7 +179,6 @@ def personal(token: str):
         session.commit()
         return redirect(self_url)
 
-    response = fielding.response_for_invitation(session, invitation)
     return _interview(invitation.survey, invitation, response, start, self_url)
 
 
@@ -320,9 +321,10 @@ def kiosk_reset(slug: str):
 def opt_out(token: str):
     """Stop all survey invitations to this customer (the link in every invitation)."""
     session = db_session()
-    invitation, refusal = _invitation_or_refusal(session, token)
+    found, refusal = _invitation_or_refusal(session, token)
     if refusal:
         return refusal
+    invitation = found[0]
     use_language(
         _language(invitation.survey, invitation.contact.language if invitation.contact else None)
     )
