@@ -40,8 +40,10 @@ class QuestionnaireVersion(Base):
     number: Mapped[int]
     label: Mapped[str] = mapped_column(String(32))  # the version written in the file
     content_hash: Mapped[str] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(Text)  # the file as loaded
-    definition: Mapped[dict] = mapped_column(JSON)  # the normalised definition
+    # The file as loaded and its normalised definition: read only when asked for (a page
+    # uses the questionnaire compiled once per worker, ``surveys.versions.questionnaire_of``).
+    source: Mapped[str] = mapped_column(Text, deferred=True)
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     title: Mapped[dict] = mapped_column(JSON)  # {language: title}
     # Question ids whose codes mean something else than in the previous version.
     changed_meaning: Mapped[list[str] | None] = mapped_column(JSON)

@@ -8,8 +8,8 @@ pool its answers with the old ones.
 from __future__ import annotations
 
 import difflib
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -57,14 +57,23 @@ def changed_meaning(old: Questionnaire, new: Questionnaire) -> list[str]:
     return flagged
 
 
-@lru_cache(maxsize=64)
-def _built(source: str, name: str) -> Questionnaire:
-    return load_text(source, name).questionnaire
+_BUILT: dict[tuple[int, str], Questionnaire] = {}
+_KEPT = 64  # versions compiled in a worker at most (fielded ones are few)
+_BUILDING = threading.Lock()
 
 
 def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
-    """The frozen questionnaire of a stored version (built once per content)."""
-    return _built(version.source, f"{version.questionnaire.key} v{version.number}")
+    """The frozen questionnaire of a stored version, compiled once per worker: known by its
+    id and content hash, so a request never reads the file or its definition again."""
+    key = (version.id, version.content_hash)
+    built = _BUILT.get(key)
+    if built is None:
+        built = load_text(version.source, f"{version.questionnaire.key} v{version.number}")
+        with _BUILDING:
+            if len(_BUILT) >= _KEPT:
+                _BUILT.pop(next(iter(_BUILT)))
+            built = _BUILT[key] = built.questionnaire
+    return built
 
 
 def response_count(session: Session, version: QuestionnaireVersion) -> int:
