@@ -147,4 +147,9 @@ def save_answers(
 
 def lock_response(session: Session, response_id: int) -> Response | None:
     """The response, row-locked for this transaction (PostgreSQL; SQLite already holds the write lock)."""
-    return session.scalar(select(Response).where(Response.id == response_id).with_for_update())
+    return session.scalar(
+        select(Response)
+        .where(Response.id == response_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # what the lock's holder before us stored
+    )
