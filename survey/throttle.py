@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import ScalarSelect
 from werkzeug.exceptions import TooManyRequests
 
 from . import audit
@@ -61,13 +60,21 @@ def guarded_lookup(session: Session, scope: str, lookup: Callable[[], T | None])
 
 
 def counted_lookup(
-    session: Session, scope: str, lookup: Callable[[ScalarSelect], tuple[T, int] | None]
+    session: Session, scope: str, lookup: Callable[[dict], tuple[T, int] | None]
 ) -> T | None:
-    """``guarded_lookup`` in one statement for a known token: ``lookup(failures)`` reads the
-    SQL column ``failures`` (this client's failures in the window) beside what it finds and
-    returns (found, failures), or None when nothing matches. A found token's own read says
-    whether the client is over the limit; only an unknown token costs more statements."""
-    found = lookup(recent_failures(scope))
+    """``guarded_lookup`` in one statement for a known token: ``lookup(parameters)`` runs a
+    statement that selects ``FAILURES`` (this client's failures in the window) beside what
+    it finds, with these bound parameters, and returns (found, failures), or None when
+    nothing matches. A found token's own read says whether the client is over the limit;
+    only an unknown token costs more statements."""
+    now = utcnow()
+    found = lookup(
+        {
+            "failures_scope": scope,
+            "failures_client": _client(),
+            "failures_since": _bucket(now) - WINDOW,
+        }
+    )
     if found is not None and found[1] < _limit(scope):
         return found[0]
     refuse_if_over(session, scope)
@@ -77,18 +84,17 @@ def counted_lookup(
     return found[0]
 
 
-def recent_failures(scope: str, now: datetime | None = None) -> ScalarSelect:
-    """SQL: this client's failures of ``scope`` in the window ending now."""
-    now = now or utcnow()
-    return (
-        select(func.coalesce(func.sum(FailedLookup.count), 0))
-        .where(
-            FailedLookup.scope == scope,
-            FailedLookup.client_key == _client(),
-            FailedLookup.window_start > _bucket(now) - WINDOW,
-        )
-        .scalar_subquery()
+# SQL: a client's failures of a scope since a time, as bound parameters (``counted_lookup``),
+# so that a statement that reads it can be built once.
+FAILURES = (
+    select(func.coalesce(func.sum(FailedLookup.count), 0))
+    .where(
+        FailedLookup.scope == bindparam("failures_scope"),
+        FailedLookup.client_key == bindparam("failures_client"),
+        FailedLookup.window_start > bindparam("failures_since"),
     )
+    .scalar_subquery()
+)
 
 
 def refuse_if_over(session: Session, scope: str) -> None:

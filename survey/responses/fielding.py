@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -30,6 +30,7 @@ from ..questionnaire.model import ScreenOut
 from ..questionnaire.submission import submit
 from ..security import hash_token
 from ..surveys.versions import questionnaire_of
+from ..throttle import FAILURES
 from .answers import load_answers, lock_response, save_answers
 from .quotas import close_full_cells
 
@@ -58,27 +59,36 @@ _WITH_SURVEY = (
 
 
 def find_invitation(
-    session: Session, token: str, beside
-) -> tuple[tuple[Invitation, Response | None], object] | None:
-    """((invitation, its response if begun), the SQL column ``beside``) of a personal link
-    or a reminder's link, in one statement (``beside`` is the guessing limit's count); None
-    if the link is unknown."""
+    session: Session, token: str, parameters: dict
+) -> tuple[tuple[Invitation, Response | None], int] | None:
+    """((invitation, its response if begun), the client's failures) of a personal link or a
+    reminder's link, in one statement (``parameters`` bind ``throttle.FAILURES``); None if
+    the link is unknown."""
     if not token or len(token) > 128:
         return None
-    digest = hash_token(token)
+    parameters = {"digest": hash_token(token), **parameters}
+    found = session.execute(_LINK_LOOKUP[0], parameters).first()
+    if found is None:  # a reminder's link
+        found = session.execute(_LINK_LOOKUP[1], parameters).first()
+    return None if found is None else ((found[0], found[1]), found[2])
+
+
+def _link_lookups():
+    """The link lookup's two statements (by the link, by a reminder's link), built once:
+    building one, with its eager loads, cost more than running it."""
     query = (
-        select(Invitation, Response, beside)
+        select(Invitation, Response, FAILURES)
         .options(*_WITH_SURVEY)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
     )
-    found = session.execute(query.where(Invitation.token_hash == digest)).first()
-    if found is None:  # a reminder's link
-        found = session.execute(
-            query.join(InvitationToken, InvitationToken.invitation_id == Invitation.id).where(
-                InvitationToken.token_hash == digest
-            )
-        ).first()
-    return None if found is None else ((found[0], found[1]), found[2])
+    by_reminder = query.join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+    return (
+        query.where(Invitation.token_hash == bindparam("digest")),
+        by_reminder.where(InvitationToken.token_hash == bindparam("digest")),
+    )
+
+
+_LINK_LOOKUP = _link_lookups()
 
 
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:

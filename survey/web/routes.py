@@ -157,7 +157,7 @@ def _invitation_or_refusal(session, token: str):
     for any link."""
     use_language(negotiate(request.accept_languages) or "zh-Hans")  # until the survey's is known
     found = throttle.counted_lookup(
-        session, "link", lambda failures: fielding.find_invitation(session, token, failures)
+        session, "link", lambda parameters: fielding.find_invitation(session, token, parameters)
     )
     if found is not None:
         return found, None
