@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..comments.masking import mask
@@ -65,16 +65,29 @@ def _rows(
     return [{"item": "", "code": None, "value_num": None, "value_text": str(value)}]
 
 
+# A response's stored answers as plain rows (read on every page, never changed there), and
+# replacing a page's answers (and any text kept as typed): the statements built once.
+_STORED = select(
+    Answer.question_id, Answer.item, Answer.code, Answer.value_num, Answer.value_text
+).where(Answer.response_id == bindparam("response_id"))
+_REPLACE = [
+    delete(table)
+    .where(
+        table.response_id == bindparam("response_id"),
+        table.question_id.in_(bindparam("replaced", expanding=True)),
+    )
+    .execution_options(synchronize_session=False)  # no answer is held as an object
+    for table in (Answer, RawComment)
+]
+_INSERT = insert(Answer.__table__)
+
+
 def load_answers(
     session: Session, response: Response, questionnaire: Questionnaire
 ) -> tuple[dict, dict]:
     """The stored answers as the engine uses them: {answer id: value} and other texts."""
     answers, others = {}, {}
-    rows = session.execute(  # plain rows: answers are read on every page, never changed here
-        select(
-            Answer.question_id, Answer.item, Answer.code, Answer.value_num, Answer.value_text
-        ).where(Answer.response_id == response.id)
-    ).all()
+    rows = session.execute(_STORED, {"response_id": response.id}).all()
     for row in rows:
         question = questionnaire.question_of_answer(row.question_id)
         if question is None:
@@ -118,12 +131,8 @@ def save_answers(
     the bank allows it (SURVEY_KEEP_RAW_COMMENTS)."""
     replaced = set(replaced)
     if replaced:
-        for table in (Answer, RawComment):
-            session.execute(
-                delete(table).where(
-                    table.response_id == response.id, table.question_id.in_(replaced)
-                )
-            )
+        for statement in _REPLACE:
+            session.execute(statement, {"response_id": response.id, "replaced": sorted(replaced)})
     keep_raw = has_app_context() and current_app.config.get("KEEP_RAW_COMMENTS", False)
     now = utcnow()
     rows = []
@@ -141,7 +150,7 @@ def save_answers(
                  "question_id": answer_id, "updated_at": now, **row}
             )  # fmt: skip
     if rows:  # one INSERT of plain rows: nothing reads these back as objects in this request
-        session.execute(insert(Answer.__table__), rows)
+        session.execute(_INSERT, rows)
     response.updated_at = now
 
 
