@@ -1,5 +1,6 @@
 """Personal links: start, page by page, resume, finish; and every kind of bad input."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -286,3 +287,28 @@ def test_the_introduction_is_read_once_on_the_welcome_page_not_again_on_page_one
     assert welcome.count('class="survey__intro"') == 1
     first_page = start(client, token).get_data(as_text=True)
     assert 'class="survey__intro"' not in first_page
+
+
+def _checked(html: str) -> set[tuple[str, str]]:
+    """(question, code) of every ticked radio button on a page."""
+    return set(re.findall(r'name="(q_\w+)" value="(\w+)" checked', html))
+
+
+def test_each_customer_sees_their_own_answers_and_language(app, fielded, counter):
+    """Questions render once per state and are reused: a customer never sees another's
+    ticks, and a page in English never shows a question rendered in Chinese."""
+    first, second = fielded.invite(counter), fielded.invite(counter)
+    one, two = app.test_client(), app.test_client()
+    start(one, first)
+    assert post_page(one, first, COUNTER_PAGE_1).status_code == 302
+    back = post_page(one, first, {}, action="back")
+    assert back.status_code == 302
+    mine = one.get(f"/s/{first}").get_data(as_text=True)
+    assert _checked(mine) == set(COUNTER_PAGE_1.items())
+    fresh = start(two, second, language="en").get_data(as_text=True)
+    assert _checked(fresh) == set()
+    assert "您认为为您服务的柜员业务是否熟练" in mine
+    assert "professional competence of the teller" in fresh and "柜员" not in fresh
+    assert post_page(two, second, {"q_overall": "1"}).status_code == 422  # the rest missing
+    again = two.get(f"/s/{second}").get_data(as_text=True)
+    assert _checked(again) == set() and _checked(one.get(f"/s/{first}").get_data(as_text=True))
