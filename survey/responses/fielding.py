@@ -16,7 +16,6 @@ from ..cases.queue import close_answered_case
 from ..models import (
     Invitation,
     InvitationToken,
-    QuestionnaireVersion,
     Response,
     ResponseStatus,
     Survey,
@@ -47,13 +46,11 @@ class PageResult:
     changed: dict = field(default_factory=dict)  # answer id -> (stored before, now)
 
 
-# What every request on a personal link reads of it, in the same statement (four lazy
-# loads a request otherwise): its survey, the survey's questionnaire version and name, and
-# the customer (the page's piping and language).
+# What every request on a personal link reads of it, in the same statement (three lazy
+# loads a request otherwise): its survey, the survey's questionnaire version (whose id and
+# content hash find the compiled questionnaire) and the customer (piping and language).
 _WITH_SURVEY = (
-    joinedload(Invitation.survey)
-    .joinedload(Survey.questionnaire_version)
-    .joinedload(QuestionnaireVersion.questionnaire),
+    joinedload(Invitation.survey).joinedload(Survey.questionnaire_version),
     joinedload(Invitation.contact),
 )
 
