@@ -179,9 +179,9 @@ def print_row(row: dict) -> None:
     ms = {k: row[k] * 1000 for k in ("p50", "p95", "p99", "ceiling_p50", "ceiling_p99")}
     print(
         f"| {row['level']} | {row['completions_per_s']:.1f} | {row['requests_per_s']:.0f} | "
-        f"{ms['p50']:.0f} | {ms['p95']:.0f} | {ms['p99']:.0f} | {row['ceiling_per_s']:.0f} | "
+        f"{ms['p50']:.1f} | {ms['p95']:.0f} | {ms['p99']:.0f} | {row['ceiling_per_s']:.0f} | "
         f"{ms['ceiling_p50']:.1f} | {ms['ceiling_p99']:.0f} | "
-        f"{row['p50'] / row['ceiling_p50']:.1f}× | "
+        f"{row['p50'] / row['ceiling_p50']:.2f}× | "
         f"{row['requests_per_s'] / row['ceiling_per_s']:.2f} |",
         flush=True,
     )

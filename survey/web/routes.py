@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from .. import audit, throttle
 from ..database import db_session
@@ -157,13 +158,22 @@ def _invitation_or_refusal(session, token: str):
     """((invitation, its response or None), None) for a known link, (None, the 404 page) for
     an unknown one, which counts towards the client's guessing limit; over the limit, 429
     for any link."""
-    use_language(negotiate(request.accept_languages) or "zh-Hans")  # until the survey's is known
-    found = throttle.counted_lookup(
-        session, "link", lambda parameters: fielding.find_invitation(session, token, parameters)
-    )
+    try:
+        found = throttle.counted_lookup(
+            session, "link", lambda parameters: fielding.find_invitation(session, token, parameters)
+        )
+    except TooManyRequests:
+        _browser_language()
+        raise
     if found is not None:
         return found, None
+    _browser_language()
     return None, (render_template("web/unavailable.html", survey=None, problem="unknown"), 404)
+
+
+def _browser_language() -> None:
+    """A refusal, before any survey is known, speaks the browser's language."""
+    use_language(negotiate(request.accept_languages) or "zh-Hans")
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
