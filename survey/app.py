@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import alerts, i18n, labels, security
+from . import alerts, fragments, i18n, labels, security
 from . import config as configuration
 from .accounts.sessions import load_signed_in_user
 from .admin import bp as admin_bp
@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
     app.before_request(load_signed_in_user)
 

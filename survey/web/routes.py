@@ -30,10 +30,8 @@ from ..security import client_key, hash_token
 from ..surveys import links, waves
 from ..surveys.listing import by_slug
 from ..surveys.versions import questionnaire_of
-from .fragments import question_html
 
 bp = Blueprint("web", __name__)
-bp.add_app_template_global(question_html)
 OPEN_LINK_COOKIE = "survey_resume_{}"
 OPEN_STARTS_PER_HOUR = 20  # per client address
 KIOSK_COOKIE = "survey_kiosk_{}"

@@ -1,4 +1,5 @@
-"""A question's HTML, kept per worker.
+"""A question's HTML, kept per worker: ``question_html`` in every template that shows
+questions (the customer's page, the CATI screen, the preview, a colleague's rating).
 
 Rendering a page's questions was the largest part of a survey page's cost (Jinja macros,
 escaping, a translation per label), and it is the same for every customer who sees a
@@ -15,8 +16,8 @@ import threading
 from flask import current_app
 from markupsafe import Markup
 
-from ..i18n import current_language
-from ..questionnaire.presentation import QuestionView
+from .i18n import current_language
+from .questionnaire.presentation import QuestionView
 
 KEPT = 4096  # fragments a worker keeps (a few KB each)
 _FRAGMENTS: dict[tuple, Markup] = {}
@@ -35,3 +36,7 @@ def question_html(view: QuestionView, mode: str) -> Markup:
                 _FRAGMENTS.pop(next(iter(_FRAGMENTS)))
             _FRAGMENTS[key] = html
     return html
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["question_html"] = question_html
