@@ -13,7 +13,7 @@ from flask import current_app, request
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from survey.writer_queue import WriterQueue
+from .writer_queue import WriterQueue
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

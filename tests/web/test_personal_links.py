@@ -312,3 +312,24 @@ def test_each_customer_sees_their_own_answers_and_language(app, fielded, counter
     assert post_page(two, second, {"q_overall": "1"}).status_code == 422  # the rest missing
     again = two.get(f"/s/{second}").get_data(as_text=True)
     assert _checked(again) == set() and _checked(one.get(f"/s/{first}").get_data(as_text=True))
+
+
+def test_what_a_customer_typed_is_never_kept_for_another(app, fielded, counter):
+    """Typed text renders each time: the next customer's empty box is empty, not the last
+    customer's comment."""
+    from survey import fragments
+
+    first, second = fielded.invite(counter), fielded.invite(counter)
+    one, two = app.test_client(), app.test_client()
+    for client, token in ((one, first), (two, second)):
+        start(client, token)
+        for fields in (COUNTER_PAGE_1, COUNTER_PAGE_2):
+            assert post_page(client, token, fields).status_code == 302
+    typed = {"q_nps": "9", "q_comment": "我的卡号不要告诉别人"}
+    assert post_page(one, first, typed, action="back").status_code == 302
+    assert post_page(one, first, COUNTER_PAGE_2).status_code == 302
+    again = one.get(f"/s/{first}").get_data(as_text=True)
+    assert "我的卡号不要告诉别人" in again  # the customer's own comment, shown back to them
+    other = two.get(f"/s/{second}").get_data(as_text=True)
+    assert "我的卡号不要告诉别人" not in other
+    assert not any("我的卡号" in html for html in fragments._FRAGMENTS.values())
