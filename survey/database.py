@@ -27,7 +27,8 @@ def normalise_url(url: str) -> str:
     return url
 
 
-WRITE_LOCK = {"sqlite_begin_immediate": True}
+_IMMEDIATE = "sqlite_begin_immediate"
+WRITE_LOCK = {_IMMEDIATE: True}
 
 
 class QueuedWriterConnection(sqlite3.Connection):
@@ -102,7 +103,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+        immediate = connection.get_execution_options().get(_IMMEDIATE)
         if immediate:
             driver = connection.connection.driver_connection
             if isinstance(driver, QueuedWriterConnection):
@@ -117,6 +118,16 @@ def begin_write(session: Session) -> None:
     with an unsafe method get it automatically. PostgreSQL ignores the option.
     """
     session.connection(execution_options=WRITE_LOCK)
+
+
+def holds_write_lock(session: Session) -> bool:
+    """Whether the session's transaction began as a SQLite writer (``begin_write``): it has
+    held the database's write lock since its first statement, so what it read is current
+    and no other writer can change it before it ends."""
+    connection = session.connection()
+    return connection.dialect.name == "sqlite" and bool(
+        connection.get_execution_options().get(_IMMEDIATE)
+    )
 
 
 def make_engine(url: str, **options) -> Engine:

@@ -168,7 +168,7 @@ def _copy(session: Session, questionnaire, survey_id: int, which: list, since) -
         {"report_survey_id": survey_id},
     ).all()
     if copied:
-        _add_filter_values(session, survey_id, since, dialect, insert)
+        _add_filter_values(session, survey_id, since, insert)
     return len(copied)
 
 
@@ -228,10 +228,11 @@ def follow_completes() -> None:
         event.listen(Session, "after_rollback", _forget_completed)
 
 
-def _add_filter_values(session, survey_id, since, dialect, insert) -> None:
+def _add_filter_values(session, survey_id, since, insert) -> None:
     """The branch, channel, tier and month values of the rows just copied."""
     recent = [] if since is None else [ReportRow.completed_at >= since]
-    for name, column in [(n, getattr(ReportRow, n)) for n in (*FILTERS, "month")]:
+    for name in (*FILTERS, "month"):
+        column = getattr(ReportRow, name)
         values = (
             select(literal(survey_id), literal(name), column)
             .where(ReportRow.survey_id == survey_id, column.is_not(None), *recent)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..aapor.dispositions import DispositionCode
 from ..cases.queue import close_answered_case
+from ..database import holds_write_lock
 from ..models import (
     Invitation,
     InvitationToken,
@@ -293,9 +294,4 @@ def locked(session: Session, response: Response) -> Response:
     PostgreSQL the row is read again under a row lock (a double click's second request waits
     for the first and then sees what the first stored).
     """
-    connection = session.connection()
-    if connection.dialect.name == "sqlite" and connection.get_execution_options().get(
-        "sqlite_begin_immediate"
-    ):
-        return response
-    return lock_response(session, response.id)
+    return response if holds_write_lock(session) else lock_response(session, response.id)
