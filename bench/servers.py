@@ -19,7 +19,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, port: int | None = None, workers: int = 2):
+def start_gunicorn(database_url: str, port: int | None = None, workers: int = 2, threads: int = 8):
     """Start the app under gunicorn; returns (process, base URL) once /healthz answers."""
     port = port or free_port()
     env = {**os.environ, "SURVEY_DATABASE_URL": database_url, "SURVEY_SECURE_COOKIES": "0"}
@@ -31,7 +31,7 @@ def start_gunicorn(database_url: str, port: int | None = None, workers: int = 2)
             "--workers",
             str(workers),
             "--threads",
-            "8",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",

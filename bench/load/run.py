@@ -282,6 +282,8 @@ def main() -> None:
     parser.add_argument("--database", help="a PostgreSQL URL (default: a new SQLite file)")
     parser.add_argument("--levels", default="1,10,50,200")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--crash", action="store_true", help="the crash run instead")
     parser.add_argument("--crash-level", type=int, default=50)
     parser.add_argument("--pg-data", help="PostgreSQL's data folder, to restart it in the crash")
@@ -296,7 +298,7 @@ def main() -> None:
     print(f"# {len(tokens)} links ready in {time.monotonic() - started:.0f} s", flush=True)
     os.environ.setdefault("SECRET_KEY", "load-benchmark-only")
     os.environ["SURVEY_INSTANCE_PATH"] = folder
-    server, base = start_gunicorn(url)
+    server, base = start_gunicorn(url, workers=args.workers, threads=args.threads)
     port = int(base.rsplit(":", 1)[1])
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {engine_name(url)}")  # fmt: skip

@@ -15,28 +15,25 @@ ON CONFLICT keeps two writers from writing a row twice.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
-from sqlalchemy import bindparam, event, func, literal, select, text
+from sqlalchemy import bindparam, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..logs import failure
 from ..models import (
     ReportFilterValue,
     ReportRow,
     Response,
     ResponseStatus,
     Survey,
-    completed_in_flush,
+    follow_completions,
 )
 from ..surveys.versions import questionnaire_of
 from .measures import score_source, value_source
 from .scope import FILTERS, attribute, month_of
 
-log = logging.getLogger(__name__)
 CLOCK_MARGIN = timedelta(minutes=10)
 BULK = 10_000
 CHUNK = 25_000  # rows copied per commit (a few seconds each)
@@ -142,7 +139,12 @@ def refresh_facts(session: Session, survey: Survey, commit: bool = True) -> int:
     added = 0
     while True:
         since = _since(session, survey.id)
-        count = _copy(session, questionnaire, survey.id, _missing(survey.id, since), since)
+        rows = _rows(questionnaire).where(*_missing(survey.id, since))
+        count = _copy(
+            session,
+            _insert_of(session, rows.order_by(Response.completed_at).limit(CHUNK)),
+            survey.id,
+        )
         added += count
         if added >= BULK and count == CHUNK:
             # A bulk copy: let the planner see the table now (rather than when autovacuum
@@ -154,92 +156,76 @@ def refresh_facts(session: Session, survey: Survey, commit: bool = True) -> int:
             return added
 
 
-def _copy(session: Session, questionnaire, survey_id: int, which: list, since) -> int:
-    """Insert the rows of the completes ``which`` selects (at most CHUNK, oldest first)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    rows = _rows(questionnaire).where(*which).order_by(Response.completed_at).limit(CHUNK)
+_NEW_VALUES = (*FILTERS, "month")  # what the copied rows add to report_filter_values
+
+
+def _insert_of(session: Session, rows):
+    """INSERT of the report rows ``rows`` selects, skipping any already there, returning the
+    filter values of those it wrote."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = ReportRow.__table__  # Core: the bound survey id is a parameter, not rows to insert
-    copied = session.scalars(
+    return (
         insert(table)
         .from_select(list(COLUMNS), rows)
         .on_conflict_do_nothing()
-        .returning(table.c.response_id),  # rowcount is -1 here with psycopg
-        {"report_survey_id": survey_id},
-    ).all()
-    if copied:
-        _add_filter_values(session, survey_id, since, insert)
+        .returning(*(table.c[name] for name in _NEW_VALUES))  # psycopg's rowcount is -1 here
+    )
+
+
+def _copy(session: Session, statement, survey_id: int, parameters: dict | None = None) -> int:
+    """Run a report rows INSERT (``_insert_of``) and add the branch, channel, tier and month
+    values of the rows it wrote; returns how many it wrote."""
+    copied = session.execute(statement, {"report_survey_id": survey_id, **(parameters or {})}).all()
+    values = {
+        (name, value) for row in copied for name, value in zip(_NEW_VALUES, row, strict=True)
+        if value is not None
+    }  # fmt: skip
+    if values:
+        insert = _VALUE_INSERTS[session.get_bind().dialect.name]
+        session.execute(
+            insert, [{"survey_id": survey_id, "name": n, "value": v} for n, v in sorted(values)]
+        )
     return len(copied)
 
 
-def _copy_completed(session: Session) -> None:
-    """before_commit: write the rows of the responses this transaction completed."""
-    session.flush()
-    completed = session.info.pop(_COMPLETED, None)
-    if not completed:
-        return
+_VALUE_INSERTS = {
+    "postgresql": postgresql_insert(ReportFilterValue).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(ReportFilterValue).on_conflict_do_nothing(),
+}
+
+
+def _copy_completed(session: Session, responses: list[Response]) -> None:
+    """The report rows of the responses a transaction completes (a follower of completions)."""
     by_survey: dict[int, list[int]] = {}
-    for survey_id, response_id in completed:
-        by_survey.setdefault(survey_id, []).append(response_id)
+    for response in responses:
+        by_survey.setdefault(response.survey_id, []).append(response.id)
     for survey_id, ids in by_survey.items():
-        try:
-            with session.begin_nested():  # a report row must never cost a customer's answers
-                _copy_responses(session, survey_id, ids)
-        except Exception as error:  # the report then says it is not ready; nothing is lost
-            log.error("report rows of survey %s not written: %s", survey_id, failure(error))
+        survey = session.get(Survey, survey_id)
+        questionnaire = questionnaire_of(survey.questionnaire_version)
+        statement = _completed_insert(session, questionnaire)
+        for start in range(0, len(ids), CHUNK):
+            _copy(session, statement, survey_id, {"report_ids": ids[start : start + CHUNK]})
 
 
-def _copy_responses(session: Session, survey_id: int, ids: list[int]) -> None:
-    survey = session.get(Survey, survey_id)
-    if survey is None:
-        return
-    questionnaire = questionnaire_of(survey.questionnaire_version)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        which = [
-            Response.id.in_(chunk),
-            Response.status == ResponseStatus.COMPLETE,
-            Response.completed_at.is_not(None),
-        ]
-        since = session.scalar(select(func.min(Response.completed_at)).where(*which))
-        _copy(session, questionnaire, survey_id, which, since)
+def _completed_insert(session: Session, questionnaire):
+    """The INSERT of given completes' rows, built once per questionnaire and database."""
+    key = (id(questionnaire), session.get_bind().dialect.name)
+    cached = _COMPLETED_INSERTS.get(key)
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    rows = _rows(questionnaire).where(
+        Response.id.in_(bindparam("report_ids", expanding=True)),
+        Response.completed_at.is_not(None),
+    )
+    statement = _insert_of(session, rows)
+    _COMPLETED_INSERTS[key] = (questionnaire, statement)
+    return statement
 
 
-def _note_completed(session: Session, _context) -> None:
-    """after_flush: remember the responses this flush made complete (new, or changed)."""
-    for response in completed_in_flush(session):
-        session.info.setdefault(_COMPLETED, set()).add((response.survey_id, response.id))
-
-
-def _forget_completed(session: Session) -> None:
-    """after_rollback: what was rolled back completed nothing."""
-    session.info.pop(_COMPLETED, None)
-
-
-_COMPLETED = "survey.completed_responses"
+_COMPLETED_INSERTS: dict[tuple, tuple] = {}  # (id(questionnaire), dialect) → (it, statement)
 
 
 def follow_completes() -> None:
     """Write each response's report row in the transaction that completes it, on every
     session (idempotent: called when the app is made)."""
-    if not event.contains(Session, "after_flush", _note_completed):
-        event.listen(Session, "after_flush", _note_completed)
-        event.listen(Session, "before_commit", _copy_completed)
-        event.listen(Session, "after_rollback", _forget_completed)
-
-
-def _add_filter_values(session, survey_id, since, insert) -> None:
-    """The branch, channel, tier and month values of the rows just copied."""
-    recent = [] if since is None else [ReportRow.completed_at >= since]
-    for name in (*FILTERS, "month"):
-        column = getattr(ReportRow, name)
-        values = (
-            select(literal(survey_id), literal(name), column)
-            .where(ReportRow.survey_id == survey_id, column.is_not(None), *recent)
-            .distinct()
-        )
-        session.execute(
-            insert(ReportFilterValue)
-            .from_select(["survey_id", "name", "value"], values)
-            .on_conflict_do_nothing()
-        )
+    follow_completions("report rows", _copy_completed, batch=True)

@@ -163,36 +163,62 @@ def completed_in_flush(session) -> list[Response]:
     ]
 
 
-def follow_completions(name: str, handle) -> None:
+def follow_completions(name: str, handle, batch: bool = False) -> None:
     """Run ``handle(session, response)`` for each response a transaction completes, just
-    before it commits, on every session (idempotent per ``name``). Each runs in a savepoint:
-    a failure is logged and never costs the customer's answers."""
-    if name in _FOLLOWERS:
+    before it commits, on every session (idempotent per ``name``; followers run in the order
+    they were registered). With ``batch``, ``handle(session, responses)`` takes them all at
+    once. A failure is logged and never costs the customer's answers, nor another
+    follower's work: all run in one savepoint, and when that fails, each again in its own.
+    """
+    _FOLLOWERS.setdefault(name, (handle, batch))
+    if not event.contains(Session, "after_flush", _note_completed):
+        event.listen(Session, "after_flush", _note_completed)
+        event.listen(Session, "before_commit", _run_followers)
+        event.listen(Session, "after_rollback", _forget_completed)
+
+
+_FOLLOWERS: dict = {}  # name → (handle, batch), in registration order
+_COMPLETED = "survey.completed"
+
+
+def _note_completed(session, _context) -> None:
+    for response in completed_in_flush(session):
+        session.info.setdefault(_COMPLETED, set()).add(response.id)
+
+
+def _forget_completed(session) -> None:
+    session.info.pop(_COMPLETED, None)
+
+
+def _run_followers(session) -> None:
+    pending = session.info.pop(_COMPLETED, None)
+    if not pending:
         return
-    _FOLLOWERS[name] = handle
-    key = f"survey.completed.{name}"
-
-    def note(session, _context) -> None:
-        for response in completed_in_flush(session):
-            session.info.setdefault(key, set()).add(response.id)
-
-    def run(session) -> None:
-        pending = session.info.pop(key, None)
-        if not pending:
-            return
-        session.flush()
-        for response_id in sorted(pending):
+    session.flush()
+    completed = [
+        response
+        for response in (session.get(Response, i) for i in sorted(pending))
+        if response is not None and response.status == ResponseStatus.COMPLETE
+    ]
+    try:
+        with session.begin_nested():
+            for handle, batch in _FOLLOWERS.values():
+                _follow(session, handle, batch, completed)
+        return
+    except Exception:  # noqa: S110 (one failed: find which, keep the others' work)
+        pass
+    for name, (handle, batch) in _FOLLOWERS.items():
+        for response in completed:
             try:
                 with session.begin_nested():
-                    response = session.get(Response, response_id)
-                    if response is not None and response.status == ResponseStatus.COMPLETE:
-                        handle(session, response)
+                    _follow(session, handle, batch, [response])
             except Exception as error:  # logged for the operators; the answers are kept
-                log.error("%s after response %s failed: %s", name, response_id, failure(error))
-
-    event.listen(Session, "after_flush", note)
-    event.listen(Session, "before_commit", run)
-    event.listen(Session, "after_rollback", lambda session: session.info.pop(key, None))
+                log.error("%s after response %s failed: %s", name, response.id, failure(error))
 
 
-_FOLLOWERS: dict = {}
+def _follow(session, handle, batch: bool, responses: list[Response]) -> None:
+    if batch:
+        handle(session, responses)
+    else:
+        for response in responses:
+            handle(session, response)

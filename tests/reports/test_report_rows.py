@@ -155,3 +155,49 @@ def test_each_row_keeps_the_month_it_completed_in(client, auth, db, reported):
     ).all()
     assert new in {row.response_id for row in rows} and len(rows) > 10
     assert all(row.month == row.completed_at.strftime("%Y-%m") for row in rows)
+
+
+def test_a_failing_follower_costs_only_its_own_work(db, fielded, monkeypatch, caplog):
+    """Completions are followed (report rows, follow-up cases, comment readings, alerts) in
+    one savepoint; when one follower fails for one response, the answers, the other
+    followers' work and its own work for the other responses are kept, and it is logged."""
+    from survey.models import FollowupCase
+    from survey.models import responses as responses_model
+
+    def fragile(session, response):
+        session.add(
+            ReportFilterValue(survey_id=response.survey_id, name="seen", value=str(response.id))
+        )
+        session.flush()
+        if response.attributes["branch"] == "SZ-002":
+            raise RuntimeError("this follower broke")
+
+    monkeypatch.setitem(responses_model._FOLLOWERS, "fragile", (fragile, False))
+    survey_id = fielded("branch-counter")
+    db.rollback()
+    version = db.get(Survey, survey_id).questionnaire_version_id
+    now = utcnow()
+    ids = []
+    for branch in ("SZ-001", "SZ-002"):
+        response = Response(
+            survey_id=survey_id, questionnaire_version_id=version, mode="web", status="complete",
+            language="en", attributes={"branch": branch}, stratum=branch,
+            started_at=now - timedelta(minutes=3), completed_at=now,
+        )  # fmt: skip
+        db.add(response)
+        db.flush()
+        db.add(Answer(response_id=response.id, survey_id=survey_id, question_id="q_overall",
+                      code="1", value_num=1.0))  # fmt: skip
+        ids.append(response.id)
+    db.commit()
+    db.rollback()
+    assert db.scalar(select(func.count()).where(Response.id.in_(ids))) == 2
+    assert set(
+        db.scalars(select(ReportRow.response_id).where(ReportRow.survey_id == survey_id))
+    ) == set(ids)
+    cases = db.scalars(select(FollowupCase.response_id).where(FollowupCase.rule == "low_overall"))
+    assert sorted(cases) == ids
+    seen = db.scalars(select(ReportFilterValue.value).where(ReportFilterValue.name == "seen"))
+    assert list(seen) == [str(ids[0])]
+    assert f"fragile after response {ids[1]} failed" in caplog.text
+    assert "this follower broke" in caplog.text
