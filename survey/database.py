@@ -120,6 +120,29 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options=WRITE_LOCK)
 
 
+def locks_when_writing(view):
+    """Mark a view that takes the write lock itself (``write_from_here``) once it knows what
+    it will store, instead of before its first statement: its reads and its work (a posted
+    page checked and routed) then never hold up other writers, and a request refused or
+    sent back with messages never waits for them."""
+    view.locks_when_writing = True
+    return view
+
+
+def write_from_here(session: Session) -> bool:
+    """Take the write lock now, in a request that has only read so far; True when it was
+    taken here (what was read may have changed since: read it again under the lock).
+
+    On SQLite the reading transaction ends (what it read stays loaded) and a writing one
+    begins, waiting its turn; elsewhere the database's row locks do the work.
+    """
+    if session.get_bind().dialect.name != "sqlite" or holds_write_lock(session):
+        return False
+    session.commit()
+    begin_write(session)
+    return True
+
+
 def holds_write_lock(session: Session) -> bool:
     """Whether the session's transaction began as a SQLite writer (``begin_write``): it has
     held the database's write lock since its first statement, so what it read is current
@@ -171,7 +194,8 @@ class Database:
 
         @app.before_request
         def _writers_take_the_lock():
-            if request.method not in SAFE_METHODS:
+            view = app.view_functions.get(request.endpoint)
+            if request.method not in SAFE_METHODS and not hasattr(view, "locks_when_writing"):
                 begin_write(self.session())
 
         @app.teardown_appcontext

@@ -224,6 +224,90 @@ def _reachable_screens(interview: Interview) -> list[str]:
     return ids if current == END else ids[: ids.index(current) + 1]
 
 
+@dataclass
+class PagePlan:
+    """A posted screen worked out from the response as it was read (its ``revision``):
+    what to store and where to go, or the messages to show (nothing to store)."""
+
+    revision: tuple
+    result: PageResult
+    questionnaire: object = None  # set when there is something to store
+    replaced: set = field(default_factory=set)
+    answers: dict = field(default_factory=dict)
+    other_texts: dict = field(default_factory=dict)
+    position: str | None = None
+    screen_out: ScreenOut | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.questionnaire is not None
+
+
+def revision(response: Response) -> tuple:
+    """What a plan was worked out from: every save of answers moves ``updated_at``."""
+    return response.updated_at, response.position, response.status, response.language
+
+
+def plan_page(
+    session: Session,
+    response: Response,
+    form: dict,
+    action: str,
+    contact: dict,
+    mode: str = Mode.WEB,
+    interviewer: dict | None = None,
+) -> PagePlan:
+    """Work out a posted screen from the response as read, writing nothing: a plan that
+    ``write_page`` stores if the response is still as it was (a request can do the work of a
+    page before it waits for the write lock, and hold the lock only to store)."""
+    before = revision(response)
+    interview = interview_of(session, response, contact, mode, interviewer)
+    questionnaire, answers = interview.questionnaire, interview.answers
+    posted = (form.get("page") or [""])[0]
+    if posted not in _reachable_screens(interview):
+        return PagePlan(before, PageResult(stale=True))  # not reached, hidden, or a stale tab
+    step = step_at(interview.at(posted))
+    if action in ("back", "language"):
+        kept = submit(interview, list(step.questions), form, lenient=True)
+        position = posted
+        if action == "back":
+            back = interview.with_answers({**answers, **kept.answers}).at(posted)
+            position = previous_position(back) or posted
+        return PagePlan(
+            before, PageResult(), questionnaire, set(kept.answers), kept.answers,
+            kept.other_texts, position,
+        )  # fmt: skip
+    outcome = submit_step(interview, step, form)
+    if not outcome.submission.ok:
+        return PagePlan(before, PageResult(errors=outcome.submission.errors, submitted=form))
+    replaced = {aid for q in step.questions for aid in q.answer_ids} | outcome.dropped
+    changed = {
+        aid: (answers[aid], outcome.answers.get(aid))
+        for aid in replaced
+        if aid in answers and answers[aid] != outcome.answers.get(aid)
+    }
+    return PagePlan(
+        before, PageResult(changed=changed), questionnaire, replaced, outcome.answers,
+        outcome.other_texts, outcome.position, outcome.screen_out,
+    )  # fmt: skip
+
+
+def write_page(session: Session, response: Response, plan: PagePlan) -> PageResult:
+    """Store a plan on the locked response: its answers, where it goes, and its end."""
+    if plan.writes:
+        save_answers(
+            session, response, plan.questionnaire, plan.replaced, plan.answers, plan.other_texts
+        )
+        response.position = plan.position
+    if plan.position == END:
+        _finish(response, plan.screen_out)
+        session.flush()
+        if response.invitation_id is not None:
+            close_answered_case(session, response.invitation_id, response.disposition)
+        close_full_cells(session, response.survey)
+    return plan.result
+
+
 def apply_page(
     session: Session,
     response: Response,
@@ -234,46 +318,8 @@ def apply_page(
     interviewer: dict | None = None,
 ) -> PageResult:
     """Apply one posted screen to a locked response: save, move, finish, or return messages."""
-    interview = interview_of(session, response, contact, mode, interviewer)
-    questionnaire, answers = interview.questionnaire, interview.answers
-    posted = (form.get("page") or [""])[0]
-    if posted not in _reachable_screens(interview):
-        return PageResult(stale=True)  # a screen not reached, hidden, or from a stale tab
-    step = step_at(interview.at(posted))
-    if action in ("back", "language"):
-        kept = submit(interview, list(step.questions), form, lenient=True)
-        save_answers(session, response, questionnaire, kept.answers, kept.answers, kept.other_texts)
-        if action == "back":
-            back = interview.with_answers({**answers, **kept.answers}).at(posted)
-            response.position = previous_position(back) or posted
-        else:
-            response.position = posted
-        return PageResult()
-    outcome = submit_step(interview, step, form)
-    if not outcome.submission.ok:
-        return PageResult(errors=outcome.submission.errors, submitted=form)
-    on_screen = {aid for q in step.questions for aid in q.answer_ids}
-    save_answers(
-        session,
-        response,
-        questionnaire,
-        on_screen | outcome.dropped,
-        outcome.answers,
-        outcome.other_texts,
-    )
-    response.position = outcome.position
-    changed = {
-        aid: (answers[aid], outcome.answers.get(aid))
-        for aid in on_screen | outcome.dropped
-        if aid in answers and answers[aid] != outcome.answers.get(aid)
-    }
-    if outcome.position == END:
-        _finish(response, outcome.screen_out)
-        session.flush()
-        if response.invitation_id is not None:
-            close_answered_case(session, response.invitation_id, response.disposition)
-        close_full_cells(session, response.survey)
-    return PageResult(changed=changed)
+    plan = plan_page(session, response, form, action, contact, mode, interviewer)
+    return write_page(session, response, plan)
 
 
 def _finish(response: Response, screen_out: ScreenOut | None) -> None:
@@ -286,12 +332,15 @@ def _finish(response: Response, screen_out: ScreenOut | None) -> None:
         response.status, response.disposition = ResponseStatus.COMPLETE, DispositionCode.COMPLETE
 
 
-def locked(session: Session, response: Response) -> Response:
+def locked(session: Session, response: Response, read_before_lock: bool = False) -> Response:
     """The response as it is now, locked against other writers until this transaction ends.
 
-    A writing request on SQLite took the database's write lock before its first read, so
-    what it read is already current and no other writer can change it: no second read. On
-    PostgreSQL the row is read again under a row lock (a double click's second request waits
-    for the first and then sees what the first stored).
+    A writing request on SQLite that took the database's write lock before its first read
+    has it current already, and no other writer can change it: no second read. Otherwise
+    (PostgreSQL, or ``read_before_lock``: a request that read before it took the lock) it is
+    read again under the lock (a double click's second request waits for the first and then
+    sees what the first stored).
     """
-    return response if holds_write_lock(session) else lock_response(session, response.id)
+    if holds_write_lock(session) and not read_before_lock:
+        return response
+    return lock_response(session, response.id)

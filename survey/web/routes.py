@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from .. import audit, throttle
-from ..database import db_session
+from ..database import db_session, locks_when_writing, write_from_here
 from ..i18n import negotiate, use_language
 from ..models import Response, ResponseStatus, Survey, SurveyStatus, utcnow
 from ..questionnaire import Interview, Mode
@@ -133,17 +133,23 @@ def _interview(survey, invitation, response, start, self_url):
     if response is None:
         if action != "start":
             return redirect(self_url)
+        write_from_here(session)
         return start(_language(survey, request.form.get("language") or preferred))
-    response = fielding.locked(session, response)
-    if response.status != ResponseStatus.PARTIAL:
-        session.commit()
-        return redirect(self_url)
+    language = None
     if action.startswith("language:") and action.split(":", 1)[1] in survey.languages:
-        response.language = action.split(":", 1)[1]
-        action = "language"
-    result = fielding.apply_page(
-        session, response, request.form.to_dict(flat=False), action, contact
-    )
+        language, action = action.split(":", 1)[1], "language"
+    form = request.form.to_dict(flat=False)
+    plan = fielding.plan_page(session, response, form, action, contact)
+    if plan.writes or language:  # else messages only: nothing to store, no lock to wait for
+        response = fielding.locked(session, response, read_before_lock=write_from_here(session))
+        if response.status != ResponseStatus.PARTIAL:
+            session.commit()
+            return redirect(self_url)
+        if fielding.revision(response) != plan.revision:  # it moved on while this was worked out
+            plan = fielding.plan_page(session, response, form, action, contact)
+        if language:
+            response.language = language
+    result = fielding.write_page(session, response, plan)
     session.commit()
     if result.errors:
         return _render_page(survey, response, contact, result.errors, result.submitted, status=422)
@@ -175,6 +181,7 @@ def _browser_language() -> None:
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
+@locks_when_writing
 def personal(token: str):
     """A customer's personal link: one response per link, resumable on any device."""
     session = db_session()

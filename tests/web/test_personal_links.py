@@ -333,3 +333,102 @@ def test_what_a_customer_typed_is_never_kept_for_another(app, fielded, counter):
     other = two.get(f"/s/{second}").get_data(as_text=True)
     assert "我的卡号不要告诉别人" not in other
     assert not any("我的卡号" in html for html in fragments._FRAGMENTS.values())
+
+
+@pytest.fixture
+def other_writer(app):
+    """A second connection to the app's database, as another request would hold it."""
+    from sqlalchemy.orm import Session
+
+    from survey.database import make_engine
+
+    engine = make_engine(app.config["SURVEY_DATABASE_URL"])
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _in_thread(call):
+    import threading
+
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.setdefault("reply", call()))
+    thread.start()
+    return thread, outcome
+
+
+def test_a_page_sent_back_with_messages_never_waits_for_writers(client, token, db, other_writer):
+    """A posted page is checked and routed before the request waits for the write lock: a
+    customer whose page comes back with a message is answered while another request holds
+    the lock, and one whose page is stored waits for it, then stores."""
+    from survey.database import begin_write
+    from survey.responses.answers import lock_response
+
+    html = start(client, token).get_data(as_text=True)
+    response_id = db.scalar(select(Response.id))
+    begin_write(other_writer)
+    lock_response(other_writer, response_id)  # SQLite: the write lock; PostgreSQL: the row
+    thread, outcome = _in_thread(
+        lambda: post_page(client, token, {"q_competence": "3"}, page_html=html)
+    )
+    thread.join(timeout=20)
+    finished = not thread.is_alive()
+    other_writer.rollback()
+    thread.join()
+    assert finished, "a page with a message waited for another writer"
+    assert outcome["reply"].status_code == 422
+    assert "请回答此题。" in outcome["reply"].get_data(as_text=True)
+
+    begin_write(other_writer)
+    lock_response(other_writer, response_id)
+    thread, outcome = _in_thread(lambda: post_page(client, token, COUNTER_PAGE_1, page_html=html))
+    thread.join(timeout=0.5)
+    assert thread.is_alive(), "a page was stored while another writer held the lock"
+    other_writer.rollback()
+    thread.join(timeout=30)
+    assert outcome["reply"].status_code == 302
+    db.rollback()
+    stored = dict(
+        db.execute(
+            select(Answer.question_id, Answer.code).where(Answer.response_id == response_id)
+        ).all()
+    )
+    assert stored == COUNTER_PAGE_1
+    assert db.get(Response, response_id).position == "p_visit"
+
+
+def test_a_page_worked_out_before_another_save_is_worked_out_again(
+    client, token, db, other_writer, monkeypatch
+):
+    """When another request stored this response's answers after the page was read (a second
+    tab), the page is worked out again under the lock from what is stored now."""
+    from survey.responses import fielding
+
+    html = start(client, token).get_data(as_text=True)
+    response_id = db.scalar(select(Response.id))
+    plans = []
+    work_out = fielding.plan_page
+
+    def meanwhile(session, response, *arguments, **options):
+        plan = work_out(session, response, *arguments, **options)
+        if not plans:  # the other tab stores page one with other answers, and moves on
+            stored = other_writer.get(Response, response_id)
+            other_writer.add(Answer(response_id=response_id, survey_id=stored.survey_id,
+                                    question_id="q_overall", code="1", value_num=1.0))  # fmt: skip
+            stored.position, stored.updated_at = "p_visit", utcnow()
+            other_writer.commit()
+        plans.append(plan)
+        return plan
+
+    monkeypatch.setattr(fielding, "plan_page", meanwhile)
+    reply = post_page(client, token, COUNTER_PAGE_1, page_html=html)
+    assert reply.status_code == 302
+    assert len(plans) == 2 and plans[0].revision != plans[1].revision
+    db.rollback()
+    stored = dict(
+        db.execute(
+            select(Answer.question_id, Answer.code).where(Answer.response_id == response_id)
+        ).all()
+    )
+    assert stored == COUNTER_PAGE_1  # this page's answers replaced the other tab's
+    assert db.get(Response, response_id).position == "p_visit"
