@@ -216,6 +216,7 @@ def _open_link_survey(slug: str, kiosk: bool):
     try:
         where = links.read(current_app.config["SECRET_KEY"], request.args.get("at"))
     except links.PlaceError:
+        write_from_here(db_session())
         audit.record("open_link_altered", "survey", survey.id)
         db_session().commit()
         page = render_template("web/unavailable.html", survey=survey, problem="altered")
@@ -269,6 +270,7 @@ def _start_open(survey, where, language, client, limit, cookie, self_url, days):
 
 
 @bp.route("/o/<slug>", methods=["GET", "POST"])
+@locks_when_writing
 def open_link(slug: str):
     """A survey's open link (a lobby QR code): the signed place (branch, counter, staff) goes
     with the answers; resumed by a cookie; starts limited per client address."""
@@ -287,6 +289,7 @@ def open_link(slug: str):
 
 
 @bp.route("/k/<slug>", methods=["GET", "POST"])
+@locks_when_writing
 def kiosk(slug: str):
     """A counter tablet: one customer after another on one device. No lasting resume cookie
     (the interview's key lives for the browser session and is dropped at the end), an idle
