@@ -1,15 +1,16 @@
 """Load benchmark: customers completing the branch-counter survey through gunicorn.
 
-The app runs under gunicorn (2 workers, 8 threads each) on a fresh database: an SQLite file,
-or a PostgreSQL database whose public schema is reset. Respondents (bench/respondents.py: a
-keep-alive connection, cookies, GET the page, POST its answers with the CSRF token, follow
-the redirect) run in load-generator processes on the same machine, over loopback, at each
-concurrency level in turn. Each respondent completes survey after survey with fresh
+The app runs under gunicorn as the README runs it in production (``--workers 2``: two sync
+worker processes; ``--workers N --threads T`` for other shapes) on a fresh database: an
+SQLite file, or a PostgreSQL database whose public schema is reset. Respondents
+(bench/respondents.py: a keep-alive connection where the server keeps it, cookies, GET the
+page, POST its answers with the CSRF token, follow the redirect) run in load-generator
+processes on the same machine, over loopback, at each concurrency level in turn. Each respondent completes survey after survey with fresh
 personal links. Beside each level, the same number of clients ask the trivial endpoint
 (/healthz, one `SELECT 1`): the server's bare ceiling on this machine.
 
     .venv/bin/python bench/load/run.py [--database postgresql://…] [--levels 1,10,50,200]
-        [--seconds 20]
+        [--seconds 20] [--workers 2] [--threads 1]
 
 Crash run (`--crash`): at one level, the server's processes are killed with SIGKILL half-way
 (and with `--pg-data DIR`, PostgreSQL is restarted in immediate mode, which is a crash for
@@ -196,7 +197,7 @@ def restart_postgres(pg_data: str) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
-def crash_run(url, server, port, level, seconds, tokens, pg_data):
+def crash_run(url, server, port, level, seconds, tokens, pg_data, shape):
     """Kill the server half-way through a run at ``level``; check what was stored."""
     outcome = {}
 
@@ -206,7 +207,7 @@ def crash_run(url, server, port, level, seconds, tokens, pg_data):
         kill_hard(server)
         if pg_data:
             restart_postgres(pg_data)
-        outcome["server"] = start_gunicorn(url, port=port)[0]
+        outcome["server"] = start_gunicorn(url, port=port, **shape)[0]
         outcome["back_at"] = time.monotonic()
 
     crasher = threading.Thread(target=crash)
@@ -283,7 +284,9 @@ def main() -> None:
     parser.add_argument("--levels", default="1,10,50,200")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (1: gunicorn's sync worker)"
+    )
     parser.add_argument("--crash", action="store_true", help="the crash run instead")
     parser.add_argument("--crash-level", type=int, default=50)
     parser.add_argument("--pg-data", help="PostgreSQL's data folder, to restart it in the crash")
@@ -298,14 +301,16 @@ def main() -> None:
     print(f"# {len(tokens)} links ready in {time.monotonic() - started:.0f} s", flush=True)
     os.environ.setdefault("SECRET_KEY", "load-benchmark-only")
     os.environ["SURVEY_INSTANCE_PATH"] = folder
-    server, base = start_gunicorn(url, workers=args.workers, threads=args.threads)
+    shape = {"workers": args.workers, "threads": args.threads}
+    server, base = start_gunicorn(url, **shape)
     port = int(base.rsplit(":", 1)[1])
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {engine_name(url)}")  # fmt: skip
+          f"Python {platform.python_version()}, {engine_name(url)}, gunicorn "
+          f"--workers {args.workers}" + (f" --threads {args.threads}" if args.threads > 1 else ""))  # fmt: skip
     try:
         if args.crash:
             outcome = crash_run(
-                url, server, port, args.crash_level, args.seconds, tokens, args.pg_data
+                url, server, port, args.crash_level, args.seconds, tokens, args.pg_data, shape
             )
             server = outcome["server"]
             respondents = outcome["respondents"]
