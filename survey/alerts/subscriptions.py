@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -123,19 +123,27 @@ def may_see(user: User, branch: str | None) -> bool:
     return branch is None or not user.branches or branch in user.branches
 
 
+_REACHING = (  # built once: it runs in every completing request
+    select(AlertSubscription)
+    .where(
+        AlertSubscription.kind == bindparam("kind"),
+        or_(
+            AlertSubscription.survey_id.is_(None),
+            AlertSubscription.survey_id == bindparam("survey"),
+        ),
+        or_(AlertSubscription.branch.is_(None), AlertSubscription.branch == bindparam("branch")),
+    )
+    .order_by(AlertSubscription.user_id.is_(None), AlertSubscription.id)
+)
+
+
 def matching(
     session: Session, kind: str, survey_id: int, branch: str | None
 ) -> list[tuple[AlertSubscription, User]]:
     """(subscription, person) for everyone an alert of this kind, survey and branch reaches;
     one entry a person (their own subscription before their role's)."""
     subscriptions = session.scalars(
-        select(AlertSubscription)
-        .where(
-            AlertSubscription.kind == kind,
-            or_(AlertSubscription.survey_id.is_(None), AlertSubscription.survey_id == survey_id),
-            or_(AlertSubscription.branch.is_(None), AlertSubscription.branch == branch),
-        )
-        .order_by(AlertSubscription.user_id.is_(None), AlertSubscription.id)
+        _REACHING, {"kind": kind, "survey": survey_id, "branch": branch}
     ).all()
     reached: dict[int, tuple[AlertSubscription, User]] = {}
     for subscription in subscriptions:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -29,12 +29,13 @@ from .topics import TopicDictionary, parse, shipped
 
 def current_dictionary(session: Session) -> tuple[TopicDictionary, int | None]:
     """The bank's newest saved dictionary (and its id), or the shipped one (None)."""
-    newest = session.scalar(
-        select(TopicDictionaryVersion.id).order_by(TopicDictionaryVersion.id.desc()).limit(1)
-    )
+    newest = session.scalar(_NEWEST)
     if newest is None:
         return shipped(), None
     return _saved(session.get(TopicDictionaryVersion, newest).text), newest
+
+
+_NEWEST = select(TopicDictionaryVersion.id).order_by(TopicDictionaryVersion.id.desc()).limit(1)
 
 
 @lru_cache(maxsize=4)
@@ -62,15 +63,8 @@ def read_response(
     if not ids or response.status != ResponseStatus.COMPLETE:
         return []
     reader = reader or analyser(session)
-    texts = session.execute(
-        select(Answer.question_id, Answer.value_text).where(
-            Answer.response_id == response.id,
-            Answer.question_id.in_(ids),
-            Answer.item == "",
-            Answer.value_text.is_not(None),
-        )
-    ).all()
-    session.execute(delete(CommentReading).where(CommentReading.response_id == response.id))
+    texts = session.execute(_TEXTS, {"response": response.id, "ids": ids}).all()
+    session.execute(_FORGET, {"response": response.id})
     readings = []
     for question_id, text in texts:
         reading = reader[0].read(text)
@@ -89,6 +83,20 @@ def read_response(
         )
     session.add_all(readings)
     return readings
+
+
+# Built once: they run in every completing request.
+_TEXTS = select(Answer.question_id, Answer.value_text).where(
+    Answer.response_id == bindparam("response"),
+    Answer.question_id.in_(bindparam("ids", expanding=True)),
+    Answer.item == "",
+    Answer.value_text.is_not(None),
+)
+_FORGET = (
+    delete(CommentReading)
+    .where(CommentReading.response_id == bindparam("response"))
+    .execution_options(synchronize_session=False)  # no reading is held as an object
+)
 
 
 def read_unread(session: Session, survey_id: int) -> int:

@@ -30,8 +30,8 @@ from ..models import (
 from ..questionnaire import Mode
 from ..responses.invitations import invite
 from ..sample.messaging import queue_invitation
+from .opening import RETURN_QUESTIONNAIRE
 
-RETURN_QUESTIONNAIRE = "complaint-follow-up"
 REPLY_FIELDS = ("facts", "responsible", "lesson", "fix", "satisfaction", "replied_on")
 WORKERS = (Role.MANAGER, Role.SUPERVISOR)
 # What each step may start from.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -66,6 +66,15 @@ def _reason(rule, questionnaire, answers) -> str:
     return f"{rule.comment}: {answers.get(rule.comment, '')}"[:300]
 
 
+# Built once: they run in every completing request.
+_OPENED = select(FollowupCase.rule).where(FollowupCase.response_id == bindparam("response"))
+_RETURNING = select(FollowupCase).where(
+    FollowupCase.return_invitation_id == bindparam("invitation")
+)
+RETURN_QUESTIONNAIRE = "complaint-follow-up"  # the questionnaire return calls are made with
+RETURN_QUESTIONS = ("q_outcome", "q_stay", "q_resolved")  # what it asks of the outcome
+
+
 def open_cases(session: Session, response: Response) -> list[FollowupCase]:
     """The cases this complete response opens now (none twice for the same rule)."""
     questionnaire = questionnaire_of(response.questionnaire_version)
@@ -73,17 +82,18 @@ def open_cases(session: Session, response: Response) -> list[FollowupCase]:
         return []
     answers, _ = load_answers(session, response, questionnaire)
     scope = scope_for(questionnaire, answers, response.attributes or {}, response.language)
-    already = set(
-        session.scalars(select(FollowupCase.rule).where(FollowupCase.response_id == response.id))
-    )
+    fired = [(rule, rule.fires(questionnaire, scope, answers)) for rule in questionnaire.followups]
+    fired = [(rule, category) for rule, category in fired if category is not None]
+    if not fired:
+        return []
+    already = set(session.scalars(_OPENED, {"response": response.id}))
     settings = response.survey.settings or {}
     branch = (response.attributes or {}).get("branch")
     region = region_of(branch, settings.get("branch_regions"))
     received = response.completed_at or utcnow()
     opened = []
-    for rule in questionnaire.followups:
-        category = None if rule.id in already else rule.fires(questionnaire, scope, answers)
-        if category is None:
+    for rule, category in fired:
+        if rule.id in already:
             continue
         owner = (
             rule.owner
@@ -109,16 +119,14 @@ def open_cases(session: Session, response: Response) -> list[FollowupCase]:
 def attach_return(session: Session, response: Response) -> FollowupCase | None:
     """A return call's answers, on the case that made it: the customer's satisfaction with
     the outcome, whether they will stay; a matter still unresolved reopens a closed case."""
-    if response.invitation_id is None:
-        return None
-    case = session.scalar(
-        select(FollowupCase).where(FollowupCase.return_invitation_id == response.invitation_id)
-    )
+    questionnaire = questionnaire_of(response.questionnaire_version)
+    if response.invitation_id is None or questionnaire.id != RETURN_QUESTIONNAIRE:
+        return None  # not a return call: no case made its invitation
+    case = session.scalar(_RETURNING, {"invitation": response.invitation_id})
     if case is None:
         return None
-    questionnaire = questionnaire_of(response.questionnaire_version)
     answers, _ = load_answers(session, response, questionnaire)
-    outcome, stay, resolved = (answers.get(q) for q in ("q_outcome", "q_stay", "q_resolved"))
+    outcome, stay, resolved = (answers.get(q) for q in RETURN_QUESTIONS)
     if isinstance(outcome, str) and outcome.isdigit():
         case.outcome_satisfaction = int(outcome)
     if stay in ("0", "1"):  # yes is coded 1, no 0
