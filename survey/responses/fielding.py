@@ -248,6 +248,23 @@ def revision(response: Response) -> tuple:
     return response.updated_at, response.position, response.status, response.language
 
 
+_REVISION = (  # built once: every posted page asks it
+    select(Response.updated_at, Response.position, Response.status, Response.language)
+    .where(Response.id == bindparam("response"))
+    .with_for_update()
+)
+
+
+def moved_on(session: Session, response: Response, plan: PagePlan, read_before_lock: bool) -> bool:
+    """Whether the response changed since ``plan`` was worked out from it (by a double
+    click, a second tab or the phone), asked under the write lock; on PostgreSQL this also
+    locks its row until the transaction ends. A SQLite request that took the lock before
+    its first read needs no asking: no one could change it."""
+    if holds_write_lock(session) and not read_before_lock:
+        return False
+    return tuple(session.execute(_REVISION, {"response": response.id}).one()) != plan.revision
+
+
 def plan_page(
     session: Session,
     response: Response,
@@ -332,15 +349,12 @@ def _finish(response: Response, screen_out: ScreenOut | None) -> None:
         response.status, response.disposition = ResponseStatus.COMPLETE, DispositionCode.COMPLETE
 
 
-def locked(session: Session, response: Response, read_before_lock: bool = False) -> Response:
+def locked(session: Session, response: Response) -> Response:
     """The response as it is now, locked against other writers until this transaction ends.
 
-    A writing request on SQLite that took the database's write lock before its first read
-    has it current already, and no other writer can change it: no second read. Otherwise
-    (PostgreSQL, or ``read_before_lock``: a request that read before it took the lock) it is
-    read again under the lock (a double click's second request waits for the first and then
-    sees what the first stored).
+    A writing request on SQLite took the database's write lock before its first read, so
+    what it read is already current and no other writer can change it: no second read. On
+    PostgreSQL the row is read again under a row lock (a double click's second request waits
+    for the first and then sees what the first stored).
     """
-    if holds_write_lock(session) and not read_before_lock:
-        return response
-    return lock_response(session, response.id)
+    return response if holds_write_lock(session) else lock_response(session, response.id)

@@ -141,11 +141,11 @@ def _interview(survey, invitation, response, start, self_url):
     form = request.form.to_dict(flat=False)
     plan = fielding.plan_page(session, response, form, action, contact)
     if plan.writes or language:  # else messages only: nothing to store, no lock to wait for
-        response = fielding.locked(session, response, read_before_lock=write_from_here(session))
-        if response.status != ResponseStatus.PARTIAL:
-            session.commit()
-            return redirect(self_url)
-        if fielding.revision(response) != plan.revision:  # it moved on while this was worked out
+        if fielding.moved_on(session, response, plan, read_before_lock=write_from_here(session)):
+            response = fielding.lock_response(session, response.id)  # as it is now
+            if response.status != ResponseStatus.PARTIAL:
+                session.commit()
+                return redirect(self_url)
             plan = fielding.plan_page(session, response, form, action, contact)
         if language:
             response.language = language
