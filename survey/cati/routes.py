@@ -200,7 +200,7 @@ def interview(item: CatiCase):
             return redirect(url_for(".outcome", case_id=item.id, stopped=1))
         if action.startswith("language:") and action[9:] in response.survey.languages:
             response.language, action = action[9:], "language"
-        result = fielding.apply_page(
+        plan = fielding.plan_page(
             session_,
             response,
             request.form.to_dict(flat=False),
@@ -209,6 +209,7 @@ def interview(item: CatiCase):
             Mode.CATI,
             interviewer_scope(g.user),
         )
+        result = fielding.write_page(session_, response, plan)
         for answer_id, (before, after) in result.changed.items():
             audit.record(
                 "answer_changed",

@@ -325,20 +325,6 @@ def write_page(session: Session, response: Response, plan: PagePlan) -> PageResu
     return plan.result
 
 
-def apply_page(
-    session: Session,
-    response: Response,
-    form: dict,
-    action: str,
-    contact: dict,
-    mode: str = Mode.WEB,
-    interviewer: dict | None = None,
-) -> PageResult:
-    """Apply one posted screen to a locked response: save, move, finish, or return messages."""
-    plan = plan_page(session, response, form, action, contact, mode, interviewer)
-    return write_page(session, response, plan)
-
-
 def _finish(response: Response, screen_out: ScreenOut | None) -> None:
     now = utcnow()
     response.completed_at = now
