@@ -45,22 +45,7 @@ COLUMNS = (
 
 def _rows(questionnaire):
     """SELECT of the report rows of a survey's completes (the survey a bound parameter),
-    headline values joined on; built once per questionnaire, since building it costs more
-    than running it for the one response a completing request copies."""
-    cached = _ROWS.get(id(questionnaire))
-    if cached is not None and cached[0] is questionnaire:
-        return cached[1]
-    statement = _build_rows(questionnaire)
-    _ROWS[id(questionnaire)] = (questionnaire, statement)
-    return statement
-
-
-_ROWS: dict[
-    int, tuple
-] = {}  # id(questionnaire) → (questionnaire, statement); questionnaires are few
-
-
-def _build_rows(questionnaire):
+    headline values joined on."""
     roles = questionnaire.analysis
     joined = Response.__table__
     nothing = literal(None)
@@ -208,7 +193,9 @@ def _copy_completed(session: Session, responses: list[Response]) -> None:
 
 
 def _completed_insert(session: Session, questionnaire):
-    """The INSERT of given completes' rows, built once per questionnaire and database."""
+    """The INSERT of given completes' rows, built once per questionnaire and database:
+    building it costs more than running it for the one response a completing request
+    copies."""
     key = (id(questionnaire), session.get_bind().dialect.name)
     cached = _COMPLETED_INSERTS.get(key)
     if cached is not None and cached[0] is questionnaire:

@@ -155,7 +155,8 @@ def save_answers(
 
 
 def lock_response(session: Session, response_id: int) -> Response | None:
-    """The response, row-locked for this transaction (PostgreSQL; SQLite already holds the write lock)."""
+    """The response read again as it is now, row-locked for this transaction on PostgreSQL
+    (on SQLite the caller holds the database's write lock)."""
     return session.scalar(
         select(Response)
         .where(Response.id == response_id)

@@ -24,7 +24,7 @@ from ..models import (
     holds_an_answer,
     utcnow,
 )
-from ..questionnaire import Interview, Mode
+from ..questionnaire import Interview, Mode, Questionnaire
 from ..questionnaire.interview import END, previous_position, screen_ids, step_at, submit_step
 from ..questionnaire.model import ScreenOut
 from ..questionnaire.submission import submit
@@ -231,7 +231,7 @@ class PagePlan:
 
     revision: tuple
     result: PageResult
-    questionnaire: object = None  # set when there is something to store
+    questionnaire: Questionnaire | None = None  # set when there is something to store
     replaced: set = field(default_factory=set)
     answers: dict = field(default_factory=dict)
     other_texts: dict = field(default_factory=dict)
