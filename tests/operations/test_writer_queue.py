@@ -7,7 +7,7 @@ import signal
 import time
 from pathlib import Path
 
-from survey.writer_queue import WriterQueue
+from survey.database.writer_queue import WriterQueue
 
 context = multiprocessing.get_context("fork")
 

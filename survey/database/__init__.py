@@ -33,7 +33,7 @@ WRITE_LOCK = {_IMMEDIATE: True}
 
 class QueuedWriterConnection(sqlite3.Connection):
     """A SQLite connection whose writing transactions queue in arrival order before they take
-    SQLite's write lock, and leave the queue as they end (``survey.writer_queue``).
+    SQLite's write lock, and leave the queue as they end (``writer_queue``).
 
     The queue only orders; SQLite's write lock still keeps writers apart.
     """
