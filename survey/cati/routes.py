@@ -209,7 +209,7 @@ def interview(item: CatiCase):
             Mode.CATI,
             interviewer_scope(g.user),
         )
-        result = fielding.write_page(session_, response, plan)
+        result = fielding.write_page(session_, response, plan, response.survey)
         for answer_id, (before, after) in result.changed.items():
             audit.record(
                 "answer_changed",

@@ -67,9 +67,10 @@ def _rows(
 
 # A response's stored answers as plain rows (read on every page, never changed there), and
 # replacing a page's answers (and any text kept as typed): the statements built once.
+_ANSWERS = Answer.__table__.c  # the table's columns: plain rows, no ORM loading to set up
 _STORED = select(
-    Answer.question_id, Answer.item, Answer.code, Answer.value_num, Answer.value_text
-).where(Answer.response_id == bindparam("response_id"))
+    _ANSWERS.question_id, _ANSWERS.item, _ANSWERS.code, _ANSWERS.value_num, _ANSWERS.value_text
+).where(_ANSWERS.response_id == bindparam("response_id"))
 _REPLACE = [
     delete(table)
     .where(
@@ -154,12 +155,13 @@ def save_answers(
     response.updated_at = now
 
 
-def lock_response(session: Session, response_id: int) -> Response | None:
+def lock_response(session: Session, response_id: int, *options) -> Response | None:
     """The response read again as it is now, row-locked for this transaction on PostgreSQL
-    (on SQLite the caller holds the database's write lock)."""
+    (on SQLite the caller holds the database's write lock); ``options`` load more with it."""
     return session.scalar(
         select(Response)
+        .options(*options)
         .where(Response.id == response_id)
-        .with_for_update()
+        .with_for_update(of=Response)
         .execution_options(populate_existing=True)  # what the lock's holder before us stored
     )

@@ -4,19 +4,23 @@ screen (a page on the web, a question by phone) in one transaction."""
 from __future__ import annotations
 
 import secrets
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import islice
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..aapor.dispositions import DispositionCode
 from ..cases.queue import close_answered_case
 from ..database import holds_write_lock
 from ..models import (
+    Contact,
     Invitation,
     InvitationToken,
+    QuestionnaireVersion,
     Response,
     ResponseStatus,
     Survey,
@@ -47,37 +51,43 @@ class PageResult:
     changed: dict = field(default_factory=dict)  # answer id -> (stored before, now)
 
 
-# What every request on a personal link reads of it, in the same statement (three lazy
-# loads a request otherwise): its survey, the survey's questionnaire version (whose id and
-# content hash find the compiled questionnaire) and the customer (piping and language).
-_WITH_SURVEY = (
-    joinedload(Invitation.survey).joinedload(Survey.questionnaire_version),
-    joinedload(Invitation.contact),
-)
-
-
-def find_invitation(
-    session: Session, token: str, parameters: dict
-) -> tuple[tuple[Invitation, Response | None], int] | None:
-    """((invitation, its response if begun), the client's failures) of a personal link or a
-    reminder's link, in one statement (``parameters`` bind ``throttle.FAILURES``); None if
-    the link is unknown."""
-    if not token or len(token) > 128:
-        return None
-    parameters = {"digest": hash_token(token), **parameters}
-    found = session.execute(_LINK_LOOKUP[0], parameters).first()
-    if found is None:  # a reminder's link
-        found = session.execute(_LINK_LOOKUP[1], parameters).first()
-    return None if found is None else ((found[0], found[1]), found[2])
+# A personal link as every request on it reads it, in one statement: the invitation, its
+# survey, the customer and the response if begun, with the questionnaire versions they use,
+# as plain rows. Every respondent's page reads a link and most only read it: building five
+# ORM objects cost twice the statement. The rows carry the ORM objects' attribute names
+# (``survey``, ``contact`` and ``questionnaire_version`` too), so what reads a link reads
+# either; a request that writes loads the one object it changes (``response_to_write``,
+# ``invitation_to_write``).
+_CONTACT_READ = ("id", "title", "name", "language", "attributes", "stratum")  # no phone, no email
+_VersionRow = namedtuple("VersionRow", "id content_hash")
+_SurveyRow = namedtuple("SurveyRow", [*Survey.__table__.c.keys(), "questionnaire_version"])
+_ContactRow = namedtuple("ContactRow", _CONTACT_READ)
+_InvitationRow = namedtuple("InvitationRow", [*Invitation.__table__.c.keys(), "survey", "contact"])
+_ResponseRow = namedtuple("ResponseRow", [*Response.__table__.c.keys(), "questionnaire_version"])
 
 
 def _link_lookups():
-    """The link lookup's two statements (by the link, by a reminder's link), built once:
-    building one, with its eager loads, cost more than running it."""
+    """The link lookup's two statements (by the link, by a reminder's link), built once."""
+    survey_version, response_version = aliased(QuestionnaireVersion), aliased(QuestionnaireVersion)
+    contacts = Contact.__table__
     query = (
-        select(Invitation, Response, FAILURES)
-        .options(*_WITH_SURVEY)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        select(
+            *Invitation.__table__.c,
+            *Survey.__table__.c,
+            survey_version.id,
+            survey_version.content_hash,
+            *(contacts.c[name] for name in _CONTACT_READ),
+            *Response.__table__.c,
+            response_version.id,
+            response_version.content_hash,
+            FAILURES,
+        )  # fmt: skip
+        .select_from(Invitation.__table__)
+        .join(Survey.__table__, Survey.id == Invitation.survey_id)
+        .join(survey_version, survey_version.id == Survey.questionnaire_version_id)
+        .outerjoin(contacts, contacts.c.id == Invitation.contact_id)
+        .outerjoin(Response.__table__, Response.invitation_id == Invitation.id)
+        .outerjoin(response_version, response_version.id == Response.questionnaire_version_id)
     )
     by_reminder = query.join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
     return (
@@ -87,6 +97,46 @@ def _link_lookups():
 
 
 _LINK_LOOKUP = _link_lookups()
+
+
+def _link_of(row) -> tuple[tuple, tuple | None]:
+    """(invitation, response or None) of the lookup's row, as rows."""
+    fields = iter(row)
+
+    def take(count: int) -> list:
+        return list(islice(fields, count))
+
+    invitation = take(len(Invitation.__table__.c))
+    survey = _SurveyRow(*take(len(Survey.__table__.c)), _VersionRow(*take(2)))
+    contact = take(len(_CONTACT_READ))
+    response, response_version = take(len(Response.__table__.c)), _VersionRow(*take(2))
+    return (
+        _InvitationRow(
+            *invitation, survey, _ContactRow(*contact) if contact[0] is not None else None
+        ),
+        _ResponseRow(*response, response_version) if response[0] is not None else None,
+    )
+
+
+def find_invitation(
+    session: Session, token: str, parameters: dict
+) -> tuple[tuple[tuple, tuple | None], int] | None:
+    """((invitation, its response if begun), the client's failures) of a personal link or a
+    reminder's link, in one statement (``parameters`` bind ``throttle.FAILURES``), as rows;
+    None if the link is unknown."""
+    if not token or len(token) > 128:
+        return None
+    parameters = {"digest": hash_token(token), **parameters}
+    connection = session.connection()
+    found = connection.execute(_LINK_LOOKUP[0], parameters).first()
+    if found is None:  # a reminder's link
+        found = connection.execute(_LINK_LOOKUP[1], parameters).first()
+    return None if found is None else (_link_of(found), found[-1])
+
+
+def invitation_to_write(session: Session, invitation) -> Invitation:
+    """The invitation a link's request read, as the object it changes."""
+    return session.get(Invitation, invitation.id)
 
 
 def link_problem(survey: Survey, invitation: Invitation | None, now=None) -> str | None:
@@ -167,7 +217,11 @@ def start_response(
             raise
         return existing
     if invitation is not None and invitation.opened_at is None:
-        invitation.opened_at = utcnow()
+        session.execute(  # the invitation may be a row read for the request
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
+            .values(opened_at=utcnow())
+        )
     return response
 
 
@@ -209,7 +263,7 @@ def interview_of(
 ) -> Interview:
     """The engine's view of a stored response: its questionnaire version, answers, screen,
     language and seed, with the customer's piping scope and, by phone, the interviewer's."""
-    questionnaire = questionnaire_of(response.questionnaire_version)
+    questionnaire = questionnaire_of(response.questionnaire_version, session)
     answers, others = load_answers(session, response, questionnaire)
     return Interview(
         questionnaire, answers, others, response.position, contact, response.language, mode,
@@ -248,21 +302,20 @@ def revision(response: Response) -> tuple:
     return response.updated_at, response.position, response.status, response.language
 
 
-_REVISION = (  # built once: every posted page asks it
-    select(Response.updated_at, Response.position, Response.status, Response.language)
-    .where(Response.id == bindparam("response"))
-    .with_for_update()
+def response_to_write(session: Session, response, plan: PagePlan) -> tuple[Response, bool]:
+    """The response as the object this request writes, read again under the write lock (and
+    row-locked on PostgreSQL until the transaction ends), and whether it changed since
+    ``plan`` was worked out from it: a double click, a second tab or the phone."""
+    current = lock_response(session, response.id, *(_COMPLETING if plan.position == END else ()))
+    return current, revision(current) != plan.revision
+
+
+# What completing a response reads of it (its survey and questionnaire version: the report
+# row, the comments' reading, the follow-up and alert rules), loaded with the locked read.
+_COMPLETING = (
+    joinedload(Response.survey).joinedload(Survey.questionnaire_version),
+    joinedload(Response.questionnaire_version),
 )
-
-
-def moved_on(session: Session, response: Response, plan: PagePlan, read_before_lock: bool) -> bool:
-    """Whether the response changed since ``plan`` was worked out from it (by a double
-    click, a second tab or the phone), asked under the write lock; on PostgreSQL this also
-    locks its row until the transaction ends. A SQLite request that took the lock before
-    its first read needs no asking: no one could change it."""
-    if holds_write_lock(session) and not read_before_lock:
-        return False
-    return tuple(session.execute(_REVISION, {"response": response.id}).one()) != plan.revision
 
 
 def plan_page(
@@ -309,8 +362,9 @@ def plan_page(
     )  # fmt: skip
 
 
-def write_page(session: Session, response: Response, plan: PagePlan) -> PageResult:
-    """Store a plan on the locked response: its answers, where it goes, and its end."""
+def write_page(session: Session, response: Response, plan: PagePlan, survey: Survey) -> PageResult:
+    """Store a plan on the locked response of ``survey``: its answers, where it goes, and
+    its end (a complete may fill a quota's cell)."""
     if plan.writes:
         save_answers(
             session, response, plan.questionnaire, plan.replaced, plan.answers, plan.other_texts
@@ -321,7 +375,7 @@ def write_page(session: Session, response: Response, plan: PagePlan) -> PageResu
         session.flush()
         if response.invitation_id is not None:
             close_answered_case(session, response.invitation_id, response.disposition)
-        close_full_cells(session, response.survey)
+        close_full_cells(session, survey)
     return plan.result
 
 

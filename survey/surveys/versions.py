@@ -62,12 +62,18 @@ _KEPT = 64  # versions compiled in a worker at most (fielded ones are few)
 _BUILDING = threading.Lock()
 
 
-def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
+def questionnaire_of(
+    version: QuestionnaireVersion, session: Session | None = None
+) -> Questionnaire:
     """The frozen questionnaire of a stored version, compiled once per worker: known by its
-    id and content hash, so a request never reads the file or its definition again."""
+    id and content hash, so a request never reads the file or its definition again.
+    ``version`` may be a row of just those two, read with a respondent's link: the first
+    compile in a worker then loads the version itself through ``session``."""
     key = (version.id, version.content_hash)
     built = _BUILT.get(key)
     if built is None:
+        if not isinstance(version, QuestionnaireVersion):
+            version = session.get(QuestionnaireVersion, version.id)
         built = load_text(version.source, f"{version.questionnaire.key} v{version.number}")
         with _BUILDING:
             if len(_BUILT) >= _KEPT:

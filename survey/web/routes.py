@@ -66,7 +66,7 @@ def _render_page(survey, response, contact, errors=None, submitted=None, stale=F
 
 
 def _render_end(survey, response, contact):
-    questionnaire = questionnaire_of(response.questionnaire_version)
+    questionnaire = questionnaire_of(response.questionnaire_version, db_session())
     use_language(response.language)
     screen_out = None
     if response.status == ResponseStatus.SCREENED_OUT:
@@ -116,7 +116,7 @@ def _interview(survey, invitation, response, start, self_url):
         if response is None:
             language = _language(survey, preferred)
             use_language(language)
-            questionnaire = questionnaire_of(survey.questionnaire_version)
+            questionnaire = questionnaire_of(survey.questionnaire_version, session)
             intro = script_text(
                 Interview(questionnaire, contact=contact, language=language), "intro"
             )
@@ -141,15 +141,16 @@ def _interview(survey, invitation, response, start, self_url):
     form = request.form.to_dict(flat=False)
     plan = fielding.plan_page(session, response, form, action, contact)
     if plan.writes or language:  # else messages only: nothing to store, no lock to wait for
-        if fielding.moved_on(session, response, plan, read_before_lock=write_from_here(session)):
-            response = fielding.lock_response(session, response.id)  # as it is now
+        write_from_here(session)
+        response, moved = fielding.response_to_write(session, response, plan)
+        if moved:
             if response.status != ResponseStatus.PARTIAL:
                 session.commit()
                 return redirect(self_url)
             plan = fielding.plan_page(session, response, form, action, contact)
         if language:
             response.language = language
-    result = fielding.write_page(session, response, plan)
+    result = fielding.write_page(session, response, plan, survey)
     session.commit()
     if result.errors:
         return _render_page(survey, response, contact, result.errors, result.submitted, status=422)
@@ -349,6 +350,7 @@ def opt_out(token: str):
         _language(invitation.survey, invitation.contact.language if invitation.contact else None)
     )
     if request.method == "POST":
+        invitation = fielding.invitation_to_write(session, invitation)
         contact_rules.opt_out(session, invitation)
         session.commit()
     return render_template("web/optout.html", done=invitation.opted_out_at is not None, token=token)

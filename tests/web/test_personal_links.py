@@ -2,12 +2,15 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from survey.models import Answer, CatiCase, Invitation, Response, Survey, utcnow
-from tests.conftest import csrf_token_from
+from survey.questionnaire import load_text
+from survey.surveys.versions import store
+from tests.conftest import QUESTIONNAIRES, csrf_token_from
 
 COUNTER_PAGE_1 = {
     "q_competence": "3",
@@ -260,6 +263,36 @@ def test_a_huge_body_is_refused(app, client, token):
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     reply = client.post(f"/s/{token}", data={"q_comment": "x" * 100_000})
     assert reply.status_code == 413
+
+
+def test_a_begun_response_keeps_its_version_when_the_survey_moves_on(
+    client, fielded, counter, token, db
+):
+    """A customer half-way through goes on with the questions they began; a new link gets the
+    survey's new version. The link's page reads both versions in its one lookup."""
+    start(client, token, language="en")
+    assert post_page(client, token, COUNTER_PAGE_1).status_code == 302
+    source = (Path(QUESTIONNAIRES) / "branch-counter.yaml").read_text(encoding="utf-8")
+    revised = source.replace('version: "2026.1"', 'version: "2026.2"').replace(
+        "en: Branch counter service survey", "en: Counter service survey, revised"
+    )
+    survey = db.get(Survey, counter)
+    began_on = survey.questionnaire_version_id
+    survey.questionnaire_version_id = store(db, load_text(revised), revised).version.id
+    db.commit()
+
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    assert "Branch counter service survey" in page and "revised" not in page
+    assert post_page(client, token, COUNTER_PAGE_2, page_html=page).status_code == 302
+    assert post_page(client, token, COUNTER_PAGE_3).status_code == 302
+    assert "survey--done" in client.get(f"/s/{token}").get_data(as_text=True)
+    newcomer = fielded.invite(counter)
+    assert "Counter service survey, revised" in start(client, newcomer, "en").get_data(as_text=True)
+
+    db.expire_all()
+    began = db.scalars(select(Response).order_by(Response.id)).first()
+    assert (began.status, began.questionnaire_version_id) == ("complete", began_on)
+    assert db.scalar(select(func.count()).where(Answer.response_id == began.id)) == 12
 
 
 def test_invitation_is_marked_opened_and_hash_only(client, token, db):
