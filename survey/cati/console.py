@@ -54,14 +54,18 @@ class OutcomeError(ValueError):
         self.field = field
 
 
-def held_case(session: Session, case_id: int, user: User, now=None) -> CatiCase | None:
-    """The case if this interviewer holds it now (claim renewed), else None."""
+def held_case(
+    session: Session, case_id: int, user: User, renew: bool = True, now=None
+) -> CatiCase | None:
+    """The case if this interviewer holds it now, else None; ``renew`` renews the claim (a
+    request that stores something: a screen only shown writes nothing)."""
     now = now or utcnow()
     case = session.get(CatiCase, case_id)
     fresh = now - timedelta(minutes=CLAIM_MINUTES)
     if case is None or case.claimed_by != user.id or case.claimed_at < fresh:
         return None
-    case.claimed_at = now
+    if renew:
+        case.claimed_at = now
     return case
 
 

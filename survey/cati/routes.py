@@ -27,7 +27,7 @@ from ..accounts.sessions import protect
 from ..accounts.staff import interviewer_scope
 from ..cases import boards
 from ..cases.queue import CallingRules, claim_next_case, next_due
-from ..database import db_session
+from ..database import SAFE_METHODS, db_session
 from ..i18n import current_language
 from ..models import (
     CatiCase,
@@ -116,7 +116,8 @@ def held(view):
 
     @functools.wraps(view)
     def with_case(case_id: int):
-        case = console.held_case(db_session(), case_id, g.user)
+        renew = request.method not in SAFE_METHODS
+        case = console.held_case(db_session(), case_id, g.user, renew)
         if case is None:
             flash(
                 _("That case is no longer yours: it was finished, reassigned or left too long."),

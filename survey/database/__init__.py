@@ -85,10 +85,14 @@ def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and a busy timeout; writing transactions begin IMMEDIATE.
 
     A SQLite transaction that reads and then writes fails at once with
-    SQLITE_BUSY if another writer committed in between (the busy timeout does
-    not apply to that upgrade). A transaction that will write therefore takes
-    the write lock at BEGIN and waits its turn; read-only ones stay deferred so
-    that readers never wait (WAL).
+    SQLITE_BUSY if another writer holds the lock or committed in between (the busy
+    timeout does not apply to that upgrade). A transaction that will write therefore
+    takes the write lock at BEGIN and waits its turn; read-only ones stay deferred so
+    that readers never wait (WAL). One that began as a reader and comes to write
+    anyway (a page view that records an audit event or marks a staff session seen)
+    ends its read there and begins again as a writer, waiting its turn: what it read
+    stays loaded, as after ``write_from_here``, and each statement sees what was
+    committed before it, the guarantee PostgreSQL's default (READ COMMITTED) gives.
     """
 
     @event.listens_for(engine, "connect")
@@ -103,12 +107,33 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        immediate = connection.get_execution_options().get(_IMMEDIATE)
+        immediate = bool(connection.get_execution_options().get(_IMMEDIATE))
+        connection.info[_WRITING] = immediate
         if immediate:
-            driver = connection.connection.driver_connection
-            if isinstance(driver, QueuedWriterConnection):
-                driver.queue_for_write()
+            _queue_for_write(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _writer_from_here(connection, _cursor, statement, *_rest):
+        if connection.info.get(_WRITING) or not statement.lstrip().upper().startswith(_WRITES):
+            return
+        connection.info[_WRITING] = True
+        driver = connection.connection.driver_connection
+        driver.execute("COMMIT")  # the read ends; nothing was written in it
+        _queue_for_write(connection)
+        driver.execute("BEGIN IMMEDIATE")
+
+
+# Statements that make a SQLite transaction a writer (a savepoint too: one is only taken to
+# write, and ending the read under it would end it).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+_WRITING = "survey_sqlite_writing"  # in a connection's info: its transaction holds the lock
+
+
+def _queue_for_write(connection) -> None:
+    driver = connection.connection.driver_connection
+    if isinstance(driver, QueuedWriterConnection):
+        driver.queue_for_write()
 
 
 def begin_write(session: Session) -> None:

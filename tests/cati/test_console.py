@@ -2,6 +2,7 @@
 question a screen saved as keyed, break-off and resume, corrections audited, outcomes with
 notes and callbacks in the customer's local time, practice that stores nothing."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -356,3 +357,41 @@ def test_a_paused_survey_hands_out_no_cases_and_resumes_when_opened(auth, client
     survey.status = "open"
     db.commit()
     assert take_next(client, survey) > 0
+
+
+def test_a_screen_is_shown_while_a_respondent_saves_and_writes_nothing(
+    app, auth, client, db, field
+):
+    """Showing the question screen stores nothing (not even the claim's renewal), so it
+    never waits for the web's writers; keying an answer renews the claim."""
+    from sqlalchemy.orm import Session
+
+    from survey.database import begin_write, make_engine
+
+    survey = field()
+    auth.login_as("interviewer")
+    case_id = take_next(client, survey)
+    post(client, f"/cati/case/{case_id}/start", {"language": "zh-Hans"}, f"/cati/case/{case_id}")
+    db.rollback()
+    claimed = db.get(CatiCase, case_id).claimed_at
+    other_engine = make_engine(app.config["SURVEY_DATABASE_URL"])
+    outcome = {}
+    with Session(other_engine) as respondent:
+        begin_write(respondent)
+        respondent.execute(Survey.__table__.update().values(name=Survey.name))
+        screen = f"/cati/case/{case_id}/interview"
+        thread = threading.Thread(target=lambda: outcome.setdefault("page", client.get(screen)))
+        thread.start()
+        thread.join(timeout=20)
+        finished = not thread.is_alive()
+        respondent.rollback()
+    thread.join()
+    other_engine.dispose()
+    assert finished, "the question screen waited for another writer"
+    assert outcome["page"].status_code == 200
+    assert 'name="page"' in outcome["page"].get_data(as_text=True)
+    db.rollback()
+    assert db.get(CatiCase, case_id).claimed_at == claimed
+    answer_screens(client, db, survey, case_id, screens=1)
+    db.rollback()
+    assert db.get(CatiCase, case_id).claimed_at > claimed
