@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 
 from ..database import db_session
 from ..models import Role, StaffSession, User, utcnow
@@ -73,6 +73,14 @@ def _live(record: StaffSession | None, now: datetime) -> bool:
     return record.last_seen_at > now - idle and record.created_at > now - lifetime
 
 
+# A browser's session record and its user, read together on every staff request.
+_SESSION_AND_USER = (
+    select(StaffSession, User)
+    .join(User, User.id == StaffSession.user_id)
+    .where(StaffSession.id == bindparam("key"))
+)
+
+
 def load_signed_in_user() -> None:
     """Set ``g.user`` from the session cookie; an ended, idle, expired or disabled session
     signs out."""
@@ -83,9 +91,9 @@ def load_signed_in_user() -> None:
         return
     db = db_session()
     now = utcnow()
-    record = db.get(StaffSession, hash_token(key))
-    user = db.get(User, record.user_id) if _live(record, now) else None
-    if user is None or not user.active:
+    found = db.execute(_SESSION_AND_USER, {"key": hash_token(key)}).first()
+    record, user = found if found is not None else (None, None)
+    if not _live(record, now) or not user.active:
         sign_out()
         return
     if now - record.last_seen_at > SEEN_EVERY:  # not a write on every request

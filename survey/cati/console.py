@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..aapor.dispositions import DISPOSITIONS, DispositionCode
 from ..cases.queue import CLAIM_MINUTES, CallingRules, may_call, record_outcome
@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..questionnaire import Mode
 from ..responses import fielding
+from ..responses.fielding import WITH_QUESTIONNAIRE
 from ..responses.invitations import invite
 
 # Outcomes an interviewer records by hand, the most frequent first so their number keys are
@@ -54,13 +55,18 @@ class OutcomeError(ValueError):
         self.field = field
 
 
+# What every view of a held case reads with it: the customer and the invitation it shares
+# with the web link (the piping scope).
+_WITH_CUSTOMER = (joinedload(CatiCase.contact), joinedload(CatiCase.invitation))
+
+
 def held_case(
     session: Session, case_id: int, user: User, renew: bool = True, now=None
 ) -> CatiCase | None:
     """The case if this interviewer holds it now, else None; ``renew`` renews the claim (a
     request that stores something: a screen only shown writes nothing)."""
     now = now or utcnow()
-    case = session.get(CatiCase, case_id)
+    case = session.get(CatiCase, case_id, options=_WITH_CUSTOMER)
     fresh = now - timedelta(minutes=CLAIM_MINUTES)
     if case is None or case.claimed_by != user.id or case.claimed_at < fresh:
         return None
@@ -76,12 +82,12 @@ def customer_language(contact: Contact, survey: Survey) -> str:
 
 def invitation_for(session: Session, case: CatiCase) -> Invitation:
     """The invitation the case shares with the web link; made now if there is none."""
-    if case.invitation_id is not None:
-        return session.get(Invitation, case.invitation_id)
+    if case.invitation is not None:
+        return case.invitation
     survey = session.get(Survey, case.survey_id)
-    invitation, _token = invite(session, survey, session.get(Contact, case.contact_id))
+    invitation, _token = invite(session, survey, case.contact)
     session.flush()
-    case.invitation_id = invitation.id
+    case.invitation, case.invitation_id = invitation, invitation.id
     return invitation
 
 
@@ -99,9 +105,14 @@ def start_interview(session: Session, case: CatiCase, language: str) -> Response
 
 
 def case_response(session: Session, case: CatiCase) -> Response | None:
+    """The case's response, with its survey and questionnaire (every screen reads them)."""
     if case.invitation_id is None:
         return None
-    return session.scalar(select(Response).where(Response.invitation_id == case.invitation_id))
+    return session.scalar(
+        select(Response)
+        .options(*WITH_QUESTIONNAIRE)
+        .where(Response.invitation_id == case.invitation_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ def record_call(
     if disposition.note_required and not note:
         raise OutcomeError("note", "required")
     survey = session.get(Survey, case.survey_id)
-    contact = session.get(Contact, case.contact_id)
+    contact = case.contact
     rules = CallingRules.from_settings(survey.settings)
     due = None
     if callback is None and disposition.callback_required:

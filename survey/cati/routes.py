@@ -32,7 +32,6 @@ from ..i18n import current_language
 from ..models import (
     CatiCase,
     Contact,
-    Invitation,
     ResponseStatus,
     Role,
     Survey,
@@ -135,7 +134,7 @@ def case(item: CatiCase):
     """The customer, the number to dial, the history of calls, and the greeting to read."""
     session_ = db_session()
     survey = session_.get(Survey, item.survey_id)
-    contact = session_.get(Contact, item.contact_id)
+    contact = item.contact
     questionnaire = questionnaire_of(survey.questionnaire_version)
     language = console.customer_language(contact, survey)
     scope = _scope(item, contact)
@@ -167,7 +166,7 @@ def case(item: CatiCase):
 def start(item: CatiCase):
     """The customer answered and agreed: start the interview, or resume the partial one."""
     session_ = db_session()
-    contact = session_.get(Contact, item.contact_id)
+    contact = item.contact
     survey = session_.get(Survey, item.survey_id)
     language = request.form.get("language")
     if language not in survey.languages:
@@ -179,7 +178,7 @@ def start(item: CatiCase):
 
 def _scope(item: CatiCase, contact: Contact) -> dict:
     """The customer's piping scope, as the web gives it for the same shared invitation."""
-    invitation = db_session().get(Invitation, item.invitation_id) if item.invitation_id else None
+    invitation = item.invitation
     return fielding.person_scope(contact, invitation.attributes if invitation else None)
 
 
@@ -191,7 +190,7 @@ def interview(item: CatiCase):
     response = console.case_response(session_, item)
     if response is None:
         return redirect(url_for(".case", case_id=item.id))
-    contact = session_.get(Contact, item.contact_id)
+    contact = item.contact
     errors, submitted, status = {}, None, 200
     if request.method == "POST" and response.status == ResponseStatus.PARTIAL:
         response = fielding.locked(session_, response)
@@ -270,7 +269,7 @@ def done(case_id: int):
     response = console.case_response(session_, item)
     if response is None:  # the call ended before any interview (no answer, wrong number…)
         return redirect(url_for(".index"))
-    return _render_interview(item, response, session_.get(Contact, item.contact_id), {}, None, 200)
+    return _render_interview(item, response, item.contact, {}, None, 200)
 
 
 @bp.route("/case/<int:case_id>/outcome", methods=["GET", "POST"])
@@ -278,7 +277,7 @@ def done(case_id: int):
 def outcome(item: CatiCase):
     """Record how the call ended: a disposition by number, a note, a callback; then next."""
     session_ = db_session()
-    contact = session_.get(Contact, item.contact_id)
+    contact = item.contact
     form = outcome_form(current_language(), stopped=bool(request.args.get("stopped")))
     if form.validate_on_submit():
         try:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 from .statuses import CaseStatus
+
+if TYPE_CHECKING:
+    from .contacts import Contact, Invitation
 
 
 class CatiCase(Base):
@@ -46,6 +50,8 @@ class CatiCase(Base):
     attempts: Mapped[list[CallAttempt]] = relationship(
         back_populates="case", order_by="CallAttempt.started_at"
     )
+    contact: Mapped[Contact] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()  # shared with the web link
 
     @property
     def is_pending(self) -> bool:

@@ -306,13 +306,15 @@ def response_to_write(session: Session, response, plan: PagePlan) -> tuple[Respo
     """The response as the object this request writes, read again under the write lock (and
     row-locked on PostgreSQL until the transaction ends), and whether it changed since
     ``plan`` was worked out from it: a double click, a second tab or the phone."""
-    current = lock_response(session, response.id, *(_COMPLETING if plan.position == END else ()))
+    completing = WITH_QUESTIONNAIRE if plan.position == END else ()
+    current = lock_response(session, response.id, *completing)
     return current, revision(current) != plan.revision
 
 
-# What completing a response reads of it (its survey and questionnaire version: the report
-# row, the comments' reading, the follow-up and alert rules), loaded with the locked read.
-_COMPLETING = (
+# A response's survey and questionnaire versions (its own, the survey's), loaded with it:
+# what showing a screen by phone reads, and what completing a response does (the report
+# row, the comments' reading, the follow-up and alert rules).
+WITH_QUESTIONNAIRE = (
     joinedload(Response.survey).joinedload(Survey.questionnaire_version),
     joinedload(Response.questionnaire_version),
 )
