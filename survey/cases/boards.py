@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..aapor.dispositions import DISPOSITIONS, DispositionCode
@@ -105,21 +105,23 @@ class OnCall:
 
 
 def live_board(session: Session, now=None) -> list[OnCall]:
-    """Who holds which case now, and for how long."""
+    """Who holds which case now, and for how long (since they took it: the claim itself is
+    renewed as they key answers)."""
     now = now or utcnow()
+    since = func.coalesce(CatiCase.call_started_at, CatiCase.claimed_at)
     rows = session.execute(
-        select(User.display_name, User.username, Survey.name, CatiCase.id, CatiCase.claimed_at)
+        select(User.display_name, User.username, Survey.name, CatiCase.id, since)
         .join(User, User.id == CatiCase.claimed_by)
         .join(Survey, Survey.id == CatiCase.survey_id)
         .where(
             CatiCase.status == CaseStatus.PENDING,
             CatiCase.claimed_at >= now - timedelta(minutes=CLAIM_MINUTES),
         )
-        .order_by(CatiCase.claimed_at)
+        .order_by(since)
     )
     return [
-        OnCall(name or username, survey, case_id, int((now - claimed).total_seconds() // 60))
-        for name, username, survey, case_id, claimed in rows
+        OnCall(name or username, survey, case_id, int((now - began).total_seconds() // 60))
+        for name, username, survey, case_id, began in rows
     ]
 
 

@@ -134,7 +134,7 @@ def record_outcome(
         )
     else:
         case.next_call_at = following
-    case.claimed_by = case.claimed_at = None
+    case.claimed_by = case.claimed_at = case.call_started_at = None
     return attempt
 
 
@@ -272,7 +272,7 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
             .where(
                 CatiCase.id == head.scalar_subquery(), CatiCase.status == CaseStatus.PENDING, free
             )
-            .values(claimed_by=interviewer_id, claimed_at=now)
+            .values(claimed_by=interviewer_id, claimed_at=now, call_started_at=now)
             .returning(CatiCase.id)
             .execution_options(synchronize_session=False)
         ).scalar()
@@ -283,7 +283,7 @@ def _claim(session, survey_id, interviewer_id, rules, now, zones) -> CatiCase | 
 
 def release_claim(case: CatiCase) -> None:
     """End an interviewer's hold on a case (they left it), so the queue offers it again."""
-    case.claimed_by = case.claimed_at = None
+    case.claimed_by = case.claimed_at = case.call_started_at = None
 
 
 def reassign(

@@ -55,6 +55,9 @@ class OutcomeError(ValueError):
         self.field = field
 
 
+# A claim lasts CLAIM_MINUTES from its last renewal; renewing it once a minute is plenty.
+RENEW_CLAIM_AFTER = timedelta(minutes=1)
+
 # What every view of a held case reads with it: the customer and the invitation it shares
 # with the web link (the piping scope).
 _WITH_CUSTOMER = (joinedload(CatiCase.contact), joinedload(CatiCase.invitation))
@@ -70,7 +73,7 @@ def held_case(
     fresh = now - timedelta(minutes=CLAIM_MINUTES)
     if case is None or case.claimed_by != user.id or case.claimed_at < fresh:
         return None
-    if renew:
+    if renew and now - case.claimed_at > RENEW_CLAIM_AFTER:  # not a write every keyed answer
         case.claimed_at = now
     return case
 
@@ -161,7 +164,7 @@ def record_call(
             raise OutcomeError("callback", "window")
     _keep_appointments(session, case, now)
     attempt = record_outcome(
-        session, case, user.id, code, rules, contact.time_zone, note, now, case.claimed_at, due
+        session, case, user.id, code, rules, contact.time_zone, note, now, case.call_started_at, due
     )
     if due is not None and case.status == CaseStatus.PENDING:
         session.add(

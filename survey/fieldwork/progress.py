@@ -259,7 +259,9 @@ def case_rows(
                 item.next_call_at,
                 item.due_by,
                 claimer if held else None,
-                int((now - item.claimed_at).total_seconds() // 60) if held else None,
+                int((now - (item.call_started_at or item.claimed_at)).total_seconds() // 60)
+                if held
+                else None,
             )
         )
     return result, total

@@ -43,7 +43,8 @@ class CatiCase(Base):
     # A post-call interview is worth making only while the call is fresh in mind.
     due_by: Mapped[datetime | None]
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    claimed_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # renewed as the interviewer works the case
+    call_started_at: Mapped[datetime | None]  # when they took it: the call attempt's start
     final_disposition: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

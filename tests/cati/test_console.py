@@ -3,6 +3,7 @@ question a screen saved as keyed, break-off and resume, corrections audited, out
 notes and callbacks in the customer's local time, practice that stores nothing."""
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -363,7 +364,7 @@ def test_a_screen_is_shown_while_a_respondent_saves_and_writes_nothing(
     app, auth, client, db, field
 ):
     """Showing the question screen stores nothing (not even the claim's renewal), so it
-    never waits for the web's writers; keying an answer renews the claim."""
+    never waits for the web's writers; keying an answer renews a claim a minute old."""
     from sqlalchemy.orm import Session
 
     from survey.database import begin_write, make_engine
@@ -391,7 +392,30 @@ def test_a_screen_is_shown_while_a_respondent_saves_and_writes_nothing(
     assert outcome["page"].status_code == 200
     assert 'name="page"' in outcome["page"].get_data(as_text=True)
     db.rollback()
-    assert db.get(CatiCase, case_id).claimed_at == claimed
+    case = db.get(CatiCase, case_id)
+    assert case.claimed_at == claimed
+    case.claimed_at = claimed - timedelta(minutes=5)  # five minutes into the call
+    db.commit()
     answer_screens(client, db, survey, case_id, screens=1)
     db.rollback()
     assert db.get(CatiCase, case_id).claimed_at > claimed
+
+
+def test_a_call_attempt_runs_from_the_claim_to_the_outcome(auth, client, db, field):
+    """Keying answers keeps the claim alive, but the call still began when the interviewer
+    took the case: its attempt spans the whole call (interviewers' hours are summed from it)."""
+    survey = field(customers=1)
+    auth.login_as("interviewer")
+    case_id = take_next(client, survey)
+    post(client, f"/cati/case/{case_id}/start", {"language": "zh-Hans"}, f"/cati/case/{case_id}")
+    time.sleep(0.6)
+    answer_screens(client, db, survey, case_id, screens=1)
+    time.sleep(0.6)
+    url = f"/cati/case/{case_id}/outcome"
+    reply = post(client, url, {"code": "2.111", "note": "不要再打来", "then": "home"}, url)
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:2000]
+    db.rollback()
+    attempt = db.scalars(select(CallAttempt)).one()
+    assert attempt.ended_at - attempt.started_at >= timedelta(seconds=1.2)
+    case = db.get(CatiCase, case_id)
+    assert case.claimed_by is None and case.call_started_at is None
