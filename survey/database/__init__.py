@@ -115,7 +115,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _writer_from_here(connection, _cursor, statement, *_rest):
-        if connection.info.get(_WRITING) or not statement.lstrip().upper().startswith(_WRITES):
+        if connection.info.get(_WRITING) or not statement.lstrip()[:9].upper().startswith(_WRITES):
             return
         connection.info[_WRITING] = True
         driver = connection.connection.driver_connection
