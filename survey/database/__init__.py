@@ -115,7 +115,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _writer_from_here(connection, _cursor, statement, *_rest):
-        if connection.info.get(_WRITING) or not statement.lstrip()[:9].upper().startswith(_WRITES):
+        if connection.info.get(_WRITING) or statement.lstrip()[:8].upper().startswith(_READS):
             return
         connection.info[_WRITING] = True
         driver = connection.connection.driver_connection
@@ -124,9 +124,10 @@ def _configure_sqlite(engine: Engine) -> None:
         driver.execute("BEGIN IMMEDIATE")
 
 
-# Statements that make a SQLite transaction a writer (a savepoint too: one is only taken to
-# write, and ending the read under it would end it).
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+# Statements that leave a SQLite transaction a reader; any other (INSERT, UPDATE, DELETE, a
+# migration's CREATE or ALTER, a savepoint, which is only taken to write and which ending
+# the read would end) makes it a writer.
+_READS = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "BEGIN", "RELEASE", "ROLLBACK")
 _WRITING = "survey_sqlite_writing"  # in a connection's info: its transaction holds the lock
 
 
