@@ -155,18 +155,17 @@ def locks_when_writing(view):
     return view
 
 
-def write_from_here(session: Session) -> bool:
-    """Take the write lock now, in a request that has only read so far; True when it was
-    taken here (what was read may have changed since: read it again under the lock).
+def write_from_here(session: Session) -> None:
+    """Take the write lock now, in a request that has only read so far, before it reads
+    again what it will change (what it read may have changed since).
 
     On SQLite the reading transaction ends (what it read stays loaded) and a writing one
     begins, waiting its turn; elsewhere the database's row locks do the work.
     """
     if session.get_bind().dialect.name != "sqlite" or holds_write_lock(session):
-        return False
+        return
     session.commit()
     begin_write(session)
-    return True
 
 
 def holds_write_lock(session: Session) -> bool:
