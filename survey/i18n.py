@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, request, session, url_for
-from flask_babel import get_translations, refresh
+from flask_babel import refresh
 from werkzeug.exceptions import BadRequest
 
 from .config import LANGUAGES
@@ -57,15 +57,6 @@ def use_language(language: str) -> None:
     """Show this request in ``language`` (a respondent's, a preview's), whatever was used so far."""
     g.language = language
     refresh()  # Flask-Babel caches the locale of the request
-    g.pop("catalog", None)
-
-
-def _catalog():
-    """This request's translations, found once: Flask-Babel finds them again (the locale,
-    its domain, its cache) for every text a template translates."""
-    if "catalog" not in g:
-        g.catalog = get_translations()
-    return g.catalog
 
 
 # The locale whose formats (dates, numbers) each interface language uses: English pages use
@@ -107,14 +98,5 @@ def _template_globals() -> dict:
 
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=_babel_locale)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda text: _catalog().ugettext(text),
-        ngettext=lambda singular, plural, n: _catalog().ungettext(singular, plural, n),
-        pgettext=lambda context, text: _catalog().upgettext(context, text),
-        npgettext=lambda context, singular, plural, n: _catalog().unpgettext(
-            context, singular, plural, n
-        ),
-        newstyle=True,
-    )
     app.register_blueprint(bp)
     app.context_processor(_template_globals)

@@ -5,9 +5,10 @@ worker processes; ``--workers N --threads T`` for other shapes) on a fresh datab
 SQLite file, or a PostgreSQL database whose public schema is reset. Respondents
 (bench/respondents.py: a keep-alive connection where the server keeps it, cookies, GET the
 page, POST its answers with the CSRF token, follow the redirect) run in load-generator
-processes on the same machine, over loopback, at each concurrency level in turn. Each respondent completes survey after survey with fresh
-personal links. Beside each level, the same number of clients ask the trivial endpoint
-(/healthz, one `SELECT 1`): the server's bare ceiling on this machine.
+processes on the same machine, over loopback, at each concurrency level in turn. Each
+respondent completes survey after survey with fresh personal links. Beside each level,
+the same number of clients ask the trivial endpoint (/healthz, one `SELECT 1`): the
+server's bare ceiling on this machine.
 
     .venv/bin/python bench/load/run.py [--database postgresql://…] [--levels 1,10,50,200]
         [--seconds 20] [--workers 2] [--threads 1]

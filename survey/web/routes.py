@@ -25,7 +25,7 @@ from ..models import Response, ResponseStatus, Survey, SurveyStatus, utcnow
 from ..questionnaire import Interview, Mode
 from ..questionnaire.interview import step_at
 from ..questionnaire.presentation import question_view, script_text
-from ..responses import contact_rules, fielding
+from ..responses import contact_rules, fielding, link_lookup
 from ..security import client_key, hash_token
 from ..surveys import links, waves
 from ..surveys.listing import by_slug
@@ -165,7 +165,9 @@ def _invitation_or_refusal(session, token: str):
     for any link."""
     try:
         found = throttle.counted_lookup(
-            session, "link", lambda parameters: fielding.find_invitation(session, token, parameters)
+            session,
+            "link",
+            lambda parameters: link_lookup.find_invitation(session, token, parameters),
         )
     except TooManyRequests:
         _browser_language()
@@ -350,7 +352,7 @@ def opt_out(token: str):
         _language(invitation.survey, invitation.contact.language if invitation.contact else None)
     )
     if request.method == "POST":
-        invitation = fielding.invitation_to_write(session, invitation)
+        invitation = link_lookup.invitation_to_write(session, invitation)
         contact_rules.opt_out(session, invitation)
         session.commit()
     return render_template("web/optout.html", done=invitation.opted_out_at is not None, token=token)
